@@ -1,0 +1,14 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+
+
+class CareerHubConfig(AppConfig):
+    name = "careerhub"
+    verbose_name = "CareerHub"
+
+    def ready(self) -> None:
+        from .services import editor_group_sync_after_migrate
+
+        # After every `migrate`, so the editors' group follows new models and permissions. post_migrate
+        # reaches only apps with models; one content app is enough, the handler covers all three.
+        post_migrate.connect(editor_group_sync_after_migrate, sender=apps.get_app_config("curriculum"))

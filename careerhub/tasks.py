@@ -1,0 +1,23 @@
+"""Site-wide tasks."""
+
+import logging
+
+from celery import shared_task
+
+from curriculum.selectors import track_list
+from postings.selectors import skill_list
+from segments.selectors import segment_list
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def published_content_counts() -> dict[str, int]:
+    """Count the published segments, tracks and skills: a health check that a worker reaches the database."""
+    counts = {
+        "segments": segment_list().count(),
+        "tracks": track_list().count(),
+        "skills": skill_list().count(),
+    }
+    logger.info("Published content: %s", counts)
+    return counts

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "curriculum"
+urlpatterns = [
+    path("", views.track_list_view, name="track-list"),
+    path("<slug:slug>/", views.track_detail_view, name="track-detail"),
+]

@@ -1,0 +1,381 @@
+"""The read side of the demand engine: recompute summary cells from the source rows.
+
+``recompute_marked`` claims dirty marks (``SELECT ... FOR UPDATE SKIP LOCKED``), recomputes the
+claimed cells from postings and their skill links in set-based queries, replaces the stored rows,
+and deletes only the marks it claimed, all in one transaction: a worker that dies mid-batch leaves
+its marks for the next run. ``recompute_all`` rebuilds every cell and reports drift.
+
+Concurrency (PostgreSQL): each batch takes a transaction-level advisory lock per segment-month
+it recomputes (in one global order, so two workers never deadlock), so two workers never write
+the same cell from different snapshots; ``recompute_all`` takes an exclusive lock that batches
+take shared, so a full rebuild never interleaves with a batch.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from ..models import Posting, PostingSkill
+from .marks import COUNTED_LINK, COUNTED_POSTING, drain_pending_key
+from .models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand
+from .months import add_months
+from .versions import current_versions
+
+logger = logging.getLogger(__name__)
+
+# Marks claimed per transaction. A burst of 10,000 postings writes ~90,000 marks, which
+# coalesce to a few hundred cells per batch; see docs/benchmarks.md for the measurements.
+BATCH_MARKS = 20_000
+
+LOCK_NAMESPACE = 0x43480000  # "CH": keeps CareerHub's advisory locks apart from other users'
+GLOBAL_LOCK = (LOCK_NAMESPACE, 0)
+ALL_SEGMENTS = 0  # lock key for the all-segments rows of a month
+
+CellKey = tuple[int | None, datetime.date, int]  # (segment id or None for all, month, skill id)
+TotalKey = tuple[int | None, datetime.date]
+
+
+@dataclass
+class Recount:
+    """Fresh figures for a set of cells, straight from the source rows."""
+
+    cells: dict[CellKey, int] = field(default_factory=dict)
+    totals: dict[TotalKey, int] = field(default_factory=dict)
+
+
+@dataclass
+class DrainResult:
+    marks: int = 0
+    cells: int = 0
+    batches: int = 0
+
+
+# --- Locks ------------------------------------------------------------------------------------
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _lock(keys: Iterable[tuple[int, int]], *, shared: bool = False) -> None:
+    if not _is_postgres():
+        return  # SQLite runs one writer at a time
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        for key in sorted(set(keys)):
+            cursor.execute(f"SELECT {function}(%s, %s)", key)
+
+
+def _month_lock_key(segment_id: int | None, month: datetime.date) -> tuple[int, int]:
+    # Segments sort before the all-segments key of the same month, in every worker.
+    return (LOCK_NAMESPACE + month.year * 12 + month.month, (segment_id or 0) if segment_id else 2**31 - 1)
+
+
+# --- Recounting from the source -------------------------------------------------------------
+
+
+def _month_range(segment_id: int, month: datetime.date) -> Q:
+    return Q(segment_id=segment_id, posted_on__gte=month, posted_on__lt=add_months(month, 1))
+
+
+def recount_cells(groups: dict[tuple[int, datetime.date], set[int]]) -> dict[CellKey, int]:
+    """Counted postings per (segment, month, skill) for the given skills of each segment-month."""
+    if not groups:
+        return {}
+    conditions = [
+        Q(posting__segment_id=segment_id, posting__posted_on__gte=month,
+          posting__posted_on__lt=add_months(month, 1), skill_id__in=sorted(skills))
+        for (segment_id, month), skills in groups.items()
+    ]
+    rows = (
+        PostingSkill.objects.filter(COUNTED_LINK, reduce(or_, conditions))
+        .annotate(month=TruncMonth("posting__posted_on"))
+        .values_list("posting__segment_id", "month", "skill_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(segment_id, month, skill_id): n for segment_id, month, skill_id, n in rows}
+
+
+def recount_totals(segment_months: set[tuple[int, datetime.date]]) -> dict[TotalKey, int]:
+    """Counted postings per (segment, month)."""
+    if not segment_months:
+        return {}
+    rows = (
+        Posting.objects.filter(COUNTED_POSTING, reduce(or_, [_month_range(s, m) for s, m in segment_months]))
+        .annotate(month=TruncMonth("posted_on"))
+        .values_list("segment_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(segment_id, month): n for segment_id, month, n in rows}
+
+
+def _replace_cells(keys: list[CellKey], fresh: dict[CellKey, int], versions: tuple[str, str], now) -> None:
+    """Replace the stored rows of ``keys`` with ``fresh`` counts (rows with no postings are removed)."""
+    by_scope: dict[tuple[int | None, datetime.date], set[int]] = defaultdict(set)
+    for segment_id, month, skill_id in keys:
+        by_scope[(segment_id, month)].add(skill_id)
+    if not by_scope:
+        return
+    SkillDemand.objects.filter(
+        reduce(or_, [
+            Q(segment_id=segment_id, month=month, skill_id__in=sorted(skills)) if segment_id
+            else Q(segment__isnull=True, month=month, skill_id__in=sorted(skills))
+            for (segment_id, month), skills in by_scope.items()
+        ])
+    ).delete()
+    taxonomy_version, extractor_version = versions
+    rows = []
+    for segment_id, month, skill_id in keys:
+        if postings := fresh.get((segment_id, month, skill_id)):
+            rows.append(
+                SkillDemand(segment_id=segment_id, month=month, skill_id=skill_id, postings=postings, computed_at=now,
+                            taxonomy_version=taxonomy_version, extractor_version=extractor_version)
+            )
+    SkillDemand.objects.bulk_create(rows, batch_size=5000)
+
+
+def _replace_totals(keys: Iterable[TotalKey], fresh: dict[TotalKey, int], versions: tuple[str, str], now) -> None:
+    keys = list(keys)
+    if not keys:
+        return
+    SegmentMonthTotal.objects.filter(
+        reduce(or_, [
+            Q(segment_id=segment_id, month=month) if segment_id else Q(segment__isnull=True, month=month)
+            for segment_id, month in keys
+        ])
+    ).delete()
+    taxonomy_version, extractor_version = versions
+    SegmentMonthTotal.objects.bulk_create(
+        [
+            SegmentMonthTotal(segment_id=segment_id, month=month, postings=fresh[(segment_id, month)], computed_at=now,
+                              taxonomy_version=taxonomy_version, extractor_version=extractor_version)
+            for segment_id, month in keys
+            if fresh.get((segment_id, month))
+        ]
+    )
+
+
+# --- Incremental ----------------------------------------------------------------------------
+
+
+def claim_marks(limit: int = BATCH_MARKS) -> list[tuple[int, int, datetime.date, int | None]]:
+    """Lock and return up to ``limit`` marks that no other worker holds, oldest first."""
+    return list(
+        DemandMark.objects.select_for_update(skip_locked=True)
+        .order_by("id")
+        .values_list("id", "segment_id", "month", "skill_id")[:limit]
+    )
+
+
+def recompute_claimed(marks: list[tuple[int, int, datetime.date, int | None]]) -> int:
+    """Recompute every cell the claimed marks name; return how many cells were recomputed.
+
+    Runs inside the claiming transaction.
+    """
+    cell_groups: dict[tuple[int, datetime.date], set[int]] = defaultdict(set)
+    total_groups: set[tuple[int, datetime.date]] = set()
+    for _, segment_id, month, skill_id in marks:
+        if skill_id is None:
+            total_groups.add((segment_id, month))
+        else:
+            cell_groups[(segment_id, month)].add(skill_id)
+
+    months = {month for _, month in cell_groups} | {month for _, month in total_groups}
+    _lock([GLOBAL_LOCK], shared=True)
+    _lock([_month_lock_key(s, m) for s, m in (*cell_groups, *total_groups)]
+          + [_month_lock_key(None, m) for m in months])
+
+    versions, now = current_versions(), timezone.now()
+    segment_keys = [(s, m, k) for (s, m), skills in cell_groups.items() for k in skills]
+    _replace_cells(segment_keys, recount_cells(cell_groups), versions, now)
+
+    # All segments together: the sum of the (now exact) per-segment rows of each claimed skill-month.
+    skills_by_month: dict[datetime.date, set[int]] = defaultdict(set)
+    for _, month, skill_id in segment_keys:
+        skills_by_month[month].add(skill_id)
+    all_keys = [(None, m, k) for m, skills in skills_by_month.items() for k in skills]
+    all_fresh: dict[CellKey, int] = {}
+    if all_keys:
+        rows = (
+            SkillDemand.objects.filter(segment__isnull=False)
+            .filter(reduce(or_, [Q(month=m, skill_id__in=sorted(k)) for m, k in skills_by_month.items()]))
+            .values_list("month", "skill_id")
+            .annotate(n=Sum("postings"))
+            .order_by()
+        )
+        all_fresh = {(None, month, skill_id): n for month, skill_id, n in rows}
+    _replace_cells(all_keys, all_fresh, versions, now)
+
+    _replace_totals(total_groups, recount_totals(total_groups), versions, now)
+    total_months = {month for _, month in total_groups}
+    if total_months:
+        sums = (
+            SegmentMonthTotal.objects.filter(segment__isnull=False, month__in=total_months)
+            .values_list("month")
+            .annotate(n=Sum("postings"))
+            .order_by()
+        )
+        _replace_totals([(None, m) for m in total_months], {(None, m): n for m, n in sums}, versions, now)
+
+    return len(segment_keys) + len(all_keys) + 2 * len(total_groups)
+
+
+def recompute_marked(*, max_batches: int | None = None, batch_size: int = BATCH_MARKS) -> DrainResult:
+    """Drain the dirty marks: claim a batch, recompute its cells, delete its marks, commit; repeat."""
+    from django.core.cache import cache
+
+    try:
+        cache.delete(drain_pending_key())  # writes committed from now on queue another drain
+    except Exception:
+        logger.warning("Cache unavailable; the demand drain continues without clearing its flag.", exc_info=True)
+    result = DrainResult()
+    while max_batches is None or result.batches < max_batches:
+        with transaction.atomic():
+            marks = claim_marks(batch_size)
+            if not marks:
+                break
+            result.cells += recompute_claimed(marks)
+            DemandMark.objects.filter(id__in=[mark[0] for mark in marks]).delete()
+        result.marks += len(marks)
+        result.batches += 1
+    return result
+
+
+# --- Full recompute and verification --------------------------------------------------------
+
+
+def recount_everything() -> Recount:
+    """Every cell and total from the source rows, in two set-based GROUP BY queries."""
+    recount = Recount()
+    links = (
+        PostingSkill.objects.filter(COUNTED_LINK)
+        .annotate(month=TruncMonth("posting__posted_on"))
+        .values_list("posting__segment_id", "month", "skill_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for segment_id, month, skill_id, n in links.iterator(chunk_size=20_000):
+        recount.cells[(segment_id, month, skill_id)] = n
+        key = (None, month, skill_id)
+        recount.cells[key] = recount.cells.get(key, 0) + n
+    totals = (
+        Posting.objects.filter(COUNTED_POSTING)
+        .annotate(month=TruncMonth("posted_on"))
+        .values_list("segment_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for segment_id, month, n in totals:
+        recount.totals[(segment_id, month)] = n
+        recount.totals[(None, month)] = recount.totals.get((None, month), 0) + n
+    return recount
+
+
+def stored_summaries() -> Recount:
+    stored = Recount()
+    stored.cells = {
+        (segment_id, month, skill_id): n
+        for segment_id, month, skill_id, n in SkillDemand.objects.values_list(
+            "segment_id", "month", "skill_id", "postings"
+        ).iterator(chunk_size=20_000)
+    }
+    stored.totals = {
+        (segment_id, month): n
+        for segment_id, month, n in SegmentMonthTotal.objects.values_list("segment_id", "month", "postings")
+    }
+    return stored
+
+
+@dataclass
+class Comparison:
+    """Differences between stored summaries and a fresh recount."""
+
+    cells: list[tuple[CellKey, int, int]]  # (key, stored, fresh)
+    totals: list[tuple[TotalKey, int, int]]
+    pending: int  # differences explained by marks not yet drained
+
+    @property
+    def drift(self) -> int:
+        return len(self.cells) + len(self.totals)
+
+    def sample(self, limit: int = 50) -> list[dict]:
+        cells = [{"segment": s, "month": f"{m:%Y-%m}", "skill": k, "stored": a, "fresh": b}
+                 for (s, m, k), a, b in self.cells]
+        totals = [{"segment": s, "month": f"{m:%Y-%m}", "skill": None, "stored": a, "fresh": b}
+                  for (s, m), a, b in self.totals]
+        return (cells + totals)[:limit]
+
+
+def compare(stored: Recount, fresh: Recount) -> Comparison:
+    """Every cell and total that differs, except those whose marks are still waiting to be drained."""
+    pending_months = set(DemandMark.objects.values_list("segment_id", "month").distinct().order_by())
+
+    def in_flight(segment_id: int | None, month: datetime.date) -> bool:
+        return (segment_id, month) in pending_months or (
+            segment_id is None and any(m == month for _, m in pending_months)
+        )
+
+    cells, totals, pending = [], [], 0
+    for key in stored.cells.keys() | fresh.cells.keys():
+        a, b = stored.cells.get(key, 0), fresh.cells.get(key, 0)
+        if a != b:
+            if in_flight(key[0], key[1]):
+                pending += 1
+            else:
+                cells.append((key, a, b))
+    for key in stored.totals.keys() | fresh.totals.keys():
+        a, b = stored.totals.get(key, 0), fresh.totals.get(key, 0)
+        if a != b:
+            if in_flight(*key):
+                pending += 1
+            else:
+                totals.append((key, a, b))
+    cells.sort(key=lambda row: (row[0][0] or 0, row[0][1], row[0][2]))
+    totals.sort(key=lambda row: (row[0][0] or 0, row[0][1]))
+    return Comparison(cells=cells, totals=totals, pending=pending)
+
+
+@transaction.atomic
+def recompute_all(*, apply: bool = True) -> tuple[Comparison, int]:
+    """Recount every cell from the source; report drift; with ``apply``, store the fresh figures.
+
+    Returns the comparison (made before applying) and the number of cells written.
+    """
+    _lock([GLOBAL_LOCK])
+    stored = stored_summaries()
+    fresh = recount_everything()
+    comparison = compare(stored, fresh)
+    if not apply:
+        return comparison, 0
+    versions, now = current_versions(), timezone.now()
+    changed_cells = [key for key in stored.cells.keys() | fresh.cells.keys()
+                     if stored.cells.get(key) != fresh.cells.get(key)]
+    changed_totals = [key for key in stored.totals.keys() | fresh.totals.keys()
+                      if stored.totals.get(key) != fresh.totals.get(key)]
+    for start in range(0, len(changed_cells), 5000):
+        _replace_cells(changed_cells[start : start + 5000], fresh.cells, versions, now)
+    _replace_totals(changed_totals, fresh.totals, versions, now)
+    return comparison, len(changed_cells) + len(changed_totals)
+
+
+def record_run(kind: str, trigger: str) -> DemandRun:
+    return DemandRun.objects.create(kind=kind, trigger=trigger)
+
+
+def finish_run(run: DemandRun, **fields) -> DemandRun:
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.finished_at = timezone.now()
+    run.save()
+    return run

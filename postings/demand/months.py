@@ -1,0 +1,12 @@
+"""Calendar months as dates (the first day of the month), the unit demand is counted in."""
+
+import datetime
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(month: datetime.date, count: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)

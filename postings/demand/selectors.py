@@ -1,0 +1,210 @@
+"""Reads of the demand summaries: shares, ranks, top skills, trends and co-occurrence.
+
+Shares and ranks are derived here from the stored counts and totals, so they can never
+disagree with them. ``segment=None`` means all segments together.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Case, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
+from django.db.models.functions import Cast, Rank
+
+from careerhub.editorial import Status
+from segments.models import Segment
+
+from ..models import Posting, PostingSkill, Skill
+from .models import SegmentMonthTotal, SkillDemand
+from .months import add_months
+
+# Below this many postings in a window, a share is "too few postings", not a number.
+MIN_SAMPLE = getattr(settings, "CAREERHUB_DEMAND_MIN_SAMPLE", 30)
+# A change of share of at least this many percentage points is rising or falling.
+TREND_THRESHOLD_POINTS = getattr(settings, "CAREERHUB_DEMAND_TREND_THRESHOLD", 2.0)
+TREND_HORIZONS = (3, 6, 12)
+
+
+def _scope(segment: Segment | None) -> Q:
+    return Q(segment=segment) if segment is not None else Q(segment__isnull=True)
+
+
+def demand_cells(
+    *, segment: Segment | None = None, month_from: datetime.date | None = None, month_to: datetime.date | None = None
+) -> QuerySet[SkillDemand]:
+    """Monthly cells of one scope, with the segment-month total, the share and the rank within it.
+
+    Only published skills are listed (their rank counts every skill, so ranks match the source).
+    """
+    totals = SegmentMonthTotal.objects.filter(month=OuterRef("month"))
+    total = Case(
+        When(segment__isnull=True, then=Subquery(totals.filter(segment__isnull=True).values("postings")[:1])),
+        default=Subquery(totals.filter(segment_id=OuterRef("segment_id")).values("postings")[:1]),
+    )
+    cells = SkillDemand.objects.filter(_scope(segment))
+    if month_from:
+        cells = cells.filter(month__gte=month_from)
+    if month_to:
+        cells = cells.filter(month__lte=month_to)
+    return (
+        cells.select_related("skill", "segment")
+        .annotate(
+            total=total,
+            share=Cast(F("postings"), FloatField()) / Cast(F("total"), FloatField()),
+            rank=Window(Rank(), partition_by=[F("segment_id"), F("month")], order_by=F("postings").desc()),
+        )
+        .order_by("month", "rank", "skill__name")
+    )
+
+
+@dataclass(frozen=True)
+class SkillShare:
+    skill: Skill
+    postings: int
+    total: int
+    rank: int
+
+    @property
+    def share(self) -> float | None:
+        """The share of postings, or None when the sample is too small to show one."""
+        return self.postings / self.total if self.total >= MIN_SAMPLE else None
+
+
+def top_skills(
+    *, segment: Segment | None, month_from: datetime.date, month_to: datetime.date, limit: int = 20
+) -> list[SkillShare]:
+    """The skills most asked for in a scope over a period of months (inclusive), with their share."""
+    total = (
+        SegmentMonthTotal.objects.filter(_scope(segment), month__gte=month_from, month__lte=month_to)
+        .aggregate(n=Sum("postings"))["n"]
+        or 0
+    )
+    rows = (
+        SkillDemand.objects.filter(_scope(segment), month__gte=month_from, month__lte=month_to,
+                                   skill__status=Status.PUBLISHED)
+        .values("skill_id")
+        .annotate(n=Sum("postings"))
+        .order_by("-n", "skill_id")[:limit]
+    )
+    rows = list(rows)
+    skills = Skill.objects.select_related("category").in_bulk([row["skill_id"] for row in rows])
+    ranked, rank, previous = [], 0, None
+    for position, row in enumerate(rows, start=1):
+        if row["n"] != previous:
+            rank, previous = position, row["n"]
+        ranked.append(SkillShare(skill=skills[row["skill_id"]], postings=row["n"], total=total, rank=rank))
+    return ranked
+
+
+@dataclass(frozen=True)
+class Trend:
+    skill_id: int
+    horizon: int  # months
+    current: int
+    current_total: int
+    previous: int
+    previous_total: int
+
+    @property
+    def enough(self) -> bool:
+        return self.current_total >= MIN_SAMPLE and self.previous_total >= MIN_SAMPLE
+
+    @property
+    def change(self) -> float | None:
+        """Change of share in percentage points, or None with too few postings."""
+        if not self.enough:
+            return None
+        return 100 * (self.current / self.current_total - self.previous / self.previous_total)
+
+    @property
+    def label(self) -> str:
+        change = self.change
+        if change is None:
+            return "too few postings"
+        if change >= TREND_THRESHOLD_POINTS:
+            return "rising"
+        if change <= -TREND_THRESHOLD_POINTS:
+            return "falling"
+        return "stable"
+
+
+def skill_trends(
+    *, segment: Segment | None, as_of: datetime.date, skill_ids: list[int] | None = None,
+    horizons: tuple[int, ...] = TREND_HORIZONS,
+) -> dict[int, dict[int, Trend]]:
+    """For each skill: its share over the last N months against the N months before, for each horizon N.
+
+    ``{skill_id: {horizon: Trend}}``; two queries whatever the number of skills.
+    """
+    start = add_months(as_of, -2 * max(horizons) + 1)
+    windows = {h: (add_months(as_of, -h + 1), add_months(as_of, -2 * h + 1)) for h in horizons}
+
+    def window_sums(queryset, key):
+        annotations = {}
+        for h, (current_from, previous_from) in windows.items():
+            annotations[f"c{h}"] = Sum("postings", filter=Q(month__gte=current_from, month__lte=as_of), default=0)
+            annotations[f"p{h}"] = Sum("postings", filter=Q(month__gte=previous_from, month__lt=current_from),
+                                       default=0)
+        return queryset.values(*key).annotate(**annotations).order_by() if key else queryset.aggregate(**annotations)
+
+    totals = window_sums(SegmentMonthTotal.objects.filter(_scope(segment), month__gte=start, month__lte=as_of), None)
+    cells = SkillDemand.objects.filter(_scope(segment), month__gte=start, month__lte=as_of)
+    if skill_ids is not None:
+        cells = cells.filter(skill_id__in=skill_ids)
+    trends: dict[int, dict[int, Trend]] = {}
+    for row in window_sums(cells, ["skill_id"]):
+        trends[row["skill_id"]] = {
+            h: Trend(skill_id=row["skill_id"], horizon=h, current=row[f"c{h}"], current_total=totals[f"c{h}"] or 0,
+                     previous=row[f"p{h}"], previous_total=totals[f"p{h}"] or 0)
+            for h in horizons
+        }
+    return trends
+
+
+@dataclass(frozen=True)
+class SkillPair:
+    skill_a: int
+    skill_b: int
+    postings: int
+    lift: float
+
+
+def cooccurrence(
+    *, segment: Segment | None, month_from: datetime.date, month_to: datetime.date, limit: int = 20,
+    min_postings: int = 3,
+) -> list[SkillPair]:
+    """The pairs of skills most often asked for together, with their lift (how much more often than chance).
+
+    Computed from the source rows with one self-join, so it can never drift from them.
+    """
+    postings = Posting._meta.db_table
+    links = PostingSkill._meta.db_table
+    where = ["p.status = %s", "p.duplicate_of_id IS NULL", "p.posted_on >= %s", "p.posted_on < %s"]
+    params: list = [Status.PUBLISHED, month_from, add_months(month_to, 1)]
+    if segment is not None:
+        where.append("p.segment_id = %s")
+        params.append(segment.pk)
+    counted = f"""
+        SELECT l.posting_id, l.skill_id FROM {links} l JOIN {postings} p ON p.id = l.posting_id
+        WHERE l.state <> 'rejected' AND {' AND '.join(where)}
+    """
+    sql = f"""
+        WITH counted AS ({counted}),
+             singles AS (SELECT skill_id, COUNT(*) AS n FROM counted GROUP BY skill_id),
+             total AS (SELECT COUNT(DISTINCT posting_id) AS n FROM counted)
+        SELECT a.skill_id, b.skill_id, COUNT(*) AS together,
+               COUNT(*) * 1.0 * (SELECT n FROM total) / (sa.n * sb.n) AS lift
+        FROM counted a
+        JOIN counted b ON a.posting_id = b.posting_id AND a.skill_id < b.skill_id
+        JOIN singles sa ON sa.skill_id = a.skill_id
+        JOIN singles sb ON sb.skill_id = b.skill_id
+        GROUP BY a.skill_id, b.skill_id, sa.n, sb.n
+        HAVING COUNT(*) >= %s
+        ORDER BY together DESC, lift DESC, a.skill_id, b.skill_id
+        LIMIT %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, min_postings, limit])
+        return [SkillPair(skill_a=a, skill_b=b, postings=n, lift=float(lift)) for a, b, n, lift in cursor.fetchall()]
+

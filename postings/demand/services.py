@@ -1,0 +1,57 @@
+"""Demand engine entry points used by tasks, the command and the admin; each records its run."""
+
+import logging
+
+from django.db import connection
+
+from . import engine
+from .models import DemandRun
+
+logger = logging.getLogger(__name__)
+
+# Drains queued after each commit are frequent and quick; recording each would bury the
+# runs editors care about. They are recorded when they come from beat, a command or the
+# admin, or when they fail.
+QUIET_TRIGGERS = {"task"}
+
+
+def demand_drain(*, trigger: str) -> dict[str, int]:
+    """Recompute every marked cell; record the run unless it is a routine after-commit drain."""
+    run = None if trigger in QUIET_TRIGGERS else engine.record_run(DemandRun.Kind.INCREMENTAL, trigger)
+    try:
+        result = engine.recompute_marked()
+    except Exception as error:
+        _record_failure(run, DemandRun.Kind.INCREMENTAL, trigger, error)
+        raise
+    if run:
+        engine.finish_run(run, marks=result.marks, cells=result.cells)
+    logger.info("Demand drain (%s): %s marks, %s cells, %s batches", trigger, result.marks, result.cells,
+                result.batches)
+    return {"marks": result.marks, "cells": result.cells, "batches": result.batches}
+
+
+def demand_recompute_all(*, trigger: str, apply: bool = True) -> dict[str, int]:
+    """Rebuild (or, without ``apply``, only compare) every summary; record cells written and drift."""
+    kind = DemandRun.Kind.FULL if apply else DemandRun.Kind.VERIFY
+    run = engine.record_run(kind, trigger)
+    try:
+        comparison, written = engine.recompute_all(apply=apply)
+    except Exception as error:
+        _record_failure(run, kind, trigger, error)
+        raise
+    engine.finish_run(run, cells=written, drift=comparison.drift, drift_sample=comparison.sample())
+    if comparison.drift:
+        logger.error("Demand drift: %s cells differed from the source; first: %s", comparison.drift,
+                     comparison.sample(5))
+    return {"cells": written, "drift": comparison.drift, "pending": comparison.pending, "run": run.pk}
+
+
+def _record_failure(run: DemandRun | None, kind: str, trigger: str, error: Exception) -> None:
+    # The failed transaction is rolled back already; the record is written on its own.
+    if connection.in_atomic_block:
+        return
+    try:
+        run = run or engine.record_run(kind, trigger)
+        engine.finish_run(run, error=f"{type(error).__name__}: {error}")
+    except Exception:
+        logger.exception("Could not record the failed demand run.")

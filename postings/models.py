@@ -1,0 +1,254 @@
+"""What employers ask for: the skill taxonomy, employers, job postings and their skills."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from careerhub.editorial import EditorialModel
+from segments.models import Segment
+
+EARLIEST_POSTING_DATE = datetime.date(2000, 1, 1)
+MAX_POSTING_TEXT = 100_000
+
+
+class SkillCategory(models.Model):
+    """A shelf of the taxonomy (containers and orchestration, ML monitoring, ...)."""
+
+    name = models.CharField(max_length=255, unique=True)
+    slug = models.SlugField(max_length=255, unique=True)
+    description = models.TextField(blank=True)
+    display_order = models.PositiveSmallIntegerField(default=0)
+    source = models.CharField(max_length=40, default="curated", help_text="Where the category came from.")
+    external_id = models.CharField(
+        max_length=255, blank=True, help_text="Its identifier at the source (a UNSPSC commodity code, an ESCO code)."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        verbose_name_plural = "skill categories"
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="skillcategory_name_not_empty")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SkillType(models.TextChoices):
+    TOOL = "tool", "Tool or technology"
+    PRACTICE = "practice", "Practice"
+    SOFT_SKILL = "soft_skill", "Soft skill"
+    CERTIFICATION = "certification", "Certification"
+
+
+class Skill(EditorialModel):
+    """A canonical skill employers ask for: a tool, a practice, a soft skill or a certification.
+
+    Postings are matched against the name and the aliases; demand is counted per skill.
+    """
+
+    Type = SkillType
+
+    name = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=255, unique=True)
+    category = models.ForeignKey(SkillCategory, on_delete=models.PROTECT, related_name="skills")
+    type = models.CharField(max_length=16, choices=SkillType.choices, default=SkillType.TOOL)
+    description = models.TextField(blank=True)
+    # "Go", "R", "Helm": the name is a common word and only counts with supporting context.
+    name_ambiguous = models.BooleanField(
+        "name needs context", default=False, help_text="The name is an ordinary word ('Go', 'Helm')."
+    )
+    source = models.CharField(max_length=40, default="curated", help_text="Where the skill came from.")
+    esco_uri = models.CharField("ESCO URI", max_length=255, blank=True, db_index=True)
+    onet_code = models.CharField("O*NET commodity code", max_length=20, blank=True, db_index=True)
+    onet_hot_technology = models.BooleanField("O*NET hot technology", default=False)
+    onet_in_demand = models.BooleanField("O*NET in demand", default=False)
+    # Set when an editor saves the skill: importers then leave its fields alone.
+    editor_edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta(EditorialModel.Meta):
+        ordering = ["name"]
+        constraints = [
+            *EditorialModel.Meta.constraints,
+            models.UniqueConstraint(
+                Lower("name"),
+                name="skill_name_unique_ci",
+                violation_error_message="A skill with this name already exists (names are compared ignoring case).",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="skill_name_not_empty"),
+            models.CheckConstraint(condition=Q(type__in=SkillType.values), name="skill_type_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("postings:skill-detail", kwargs={"slug": self.slug})
+
+
+class SkillAlias(models.Model):
+    """Another way postings write a skill ("k8s" for Kubernetes), with its own matching rules."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="aliases")
+    text = models.CharField(max_length=255)
+    case_sensitive = models.BooleanField(default=False)
+    ambiguous = models.BooleanField(default=False, help_text="Counts only with supporting context ('Spark').")
+    source = models.CharField(max_length=40, default="curated")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Part of the taxonomy's version: a changed alias rebuilds the matcher.
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["text"]
+        verbose_name_plural = "skill aliases"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("text"),
+                name="skillalias_text_unique_ci",
+                violation_error_message="This alias already exists (aliases are compared ignoring case).",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="skillalias_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        self.text = self.text.strip()
+        clash = Skill.objects.filter(name__iexact=self.text)
+        if self.skill_id:
+            clash = clash.exclude(pk=self.skill_id)
+        if clash.exists():
+            raise ValidationError({"text": f"“{self.text}” is the name of another skill."})
+
+
+class Employer(models.Model):
+    """A company that posts jobs."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    website = models.URLField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="employer_name_not_empty")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Posting(EditorialModel):
+    """A job posting: the evidence demand figures are counted from.
+
+    ``(source, external_id)`` identifies a posting in the system it came from, so the
+    same posting imported twice is one row.
+    """
+
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="postings")
+    segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="postings")
+    title = models.CharField(max_length=300)
+    description = models.TextField(validators=[MaxLengthValidator(MAX_POSTING_TEXT)])
+    location = models.CharField(max_length=200, blank=True)
+    posted_on = models.DateField(db_index=True)
+    url = models.URLField(max_length=500, blank=True)
+    source = models.SlugField(max_length=60, default="manual")
+    external_id = models.CharField(max_length=200)
+    skills = models.ManyToManyField(Skill, through="PostingSkill", related_name="postings", blank=True)
+    # An exact duplicate (same employer, title and text) of an earlier posting is linked to it
+    # and not counted again in demand.
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+
+    class Meta(EditorialModel.Meta):
+        ordering = ["-posted_on", "-id"]
+        constraints = [
+            *EditorialModel.Meta.constraints,
+            models.UniqueConstraint(fields=["source", "external_id"], name="posting_source_external_id_unique"),
+            models.CheckConstraint(condition=Q(posted_on__gte=EARLIEST_POSTING_DATE), name="posting_posted_on_min"),
+            models.CheckConstraint(condition=~Q(title=""), name="posting_title_not_empty"),
+            models.CheckConstraint(condition=~Q(external_id=""), name="posting_external_id_not_empty"),
+        ]
+        indexes = [models.Index(fields=["segment", "posted_on"], name="posting_segment_posted_on")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.employer})" if self.employer_id else self.title
+
+    def clean(self) -> None:
+        if self.posted_on and self.posted_on > timezone.localdate():
+            raise ValidationError({"posted_on": "A posting cannot be dated in the future."})
+        if self.posted_on and self.posted_on < EARLIEST_POSTING_DATE:
+            raise ValidationError({"posted_on": "Postings before 2000-01-01 are not accepted."})
+
+
+class PostingSkillState(models.TextChoices):
+    AUTO = "auto", "Found by the extractor"
+    ACCEPTED = "accepted", "Accepted by an editor"
+    REJECTED = "rejected", "Rejected by an editor"
+    ADDED = "added", "Added by an editor"
+
+
+class PostingSkill(models.Model):
+    """A skill a posting asks for, with the evidence of how it was found.
+
+    Editors' decisions (accepted, rejected, added) survive re-extraction; a rejected link is kept
+    so the extractor does not add it again, and is not counted in demand.
+    """
+
+    State = PostingSkillState
+
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="posting_skills")
+    # PROTECT: a skill in use is merged into another, never deleted from under its postings.
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="posting_skills")
+    state = models.CharField(max_length=10, choices=PostingSkillState.choices, default=PostingSkillState.ADDED)
+    matched_text = models.CharField(max_length=255, blank=True, help_text="The words in the posting that matched.")
+    start = models.PositiveIntegerField(null=True, blank=True, help_text="Offset of the match in the text.")
+    end = models.PositiveIntegerField(null=True, blank=True)
+    extractor_version = models.CharField(max_length=40, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["posting", "skill"], name="postingskill_unique"),
+            models.CheckConstraint(condition=Q(state__in=PostingSkillState.values), name="postingskill_state_valid"),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True, end__isnull=True) | Q(end__gt=F("start")),
+                name="postingskill_span_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} → {self.skill}"
+
+
+# The demand engine's tables live with the engine; imported here so Django registers them.
+from .demand.models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand  # noqa: E402
+
+__all__ = [
+    "EARLIEST_POSTING_DATE",
+    "MAX_POSTING_TEXT",
+    "DemandMark",
+    "DemandRun",
+    "Employer",
+    "Posting",
+    "PostingSkill",
+    "PostingSkillState",
+    "SegmentMonthTotal",
+    "Skill",
+    "SkillAlias",
+    "SkillCategory",
+    "SkillDemand",
+    "SkillType",
+]

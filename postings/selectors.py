@@ -1,0 +1,30 @@
+"""Reads of the taxonomy and postings for pages, the API and other apps."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from careerhub.editorial import Status
+
+from .models import Skill, SkillAlias, SkillCategory
+
+
+def skill_list(*, include_unpublished: bool = False) -> QuerySet[Skill]:
+    """Skills by name with their category; only published ones for the public."""
+    skills = Skill.objects.select_related("category")
+    return skills if include_unpublished else skills.published()
+
+
+def skill_get(*, slug: str, include_unpublished: bool = False) -> Skill | None:
+    """A skill with its category and aliases."""
+    return (
+        skill_list(include_unpublished=include_unpublished)
+        .prefetch_related(Prefetch("aliases", queryset=SkillAlias.objects.order_by("text")))
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def skill_category_list() -> QuerySet[SkillCategory]:
+    """Categories with the number of published skills in each."""
+    return SkillCategory.objects.annotate(
+        published_skill_count=Count("skills", filter=Q(skills__status=Status.PUBLISHED))
+    )

@@ -1,0 +1,255 @@
+"""Writes to the taxonomy, employers and postings.
+
+Every path (admin, API, import commands, tasks) goes through these functions, so
+validation, and the marking of demand that a write changes, live in one place.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from careerhub.editorial import Status
+from careerhub.services import editorial_set_status, model_update, validated_save
+from segments.models import Segment
+
+from .demand.marks import demand_marks
+from .models import Employer, Posting, PostingSkill, Skill, SkillAlias, SkillCategory, SkillType
+
+SKILL_EDITABLE_FIELDS = ("name", "slug", "category", "type", "description", "name_ambiguous", "source", "status")
+POSTING_EDITABLE_FIELDS = (
+    "employer",
+    "segment",
+    "title",
+    "description",
+    "location",
+    "posted_on",
+    "url",
+    "source",
+    "external_id",
+    "status",
+)
+
+
+# --- Taxonomy -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def skill_category_save(*, category: SkillCategory) -> SkillCategory:
+    """Validate and save a skill category."""
+    return validated_save(category)
+
+
+@transaction.atomic
+def skill_create(
+    *,
+    name: str,
+    category: SkillCategory,
+    slug: str = "",
+    type: str = SkillType.TOOL,  # noqa: A002 - the taxonomy's own word for it
+    description: str = "",
+    name_ambiguous: bool = False,
+    source: str = "curated",
+    status: str = Status.DRAFT,
+    aliases: Iterable[SkillAlias] = (),
+) -> Skill:
+    """Create a validated skill with its aliases (unsaved ``SkillAlias`` objects)."""
+    skill = validated_save(
+        Skill(
+            name=name,
+            slug=slug or slugify(name),
+            category=category,
+            type=type,
+            description=description,
+            name_ambiguous=name_ambiguous,
+            source=source,
+            status=status,
+        )
+    )
+    for alias in aliases:
+        alias.skill = skill
+        skill_alias_save(alias=alias)
+    return skill
+
+
+@transaction.atomic
+def skill_update(*, skill: Skill, data: dict[str, Any]) -> Skill:
+    """Change the given fields of a skill; unknown fields are refused."""
+    skill, _ = model_update(instance=skill, fields=SKILL_EDITABLE_FIELDS, data=data)
+    return skill
+
+
+@transaction.atomic
+def skill_save(*, skill: Skill, by_editor: bool = False) -> Skill:
+    """Validate and save a skill edited in place; an editor's save protects it from importers."""
+    if by_editor:
+        skill.editor_edited_at = timezone.now()
+    return validated_save(skill)
+
+
+def skill_set_status(*, skills: Iterable[Skill], status: str) -> int:
+    """Publish, archive or return skills to draft; return how many changed."""
+    return editorial_set_status(objects=skills, status=status)
+
+
+@transaction.atomic
+def skill_alias_save(*, alias: SkillAlias) -> SkillAlias:
+    """Validate and save an alias: unique across the taxonomy, never another skill's name."""
+    return validated_save(alias)
+
+
+@transaction.atomic
+def skill_alias_delete(*, alias: SkillAlias) -> None:
+    alias.delete()
+
+
+# --- Employers ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def employer_save(*, employer: Employer) -> Employer:
+    """Validate and save an employer, deriving the slug from the name when it is empty."""
+    if not employer.slug:
+        employer.slug = slugify(employer.name)[:200]
+    return validated_save(employer)
+
+
+@transaction.atomic
+def employer_get_or_create(*, name: str, website: str = "") -> tuple[Employer, bool]:
+    """The employer with this name (case-insensitive), created if it does not exist."""
+    existing = Employer.objects.filter(name__iexact=name.strip()).first()
+    if existing:
+        return existing, False
+    return employer_save(employer=Employer(name=name.strip(), website=website)), True
+
+
+# --- Postings -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def posting_create(
+    *,
+    employer: Employer,
+    segment: Segment,
+    title: str,
+    description: str,
+    posted_on,
+    external_id: str,
+    source: str = "manual",
+    location: str = "",
+    url: str = "",
+    status: str = Status.PUBLISHED,
+    skills: Iterable[Skill] = (),
+) -> Posting:
+    """Create a validated posting, link the skills it asks for, and mark the demand it adds."""
+    with demand_marks() as marks:
+        posting = validated_save(
+            Posting(
+                employer=employer,
+                segment=segment,
+                title=title,
+                description=description,
+                posted_on=posted_on,
+                external_id=external_id,
+                source=source,
+                location=location,
+                url=url,
+                status=status,
+            )
+        )
+        marks.add([posting.pk])
+        _link_skills(posting=posting, skills=skills)
+    return posting
+
+
+@transaction.atomic
+def posting_update(*, posting: Posting, data: dict[str, Any]) -> Posting:
+    """Change the given fields of a posting; unknown fields are refused. Demand before and after is marked."""
+    with demand_marks([posting.pk]):
+        posting, _ = model_update(instance=posting, fields=POSTING_EDITABLE_FIELDS, data=data)
+    return posting
+
+
+@transaction.atomic
+def posting_save(*, posting: Posting) -> Posting:
+    """Validate and save a posting edited in place (the admin's form does this)."""
+    with demand_marks([posting.pk] if posting.pk else []) as marks:
+        validated_save(posting)
+        marks.add([posting.pk])
+    return posting
+
+
+@transaction.atomic
+def posting_set_status(*, postings: Iterable[Posting], status: str) -> int:
+    """Publish, archive or return postings to draft; return how many changed."""
+    postings = list(postings)
+    with demand_marks([posting.pk for posting in postings]):
+        return editorial_set_status(objects=postings, status=status)
+
+
+@transaction.atomic
+def posting_delete(*, posting: Posting) -> None:
+    """Delete a posting and its skill links; the demand it counted in is marked."""
+    with demand_marks([posting.pk]):
+        posting.delete()
+
+
+@transaction.atomic
+def posting_set_skills(*, posting: Posting, skills: Iterable[Skill]) -> None:
+    """Make the posting ask for exactly these skills (links are added and removed, not rewritten)."""
+    with demand_marks([posting.pk]):
+        _link_skills(posting=posting, skills=skills)
+
+
+@transaction.atomic
+def posting_link_duplicate(*, posting: Posting, original: Posting | None) -> Posting:
+    """Link a posting to the earlier posting it duplicates (None unlinks it); duplicates are not counted."""
+    if original is not None and (original.pk == posting.pk or original.duplicate_of_id is not None):
+        raise ValidationError(
+            {"duplicate_of": "Link a duplicate to an original posting, not to itself or to another duplicate."}
+        )
+    with demand_marks([posting.pk]):
+        posting.duplicate_of = original
+        return validated_save(posting)
+
+
+def _link_skills(*, posting: Posting, skills: Iterable[Skill]) -> None:
+    wanted = {skill.pk for skill in skills}
+    current = set(posting.posting_skills.values_list("skill_id", flat=True))
+    PostingSkill.objects.filter(posting=posting, skill_id__in=current - wanted).delete()
+    for skill_id in sorted(wanted - current):
+        validated_save(PostingSkill(posting=posting, skill_id=skill_id))
+
+
+@transaction.atomic
+def posting_skill_save(*, posting_skill: PostingSkill) -> PostingSkill:
+    """Save one skill link of a posting (an editor's decision in the admin); demand is marked."""
+    with demand_marks([posting_skill.posting_id]):
+        return validated_save(posting_skill)
+
+
+@transaction.atomic
+def posting_skill_delete(*, posting_skill: PostingSkill) -> None:
+    with demand_marks([posting_skill.posting_id]):
+        posting_skill.delete()
+
+
+@transaction.atomic
+def skill_category_delete(*, category: SkillCategory) -> None:
+    """Delete a category; refused by the database while skills are filed under it."""
+    category.delete()
+
+
+@transaction.atomic
+def skill_delete(*, skill: Skill) -> None:
+    """Delete a skill; refused by the database while postings ask for it (merge it instead)."""
+    skill.delete()
+
+
+@transaction.atomic
+def employer_delete(*, employer: Employer) -> None:
+    """Delete an employer; refused by the database while it has postings."""
+    employer.delete()

@@ -1,0 +1,40 @@
+"""Who hires: employer segments and what each of them really hires for."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from careerhub.editorial import EditorialModel
+from careerhub.fields import StringListField
+
+
+class Segment(EditorialModel):
+    """A group of employers that hire for the same things (big tech, financial services, ...).
+
+    The editorial fields answer the questions a learner brings: what does this segment
+    optimise for, what does it look for, and where do candidates get tripped up.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    summary = models.TextField(help_text="Who these employers are and why they hire for MLOps.")
+    optimises_for = models.TextField("optimises for", blank=True)
+    looks_for = StringListField(help_text="What they look for, one item per line.")
+    pitfalls = models.TextField("where candidates get tripped up", blank=True)
+    sample_employers = StringListField(help_text="Named employers or kinds of employer, one per line.")
+    focus_areas = StringListField(help_text="What these employers emphasise, one per line.")
+    display_order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
+
+    class Meta(EditorialModel.Meta):
+        ordering = ["display_order", "name"]
+        constraints = [
+            *EditorialModel.Meta.constraints,
+            models.CheckConstraint(condition=~Q(name=""), name="segment_name_not_empty"),
+            models.CheckConstraint(condition=~Q(slug=""), name="segment_slug_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("segments:detail", kwargs={"slug": self.slug})

@@ -1,0 +1,15 @@
+"""Reads of segments for pages, the API and other apps."""
+
+from django.db.models import QuerySet
+
+from .models import Segment
+
+
+def segment_list(*, include_unpublished: bool = False) -> QuerySet[Segment]:
+    """Segments in display order; only published ones unless an editor asks for all."""
+    segments = Segment.objects.all()
+    return segments if include_unpublished else segments.published()
+
+
+def segment_get(*, slug: str, include_unpublished: bool = False) -> Segment | None:
+    return segment_list(include_unpublished=include_unpublished).filter(slug=slug).first()

@@ -1,0 +1,79 @@
+"""Writes to segments. Every path (admin, API, commands) goes through these functions."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from careerhub.editorial import Status
+from careerhub.fields import as_list
+from careerhub.services import editorial_set_status, model_update, validated_save
+
+from .models import Segment
+
+SEGMENT_EDITABLE_FIELDS = (
+    "name",
+    "slug",
+    "summary",
+    "optimises_for",
+    "looks_for",
+    "pitfalls",
+    "sample_employers",
+    "focus_areas",
+    "display_order",
+    "status",
+)
+
+
+@transaction.atomic
+def segment_create(
+    *,
+    name: str,
+    slug: str,
+    summary: str,
+    optimises_for: str = "",
+    looks_for: list[str] | tuple[str, ...] = (),
+    pitfalls: str = "",
+    sample_employers: list[str] | tuple[str, ...] = (),
+    focus_areas: list[str] | tuple[str, ...] = (),
+    display_order: int = 0,
+    status: str = Status.DRAFT,
+) -> Segment:
+    """Create a validated segment (a draft unless told otherwise)."""
+    segment = Segment(
+        name=name,
+        slug=slug,
+        summary=summary,
+        optimises_for=optimises_for,
+        looks_for=as_list(looks_for),
+        pitfalls=pitfalls,
+        sample_employers=as_list(sample_employers),
+        focus_areas=as_list(focus_areas),
+        display_order=display_order,
+        status=status,
+    )
+    return validated_save(segment)
+
+
+@transaction.atomic
+def segment_update(*, segment: Segment, data: dict[str, Any]) -> Segment:
+    """Change the given fields of a segment; unknown fields are refused."""
+    segment, _ = model_update(instance=segment, fields=SEGMENT_EDITABLE_FIELDS, data=data)
+    return segment
+
+
+@transaction.atomic
+def segment_save(*, segment: Segment) -> Segment:
+    """Validate and save a segment edited in place (the admin's form does this)."""
+    return validated_save(segment)
+
+
+def segment_set_status(*, segments: Iterable[Segment], status: str) -> int:
+    """Publish, archive or return segments to draft; return how many changed."""
+    return editorial_set_status(objects=segments, status=status)
+
+
+@transaction.atomic
+def segment_delete(*, segment: Segment) -> None:
+    """Delete a segment; refused by the database while postings or tracks still refer to it."""
+    segment.delete()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "segments"
+urlpatterns = [
+    path("", views.segment_list_view, name="list"),
+    path("<slug:slug>/", views.segment_detail_view, name="detail"),
+]

@@ -1,0 +1,199 @@
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.urls import reverse
+
+from careerhub.editorial import Status
+from postings.demand import engine
+from postings.demand.models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand
+from postings.demand.selectors import cooccurrence, demand_cells, skill_trends, top_skills
+from postings.models import PostingSkill
+from postings.services import posting_create, posting_link_duplicate, posting_skill_save, posting_update
+from tests.factories import EmployerFactory, SegmentFactory, SkillFactory
+
+pytestmark = pytest.mark.django_db
+
+OCT, NOV = datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)
+
+
+@pytest.fixture
+def world():
+    return {
+        "finance": SegmentFactory(name="Finance"),
+        "health": SegmentFactory(name="Health"),
+        "k8s": SkillFactory(name="Kubernetes"),
+        "mlflow": SkillFactory(name="MLflow"),
+        "sox": SkillFactory(name="SOX"),
+        "employer": EmployerFactory(),
+    }
+
+
+def post(world, segment, day, skills, status=Status.PUBLISHED, n=[0]):  # noqa: B006 - a counter on purpose
+    n[0] += 1
+    return posting_create(
+        employer=world["employer"], segment=world[segment], title=f"Job {n[0]}", description="x",
+        posted_on=day, external_id=f"e{n[0]}", status=status, skills=[world[s] for s in skills],
+    )
+
+
+def cells():
+    return {(c.segment.name if c.segment else "all", c.month, c.skill.name): c.postings
+            for c in SkillDemand.objects.select_related("segment", "skill")}
+
+
+def totals():
+    return {(t.segment.name if t.segment else "all", t.month): t.postings
+            for t in SegmentMonthTotal.objects.select_related("segment")}
+
+
+def test_counts_shares_and_ranks_by_hand(world):
+    # given: three published Finance postings in October, one in Health, one draft, one duplicate
+    post(world, "finance", datetime.date(2026, 10, 3), ["k8s", "mlflow"])
+    original = post(world, "finance", datetime.date(2026, 10, 9), ["k8s"])
+    post(world, "finance", datetime.date(2026, 10, 30), ["sox"])
+    post(world, "health", datetime.date(2026, 10, 2), ["k8s"])
+    post(world, "finance", datetime.date(2026, 10, 5), ["k8s"], status=Status.DRAFT)
+    copy = post(world, "finance", datetime.date(2026, 10, 6), ["k8s"])
+    posting_link_duplicate(posting=copy, original=original)
+
+    # when
+    engine.recompute_marked()
+
+    # then
+    assert cells() == {
+        ("Finance", OCT, "Kubernetes"): 2, ("Finance", OCT, "MLflow"): 1, ("Finance", OCT, "SOX"): 1,
+        ("Health", OCT, "Kubernetes"): 1,
+        ("all", OCT, "Kubernetes"): 3, ("all", OCT, "MLflow"): 1, ("all", OCT, "SOX"): 1,
+    }
+    assert totals() == {("Finance", OCT): 3, ("Health", OCT): 1, ("all", OCT): 4}
+    finance = {(c.skill.name, round(c.share, 3), c.rank) for c in demand_cells(segment=world["finance"])}
+    assert finance == {("Kubernetes", 0.667, 1), ("MLflow", 0.333, 2), ("SOX", 0.333, 2)}
+    everyone = {(c.skill.name, c.total, c.rank) for c in demand_cells(segment=None)}
+    assert everyone == {("Kubernetes", 4, 1), ("MLflow", 4, 2), ("SOX", 4, 2)}
+    assert not DemandMark.objects.exists()
+
+
+def test_every_row_records_when_and_from_what_it_was_computed(world):
+    post(world, "finance", datetime.date(2026, 10, 3), ["k8s"])
+    engine.recompute_marked()
+    row = SkillDemand.objects.first()
+    assert row.computed_at and row.taxonomy_version and row.extractor_version
+
+
+def test_moves_and_rejections_leave_nothing_behind(world):
+    posting = post(world, "finance", datetime.date(2026, 10, 3), ["k8s", "mlflow"])
+    engine.recompute_marked()
+    posting_update(posting=posting, data={"segment": world["health"], "posted_on": datetime.date(2026, 11, 2)})
+    link = PostingSkill.objects.get(posting=posting, skill=world["mlflow"])
+    link.state = PostingSkill.State.REJECTED
+    posting_skill_save(posting_skill=link)
+    engine.recompute_marked()
+    assert cells() == {("Health", NOV, "Kubernetes"): 1, ("all", NOV, "Kubernetes"): 1}
+    assert totals() == {("Health", NOV): 1, ("all", NOV): 1}
+
+
+def test_a_rolled_back_write_leaves_no_mark(world):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        post(world, "finance", datetime.date(2026, 10, 3), ["k8s"])
+        assert DemandMark.objects.count() == 2  # the cell and the segment-month total
+        raise RuntimeError("the request failed after the write")
+    assert not DemandMark.objects.exists()
+
+
+def test_a_burst_coalesces_into_few_batches(world):
+    for day in range(1, 29):
+        post(world, "finance", datetime.date(2026, 10, day), ["k8s", "mlflow", "sox"])
+    assert DemandMark.objects.count() == 28 * 4
+    result = engine.recompute_marked()
+    assert result.batches == 1
+    assert result.marks == 112
+    assert cells()[("Finance", OCT, "Kubernetes")] == 28
+
+
+def test_trends_label_rising_falling_and_too_few(world, monkeypatch):
+    # given: Kubernetes in every Finance posting for 3 months, then in none; MLflow the opposite
+    for month in range(1, 7):
+        for i in range(12):
+            skills = ["k8s"] if month <= 3 else ["mlflow"]
+            post(world, "finance", datetime.date(2026, month, i + 1), skills)
+    post(world, "health", datetime.date(2026, 6, 1), ["sox"])
+    engine.recompute_marked()
+
+    # when
+    finance = skill_trends(segment=world["finance"], as_of=datetime.date(2026, 6, 1))
+    health = skill_trends(segment=world["health"], as_of=datetime.date(2026, 6, 1))
+
+    # then: 36 postings per window, shares 100% -> 0% and 0% -> 100%
+    assert finance[world["k8s"].pk][3].label == "falling"
+    assert finance[world["k8s"].pk][3].change == pytest.approx(-100)
+    assert finance[world["mlflow"].pk][3].label == "rising"
+    assert finance[world["k8s"].pk][6].label == "too few postings"  # nothing before January
+    assert health[world["sox"].pk][3].change is None
+
+
+def test_top_skills_hide_the_share_below_the_minimum_sample(world):
+    post(world, "health", datetime.date(2026, 10, 3), ["k8s", "mlflow"])
+    post(world, "health", datetime.date(2026, 10, 4), ["k8s"])
+    engine.recompute_marked()
+    top = top_skills(segment=world["health"], month_from=OCT, month_to=OCT)
+    assert [(s.skill.name, s.postings, s.rank) for s in top] == [("Kubernetes", 2, 1), ("MLflow", 1, 2)]
+    assert top[0].share is None  # 2 postings is below the minimum sample
+
+
+def test_cooccurrence_counts_pairs_with_lift(world):
+    for _ in range(3):
+        post(world, "finance", datetime.date(2026, 10, 3), ["k8s", "mlflow"])
+    post(world, "finance", datetime.date(2026, 10, 3), ["sox"])
+    pairs = cooccurrence(segment=world["finance"], month_from=OCT, month_to=OCT)
+    assert [(p.skill_a, p.skill_b, p.postings) for p in pairs] == [(world["k8s"].pk, world["mlflow"].pk, 3)]
+    assert pairs[0].lift == pytest.approx(3 * 4 / (3 * 3))
+
+
+def test_verify_finds_drift_and_full_recompute_repairs_it(world):
+    post(world, "finance", datetime.date(2026, 10, 3), ["k8s"])
+    engine.recompute_marked()
+    SkillDemand.objects.filter(segment=world["finance"]).update(postings=7)  # damage behind the engine's back
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 summary cells differ"):
+        call_command("recompute_demand", "--verify", stdout=out, stderr=err)
+    assert (f"segment {world['finance'].pk}, month 2026-10, skill {world['k8s'].pk}: stored 7, fresh 1"
+            in err.getvalue())
+
+    call_command("recompute_demand", "--full", "--verify", stdout=out, stderr=err)
+    assert "drift corrected: 1" in out.getvalue()
+    assert "Verified" in out.getvalue()
+    runs = list(DemandRun.objects.order_by("id").values_list("kind", "drift"))
+    assert runs == [("incremental", 0), ("verify", 1), ("full", 1), ("verify", 0)]
+
+
+def test_drain_command_reports_what_it_did(world):
+    post(world, "finance", datetime.date(2026, 10, 3), ["k8s", "mlflow"])
+    out = io.StringIO()
+    call_command("recompute_demand", stdout=out)
+    assert "Recomputed 6 cells from 3 marks in 1 batches." in out.getvalue()
+    assert DemandRun.objects.get().kind == "incremental"
+
+
+def test_editors_see_runs_and_can_recompute_now(editor_client, world):
+    post(world, "finance", datetime.date(2026, 10, 3), ["k8s"])
+    page = editor_client.get(reverse("admin:postings_demandrun_changelist"))
+    assert "Dirty marks waiting: <strong>2</strong>" in page.content.decode()
+    response = editor_client.post(reverse("admin:postings_demandrun_recompute"), follow=True)
+    assert "full recompute of the demand summaries has been started" in response.content.decode()
+    run = DemandRun.objects.get()
+    # the cell still marked is in flight, not drift; the full recompute writes it anyway
+    assert (run.kind, run.trigger, run.drift, run.cells) == ("full", "admin", 0, 4)
+    assert SkillDemand.objects.count() == 2
+    for name in ("skilldemand", "segmentmonthtotal"):
+        assert editor_client.get(reverse(f"admin:postings_{name}_changelist")).status_code == 200
+
+
+def test_anonymous_cannot_trigger_a_recompute(client):
+    response = client.post(reverse("admin:postings_demandrun_recompute"))
+    assert response.status_code == 302
+    assert not DemandRun.objects.exists()
