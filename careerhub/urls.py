@@ -8,5 +8,6 @@ urlpatterns = [
     path("segments/", include("segments.urls")),
     path("tracks/", include("curriculum.urls")),
     path("skills/", include("postings.urls")),
+    path("api/v1/", include("careerhub.api.urls")),
     path("admin/", admin.site.urls),
 ]

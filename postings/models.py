@@ -170,6 +170,8 @@ class Posting(EditorialModel):
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
     )
+    # A fingerprint of the normalised employer, title and text: exact duplicates share it, across sources.
+    content_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
 
     class Meta(EditorialModel.Meta):
         ordering = ["-posted_on", "-id"]
@@ -233,8 +235,9 @@ class PostingSkill(models.Model):
         return f"{self.posting_id} → {self.skill}"
 
 
-# The demand engine's tables live with the engine; imported here so Django registers them.
+# The demand engine's and the ingestion's tables live with them; imported here so Django registers them.
 from .demand.models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand  # noqa: E402
+from .ingest.models import ImportJob, NearDuplicate  # noqa: E402
 
 __all__ = [
     "EARLIEST_POSTING_DATE",
@@ -242,6 +245,8 @@ __all__ = [
     "DemandMark",
     "DemandRun",
     "Employer",
+    "ImportJob",
+    "NearDuplicate",
     "Posting",
     "PostingSkill",
     "PostingSkillState",

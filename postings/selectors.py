@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from careerhub.editorial import Status
 
-from .models import Skill, SkillAlias, SkillCategory
+from .models import Posting, PostingSkill, PostingSkillState, Skill, SkillAlias, SkillCategory
 
 
 def skill_list(*, include_unpublished: bool = False) -> QuerySet[Skill]:
@@ -28,3 +28,16 @@ def skill_category_list() -> QuerySet[SkillCategory]:
     return SkillCategory.objects.annotate(
         published_skill_count=Count("skills", filter=Q(skills__status=Status.PUBLISHED))
     )
+
+
+def posting_list(*, include_unpublished: bool = False) -> QuerySet[Posting]:
+    """Postings, newest first, with employer, segment and their counted skills (evidence included)."""
+    postings = Posting.objects.select_related("employer", "segment").prefetch_related(
+        Prefetch(
+            "posting_skills",
+            queryset=PostingSkill.objects.exclude(state=PostingSkillState.REJECTED)
+            .select_related("skill")
+            .order_by("start", "skill__name"),
+        )
+    )
+    return postings if include_unpublished else postings.published()

@@ -17,6 +17,7 @@ from careerhub.services import editorial_set_status, model_update, validated_sav
 from segments.models import Segment
 
 from .demand.marks import demand_marks
+from .ingest.duplicates import content_hash
 from .models import Employer, Posting, PostingSkill, Skill, SkillAlias, SkillCategory, SkillType
 
 SKILL_EDITABLE_FIELDS = ("name", "slug", "category", "type", "description", "name_ambiguous", "source", "status")
@@ -144,22 +145,25 @@ def posting_create(
     status: str = Status.PUBLISHED,
     skills: Iterable[Skill] = (),
 ) -> Posting:
-    """Create a validated posting, link the skills it asks for, and mark the demand it adds."""
+    """Create a validated posting, link the skills it asks for, and mark the demand it adds.
+
+    An exact duplicate of an earlier posting (same employer, title and text) is linked to it.
+    """
     with demand_marks() as marks:
-        posting = validated_save(
-            Posting(
-                employer=employer,
-                segment=segment,
-                title=title,
-                description=description,
-                posted_on=posted_on,
-                external_id=external_id,
-                source=source,
-                location=location,
-                url=url,
-                status=status,
-            )
+        posting = Posting(
+            employer=employer,
+            segment=segment,
+            title=title,
+            description=description,
+            posted_on=posted_on,
+            external_id=external_id,
+            source=source,
+            location=location,
+            url=url,
+            status=status,
         )
+        _fingerprint(posting, link_duplicate=True)
+        validated_save(posting)
         marks.add([posting.pk])
         _link_skills(posting=posting, skills=skills)
     return posting
@@ -169,7 +173,9 @@ def posting_create(
 def posting_update(*, posting: Posting, data: dict[str, Any]) -> Posting:
     """Change the given fields of a posting; unknown fields are refused. Demand before and after is marked."""
     with demand_marks([posting.pk]):
-        posting, _ = model_update(instance=posting, fields=POSTING_EDITABLE_FIELDS, data=data)
+        posting, changed = model_update(instance=posting, fields=POSTING_EDITABLE_FIELDS, data=data)
+        if changed and _fingerprint(posting):
+            posting.save(update_fields=["content_hash"])
     return posting
 
 
@@ -177,9 +183,26 @@ def posting_update(*, posting: Posting, data: dict[str, Any]) -> Posting:
 def posting_save(*, posting: Posting) -> Posting:
     """Validate and save a posting edited in place (the admin's form does this)."""
     with demand_marks([posting.pk] if posting.pk else []) as marks:
+        _fingerprint(posting, link_duplicate=posting.pk is None)
         validated_save(posting)
         marks.add([posting.pk])
     return posting
+
+
+def _fingerprint(posting: Posting, *, link_duplicate: bool = False) -> bool:
+    """Set the posting's content hash; for a new posting, link it to the first posting it duplicates exactly.
+
+    Returns whether the hash changed.
+    """
+    if not (posting.employer_id and posting.title and posting.description):
+        return False  # incomplete: full_clean will name the missing fields
+    fingerprint = content_hash(posting.employer_id, posting.title, posting.description)
+    changed, posting.content_hash = fingerprint != posting.content_hash, fingerprint
+    if link_duplicate and posting.duplicate_of_id is None:
+        posting.duplicate_of = (
+            Posting.objects.filter(content_hash=fingerprint, duplicate_of__isnull=True).order_by("id").first()
+        )
+    return changed
 
 
 @transaction.atomic

@@ -1,0 +1,42 @@
+"""One error format for every 4xx answer of the API.
+
+``{"detail": "what went wrong", "errors": [{"field": "title", "message": "...", "row": 3}]}``:
+``field`` names the offending field (``"-"`` for the request as a whole) and ``row`` appears when a
+batch was sent, numbering its items from 1.
+"""
+
+from typing import Any
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+def _flatten(detail: Any, field: str = "-") -> list[dict[str, Any]]:
+    if isinstance(detail, dict):
+        return [
+            error
+            for key, value in detail.items()
+            for error in _flatten(value, "-" if key == "non_field_errors" else str(key))
+        ]
+    if isinstance(detail, list):
+        return [error for item in detail for error in _flatten(item, field)]
+    return [{"field": field, "message": str(detail)}]
+
+
+def api_exception_handler(exc, context) -> Response | None:
+    """DRF's handler, with its body rewritten into CareerHub's error format."""
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, ValidationError):
+        body = {"detail": "The request was refused: see errors.", "errors": _flatten(exc.detail)}
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        body = {"detail": str(detail), "errors": []}
+    response.data = body
+    return response
+
+
+def error_response(status: int, detail: str, errors: list[dict[str, Any]] | None = None, **extra) -> Response:
+    return Response({"detail": detail, "errors": errors or [], **extra}, status=status)
