@@ -17,8 +17,9 @@ from careerhub.services import editorial_set_status, model_update, validated_sav
 from segments.models import Segment
 
 from .demand.marks import demand_marks
+from .extraction import EXTRACTOR_VERSION, Match, Matcher, get_matcher
 from .ingest.duplicates import content_hash
-from .models import Employer, Posting, PostingSkill, Skill, SkillAlias, SkillCategory, SkillType
+from .models import Employer, Posting, PostingSkill, PostingSkillState, Skill, SkillAlias, SkillCategory, SkillType
 
 SKILL_EDITABLE_FIELDS = ("name", "slug", "category", "type", "description", "name_ambiguous", "source", "status")
 POSTING_EDITABLE_FIELDS = (
@@ -33,6 +34,11 @@ POSTING_EDITABLE_FIELDS = (
     "external_id",
     "status",
 )
+
+
+# Fields whose change means the posting's skills must be found again.
+POSTING_TEXT_FIELDS = ("title", "description")
+EDITOR_STATES = (PostingSkillState.ACCEPTED, PostingSkillState.REJECTED, PostingSkillState.ADDED)
 
 
 # --- Taxonomy -----------------------------------------------------------------------------
@@ -144,8 +150,9 @@ def posting_create(
     url: str = "",
     status: str = Status.PUBLISHED,
     skills: Iterable[Skill] = (),
+    extract: bool = True,
 ) -> Posting:
-    """Create a validated posting, link the skills it asks for, and mark the demand it adds.
+    """Create a validated posting, link the skills given and those found in its text, and mark the demand it adds.
 
     An exact duplicate of an earlier posting (same employer, title and text) is linked to it.
     """
@@ -166,26 +173,35 @@ def posting_create(
         validated_save(posting)
         marks.add([posting.pk])
         _link_skills(posting=posting, skills=skills)
+        if extract:
+            _extract_skills(postings=[posting])
     return posting
 
 
 @transaction.atomic
 def posting_update(*, posting: Posting, data: dict[str, Any]) -> Posting:
     """Change the given fields of a posting; unknown fields are refused. Demand before and after is marked."""
+    text_before = posting_text(posting)
     with demand_marks([posting.pk]):
         posting, changed = model_update(instance=posting, fields=POSTING_EDITABLE_FIELDS, data=data)
         if changed and _fingerprint(posting):
-            posting.save(update_fields=["content_hash"])
+            # A queryset update: the fingerprint is derived, not an edit worth a history entry.
+            Posting.objects.filter(pk=posting.pk).update(content_hash=posting.content_hash)
+        if posting_text(posting) != text_before:
+            _extract_skills(postings=[posting])
     return posting
 
 
 @transaction.atomic
 def posting_save(*, posting: Posting) -> Posting:
-    """Validate and save a posting edited in place (the admin's form does this)."""
+    """Validate and save a posting edited in place (the admin's form does this); new text is extracted again."""
+    stored = Posting.objects.filter(pk=posting.pk).values_list(*POSTING_TEXT_FIELDS).first() if posting.pk else None
     with demand_marks([posting.pk] if posting.pk else []) as marks:
         _fingerprint(posting, link_duplicate=posting.pk is None)
         validated_save(posting)
         marks.add([posting.pk])
+        if stored != tuple(getattr(posting, name) for name in POSTING_TEXT_FIELDS):
+            _extract_skills(postings=[posting])
     return posting
 
 
@@ -276,3 +292,76 @@ def skill_delete(*, skill: Skill) -> None:
 def employer_delete(*, employer: Employer) -> None:
     """Delete an employer; refused by the database while it has postings."""
     employer.delete()
+
+
+# --- Extraction ---------------------------------------------------------------------------
+
+
+def posting_text(posting: Posting) -> str:
+    """The text skills are found in; evidence offsets point into it (title, a new line, the description)."""
+    return f"{posting.title}\n{posting.description}"
+
+
+@transaction.atomic
+def posting_extract_skills(*, posting: Posting, matcher: Matcher | None = None) -> dict[str, int]:
+    """Find the posting's skills again, keeping every editor's decision; demand is marked.
+
+    Automatic links follow the text (added, moved, or removed when the skill is no longer found);
+    accepted, rejected and added links are the editor's and only get fresh evidence.
+    """
+    return postings_extract_skills(postings=[posting], matcher=matcher)
+
+
+@transaction.atomic
+def postings_extract_skills(*, postings: Iterable[Posting], matcher: Matcher | None = None) -> dict[str, int]:
+    """``posting_extract_skills`` for many postings with a few bulk queries; returns counts of links changed."""
+    postings = [posting for posting in postings if posting.pk]
+    with demand_marks([posting.pk for posting in postings]):
+        return _extract_skills(postings=postings, matcher=matcher)
+
+
+def _extract_skills(*, postings: list[Posting], matcher: Matcher | None = None) -> dict[str, int]:
+    """The extraction itself; callers hold ``demand_marks`` over the postings."""
+    matcher = matcher or get_matcher()
+    found = {posting.pk: {m.skill_id: m for m in matcher.find(posting_text(posting))} for posting in postings}
+    counts = {"created": 0, "updated": 0, "deleted": 0}
+    if found:
+        links = PostingSkill.objects.filter(posting_id__in=list(found)).order_by()
+        stale, changed, existing = [], [], set()
+        for link in links:
+            existing.add((link.posting_id, link.skill_id))
+            match = found[link.posting_id].get(link.skill_id)
+            if match is None:
+                if link.state == PostingSkillState.AUTO:
+                    stale.append(link.pk)
+                continue
+            before = _evidence(link)
+            if _evidence(_evidence_link(link, match)) != before:
+                changed.append(link)
+        created = [
+            _evidence_link(PostingSkill(posting_id=posting_id, skill_id=skill_id, state=PostingSkillState.AUTO), match)
+            for posting_id, matches in found.items()
+            for skill_id, match in matches.items()
+            if (posting_id, skill_id) not in existing
+        ]
+        if stale:
+            counts["deleted"], _ = PostingSkill.objects.filter(pk__in=stale).delete()
+        if changed:
+            counts["updated"] = PostingSkill.objects.bulk_update(
+                changed, ["matched_text", "start", "end", "extractor_version"], batch_size=2000
+            )
+        if created:
+            counts["created"] = len(PostingSkill.objects.bulk_create(created, batch_size=2000))
+    return counts
+
+
+def _evidence(link: PostingSkill) -> tuple:
+    return link.matched_text, link.start, link.end, link.extractor_version
+
+
+def _evidence_link(link: PostingSkill, match: Match) -> PostingSkill:
+    """Record on the link where the extractor found its skill (the words editors see highlighted)."""
+    link.matched_text = match.text[:255]
+    link.start, link.end = match.start, match.end
+    link.extractor_version = EXTRACTOR_VERSION
+    return link

@@ -27,6 +27,7 @@ from ..demand.marks import insert_marks
 from ..demand.months import month_start
 from ..extraction import EXTRACTOR_VERSION, get_matcher
 from ..models import Employer, Posting, PostingSkill, PostingSkillState
+from ..services import posting_text, posting_update
 from .duplicates import content_hash, near_duplicate_pairs
 from .models import ImportJob, NearDuplicate
 from .readers import ImportFileError, read_rows
@@ -340,7 +341,7 @@ class _Importer:
                     duplicate_of_id=originals.get(item.content_hash),
                 )
             )
-            found.append(self.matcher.find(row.description))
+            found.append(self.matcher.find(posting_text(postings[-1])))
         Posting.objects.bulk_create(postings, batch_size=len(postings))
         # Within the batch: a later identical row is a duplicate of the first one just created.
         in_batch: dict[str, int] = {}
@@ -387,8 +388,6 @@ class _Importer:
         self.first_new_id = first if self.first_new_id is None else min(first, self.first_new_id)
 
     def update(self, posting: Posting, item: Resolved) -> None:
-        from ..services import posting_update
-
         row = item.row
         try:
             posting_update(

@@ -212,7 +212,7 @@ def test_import_creates_postings_with_skills_evidence_and_demand_marks(world):
         link.skill.name: (link.matched_text, link.start, link.end, link.state)
         for link in PostingSkill.objects.filter(posting=posting).select_related("skill")
     }
-    assert links["Kubernetes"] == ("Kubernetes", 4, 14, "auto")
+    assert links["Kubernetes"] == ("Kubernetes", 19, 29, "auto")  # offsets in "title\ndescription"
     assert "MLflow" in links
     assert DemandMark.objects.filter(segment=world["health"], skill=world["k8s"]).exists()
     assert posting.history.get().history_change_reason == "Imported"

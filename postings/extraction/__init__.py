@@ -1,0 +1,85 @@
+"""Skill extraction: find the taxonomy's skills in posting text.
+
+``get_matcher()`` returns the matcher for the current taxonomy, built once per taxonomy version
+and cached in the process; ``Matcher.find(text)`` returns one ``Match`` per skill (its first
+mention) with the offsets editors see as evidence.
+"""
+
+import threading
+
+from django.db.models import Count, Max
+
+from careerhub.editorial import Status
+
+from .matcher import Match, Matcher, Term
+
+# Bump when the matcher's rules or word lists change: summaries and links record it.
+EXTRACTOR_VERSION = "ac-1"
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "Match",
+    "Matcher",
+    "Term",
+    "build_matcher",
+    "get_matcher",
+    "invalidate",
+    "taxonomy_terms",
+    "taxonomy_version",
+]
+
+_lock = threading.Lock()
+_cached: Matcher | None = None
+
+
+def taxonomy_version() -> str:
+    """A fingerprint of the taxonomy that changes whenever a skill or alias is added, edited or removed."""
+    from ..models import Skill, SkillAlias
+
+    skills = Skill.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    aliases = SkillAlias.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    stamp = max((at for at in (skills["at"], aliases["at"]) if at), default=None)
+    return f"{skills['n']}s-{aliases['n']}a-{stamp:%Y%m%d%H%M%S%f}" if stamp else "empty"
+
+
+def taxonomy_terms() -> list[Term]:
+    """Every name and alias of every skill that is not archived, as matcher terms."""
+    from ..models import Skill, SkillAlias
+
+    live = Skill.objects.exclude(status=Status.ARCHIVED)
+    terms = [
+        Term(skill_id, name, case_sensitive=False, ambiguous=ambiguous)
+        for skill_id, name, ambiguous in live.values_list("id", "name", "name_ambiguous").order_by("id")
+    ]
+    aliases = SkillAlias.objects.filter(skill__in=live).order_by("id")
+    terms += [
+        Term(skill_id, text, case_sensitive=case_sensitive, ambiguous=ambiguous)
+        for skill_id, text, case_sensitive, ambiguous in aliases.values_list(
+            "skill_id", "text", "case_sensitive", "ambiguous"
+        )
+    ]
+    return terms
+
+
+def build_matcher(version: str | None = None) -> Matcher:
+    """A fresh matcher over the taxonomy as it is in the database now."""
+    return Matcher(taxonomy_terms(), version=version if version is not None else taxonomy_version())
+
+
+def get_matcher() -> Matcher:
+    """The matcher for the current taxonomy version (two small queries to check it; rebuilt when it changed)."""
+    global _cached
+    version = taxonomy_version()
+    matcher = _cached
+    if matcher is not None and matcher.version == version:
+        return matcher
+    with _lock:
+        if _cached is None or _cached.version != version:
+            _cached = build_matcher(version)
+        return _cached
+
+
+def invalidate() -> None:
+    """Forget the cached matcher (tests, and after a taxonomy import in this process)."""
+    global _cached
+    _cached = None

@@ -1,0 +1,161 @@
+"""The skill matcher: every alias of every skill in one Aho-Corasick automaton.
+
+Matches are whole words, case-folded and leftmost-longest ("machine learning engineering" is one
+match of "machine learning", not also "learning"), resolved to canonical skills. An alias marked
+case-sensitive must match its exact spelling ("Go" is not "go"); an alias marked ambiguous counts
+only with supporting context: another unambiguous skill close by, or a cue word ("language",
+"framework", ...) around it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import ahocorasick
+
+from .text import Folded, fold
+from .wordlists import CONTEXT_CUES, NOT_KNOWLEDGE
+
+# How far (in characters, either side) the matcher looks for context around an ambiguous alias.
+CONTEXT_WINDOW = 60
+# "Java 11", "Python 3.10", "Angular 2+", "ES6": a version number after a name is part of the mention.
+_VERSION = re.compile(r"(?: v?\d+(?:\.(?:\d+|x))*\+?)+(?= )")
+
+
+class Match(NamedTuple):
+    """One mention of a skill in a text: its span in the original text and the words found there."""
+
+    skill_id: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One spelling the matcher looks for: a skill's name or one of its aliases."""
+
+    skill_id: int
+    text: str
+    case_sensitive: bool = False
+    ambiguous: bool = False
+
+
+class Matcher:
+    """An automaton over a taxonomy's terms. Build once per taxonomy version; ``find`` is thread-safe."""
+
+    def __init__(self, terms: Iterable[Term], *, version: str = ""):
+        self.version = version
+        # Spellings two skills share once folded ("CI/CD" and "CI CD"): the first skill keeps them.
+        self.conflicts: list[tuple[str, int, int]] = []
+        self._automaton = ahocorasick.Automaton()
+        # payload: (skill id, exact text or None when case-insensitive, ambiguous, length of the key)
+        self._payloads: list[tuple[int, str | None, bool, int]] = []
+        seen: dict[str, int] = {}
+        for term in terms:
+            key = fold(term.text)
+            if not key:
+                continue
+            if key in seen:
+                # The same skill spelled twice (its name and an alias): keep the stricter reading.
+                index = seen[key]
+                skill_id, exact, ambiguous, length = self._payloads[index]
+                if skill_id != term.skill_id:
+                    self.conflicts.append((term.text, skill_id, term.skill_id))
+                    continue
+                self._payloads[index] = (
+                    skill_id,
+                    exact if exact is not None else (term.text if term.case_sensitive else None),
+                    ambiguous or term.ambiguous,
+                    length,
+                )
+                continue
+            seen[key] = len(self._payloads)
+            # Terms that are rarely a tool on their own ("design", "testing") need context too.
+            ambiguous = term.ambiguous or key in NOT_KNOWLEDGE
+            self._payloads.append((term.skill_id, term.text if term.case_sensitive else None, ambiguous, len(key)))
+            self._automaton.add_word(f" {key} ", len(self._payloads) - 1)
+        self.size = len(self._payloads)
+        self._keys = seen
+        if self.size:
+            self._automaton.make_automaton()
+
+    def __len__(self) -> int:
+        return self.size
+
+    def lookup(self, term: str) -> int | None:
+        """The skill a spelling is matched to, if any (compared folded)."""
+        index = self._keys.get(fold(term))
+        return None if index is None else self._payloads[index][0]
+
+    def find_all(self, text: str) -> list[Match]:
+        """Every mention, leftmost-longest, in text order (a skill may appear several times)."""
+        if not self.size or not text:
+            return []
+        folded = Folded(text)
+        padded = folded.padded
+        payloads = self._payloads
+        # Candidates as (start, end, payload) in padded coordinates of the word itself.
+        candidates = []
+        for end, index in self._automaton.iter(padded):
+            candidates.append((end - payloads[index][3], end, index))
+        if not candidates:
+            return []
+        # iter() reports by end position; leftmost-longest wants start ascending, longest first.
+        candidates.sort(key=lambda c: (c[0], -c[1]))
+        chosen = []
+        last_end = -1
+        needs_context = False
+        for start, end, index in candidates:
+            if start < last_end:
+                continue
+            _skill_id, exact, ambiguous, _length = payloads[index]
+            if exact is not None and text[folded.original(start - 1) : folded.original(end - 2) + 1] != exact:
+                continue
+            chosen.append((start, end, index))
+            needs_context = needs_context or ambiguous
+            last_end = end + 1  # the next word starts after the separating space
+        if needs_context:
+            chosen = self._with_context(padded, chosen)
+        return [self._match(text, folded, start, end, index) for start, end, index in chosen]
+
+    def find(self, text: str) -> list[Match]:
+        """The first mention of each skill, in text order: what a posting's skill links record."""
+        seen: set[int] = set()
+        first = []
+        for match in self.find_all(text):
+            if match.skill_id not in seen:
+                seen.add(match.skill_id)
+                first.append(match)
+        return first
+
+    def skill_ids(self, text: str) -> set[int]:
+        """The skills a text mentions."""
+        return {match.skill_id for match in self.find_all(text)}
+
+    def _with_context(self, padded: str, chosen: list) -> list:
+        payloads = self._payloads
+        anchors = [(start, end) for start, end, index in chosen if not payloads[index][2]]
+        kept = []
+        for start, end, index in chosen:
+            if payloads[index][2]:
+                low, high = start - CONTEXT_WINDOW, end + CONTEXT_WINDOW
+                near = any(low <= a_end and a_start <= high for a_start, a_end in anchors)
+                if not near:
+                    window = padded[max(0, low) : high]
+                    near = any(cue in window for cue in CONTEXT_CUES)
+                if not near:
+                    continue
+            kept.append((start, end, index))
+        return kept
+
+    def _match(self, text: str, folded: Folded, start: int, end: int, index: int) -> Match:
+        padded = folded.padded
+        version = _VERSION.match(padded, end)
+        if version:
+            end = version.end()
+        first, last = folded.original(start - 1), folded.original(end - 2) + 1
+        return Match(self._payloads[index][0], first, last, text[first:last])

@@ -1,0 +1,68 @@
+"""Folding text for matching: lower case, word separators turned into single spaces, offsets kept.
+
+The matcher looks for `` alias `` (with a space on each side) in `` folded text ``, so every match
+starts and ends on a word boundary without a check per match. Folding must therefore (1) turn every
+character that separates words into a space, (2) keep the characters that live inside skill names
+("c++", "c#", ".net", "node.js", "r&d"), and (3) let us map a match back to the original text, which
+is what editors see as evidence.
+"""
+
+import re
+from bisect import bisect_right
+
+# Separators become spaces. Kept inside words: letters, digits, "_", "+", "#", ".", "&", "@".
+# "/" and "-" separate ("CI/CD" folds like "CI CD", "Python-based" contains "python").
+_SEPARATORS = "\t\n\r\x0b\x0c !\"$%'()*,/:;<=>?[\\]^`{|}~-" + (
+    "\u00a0\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019\u201c\u201d\u2022\u2026\u00b7\u25cf\u25aa\u2023\u2043"
+)
+_TABLE = str.maketrans(dict.fromkeys(_SEPARATORS, " "))
+# A dot ends a word unless a word character follows it: "Python." and "etc." lose it, ".NET" and
+# "node.js" keep it. Same for a trailing "+" or "#": they are kept ("C++ ", "C# ").
+_LOOSE_DOT = re.compile(r"\.(?![\w])")
+_SPACE_RUN = re.compile(r"  +")
+
+
+def _lower_same_length(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    # A few characters lower to two ("İ" -> "i̇"); keep the first so offsets still line up.
+    return "".join(char.lower()[0] for char in text)
+
+
+class Folded:
+    """``text`` folded for matching, with the map from folded offsets back to the original's.
+
+    ``padded`` is the folded text with one space added at each end; runs of separators are
+    collapsed to one space (so "CI / CD" reads as "ci cd"), and ``original(i)`` undoes that.
+    """
+
+    __slots__ = ("_removed", "_stops", "padded")
+
+    def __init__(self, text: str):
+        folded = _LOOSE_DOT.sub(" ", _lower_same_length(text).translate(_TABLE))
+        self._stops: list[int] = []  # folded offsets where characters were removed before them
+        self._removed: list[int] = []  # how many were removed before each stop, cumulatively
+        if "  " in folded:
+            parts, removed, last = [], 0, 0
+            for run in _SPACE_RUN.finditer(folded):
+                parts.append(folded[last : run.start() + 1])
+                removed += run.end() - run.start() - 1
+                last = run.end()
+                self._stops.append(run.end() - removed)
+                self._removed.append(removed)
+            parts.append(folded[last:])
+            folded = "".join(parts)
+        self.padded = f" {folded} "
+
+    def original(self, offset: int) -> int:
+        """The offset in the original text of the character at ``offset`` in the folded text (unpadded)."""
+        if not self._stops:
+            return offset
+        index = bisect_right(self._stops, offset)
+        return offset + (self._removed[index - 1] if index else 0)
+
+
+def fold(text: str) -> str:
+    """The folded form of a term: what the matcher compares (an alias's key in the automaton)."""
+    return Folded(text).padded.strip()

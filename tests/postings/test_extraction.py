@@ -1,0 +1,200 @@
+"""The matcher (boundaries, overlaps, case, ambiguity, Unicode) and the extraction services."""
+
+import pytest
+
+from postings.extraction import Match, Matcher, Term, get_matcher, invalidate, taxonomy_version
+from postings.models import PostingSkill, SkillAlias
+from postings.services import (
+    posting_create,
+    posting_extract_skills,
+    posting_skill_save,
+    posting_text,
+    posting_update,
+    skill_alias_save,
+)
+from tests.factories import EmployerFactory, PostingFactory, SegmentFactory, SkillAliasFactory, SkillFactory
+
+K8S, ML, MLE, GO, R, SPARK, CPP, NET, NODE, CICD, JAVA, JS = range(1, 13)
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return Matcher(
+        [
+            Term(K8S, "Kubernetes"),
+            Term(K8S, "k8s"),
+            Term(ML, "machine learning"),
+            Term(MLE, "machine learning engineering"),
+            Term(GO, "Go", case_sensitive=True, ambiguous=True),
+            Term(GO, "golang"),
+            Term(R, "R", case_sensitive=True, ambiguous=True),
+            Term(SPARK, "Spark", ambiguous=True),
+            Term(SPARK, "Apache Spark"),
+            Term(CPP, "C++"),
+            Term(NET, ".NET"),
+            Term(NODE, "Node.js"),
+            Term(CICD, "CI/CD"),
+            Term(JAVA, "Java"),
+            Term(JS, "JavaScript"),
+        ]
+    )
+
+
+def spans(matcher, text):
+    return [(m.skill_id, m.text) for m in matcher.find_all(text)]
+
+
+def test_matches_are_whole_words(matcher):
+    assert spans(matcher, "Kubernetesish k8sx xk8s") == []
+    assert spans(matcher, "Javanese JavaScript Java") == [(JS, "JavaScript"), (JAVA, "Java")]
+
+
+def test_punctuation_around_a_match_is_a_boundary_and_offsets_point_at_the_words(matcher):
+    text = "Run (Kubernetes), k8s. And CI / CD!"
+    found = matcher.find_all(text)
+    assert found == [Match(K8S, 5, 15, "Kubernetes"), Match(K8S, 18, 21, "k8s"), Match(CICD, 27, 34, "CI / CD")]
+    assert all(text[m.start : m.end] == m.text for m in found)
+
+
+def test_symbols_inside_names_are_kept(matcher):
+    assert spans(matcher, "C++, .NET and node.js; not C or net or node") == [
+        (CPP, "C++"),
+        (NET, ".NET"),
+        (NODE, "node.js"),
+    ]
+
+
+def test_leftmost_longest_wins_over_shorter_overlaps(matcher):
+    assert spans(matcher, "Machine Learning Engineering and machine learning") == [
+        (MLE, "Machine Learning Engineering"),
+        (ML, "machine learning"),
+    ]
+    assert spans(matcher, "Apache Spark") == [(SPARK, "Apache Spark")]
+
+
+def test_case_is_folded_unless_the_alias_is_case_sensitive(matcher):
+    assert spans(matcher, "KUBERNETES and kubernetes") == [(K8S, "KUBERNETES"), (K8S, "kubernetes")]
+    assert spans(matcher, "we go fast with Kubernetes") == [(K8S, "Kubernetes")]
+    assert spans(matcher, "Go and Kubernetes") == [(GO, "Go"), (K8S, "Kubernetes")]
+
+
+def test_ambiguous_aliases_need_context(matcher):
+    assert spans(matcher, "Be the Spark of the team.") == []
+    assert spans(matcher, "Use Spark on Kubernetes.") == [(SPARK, "Spark"), (K8S, "Kubernetes")]
+    assert spans(matcher, "Spark or Go programming") == [(SPARK, "Spark"), (GO, "Go")]
+    assert spans(matcher, "Plan R tomorrow.") == []
+    assert spans(matcher, "Statistics in R and Java.") == [(R, "R"), (JAVA, "Java")]
+
+
+def test_context_must_be_near(matcher):
+    far = "Spark joy. " + "x " * 60 + "Kubernetes"
+    assert spans(matcher, far) == [(K8S, "Kubernetes")]
+
+
+def test_version_numbers_belong_to_the_mention(matcher):
+    assert spans(matcher, "Java 11 and Node.js 18.x, Kubernetes 1.29+ in 2 years") == [
+        (JAVA, "Java 11"),
+        (NODE, "Node.js 18.x"),
+        (K8S, "Kubernetes 1.29+"),
+    ]
+
+
+def test_unicode_text_keeps_offsets(matcher):
+    text = "İstanbul team • Kubernetes—Java… “k8s” Straße C++"
+    found = matcher.find_all(text)
+    assert [m.text for m in found] == ["Kubernetes", "Java", "k8s", "C++"]
+    assert all(text[m.start : m.end] == m.text for m in found)
+
+
+def test_find_keeps_the_first_mention_of_each_skill(matcher):
+    assert matcher.find("k8s then Kubernetes then Java") == [Match(K8S, 0, 3, "k8s"), Match(JAVA, 25, 29, "Java")]
+
+
+def test_a_spelling_two_skills_share_once_folded_stays_with_the_first():
+    conflicted = Matcher([Term(1, "CI/CD"), Term(2, "ci cd")])
+    assert conflicted.lookup("CI-CD") == 1
+    assert conflicted.conflicts == [("ci cd", 1, 2)]
+
+
+def test_empty_taxonomy_and_empty_text():
+    assert Matcher([]).find_all("Kubernetes") == []
+    assert Matcher([Term(1, "x")]).find_all("") == []
+
+
+# --- services ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def taxonomy(db):
+    invalidate()
+    k8s = SkillFactory(name="Kubernetes")
+    SkillAliasFactory(skill=k8s, text="k8s")
+    mlflow = SkillFactory(name="MLflow")
+    terraform = SkillFactory(name="Terraform")
+    return {"k8s": k8s, "mlflow": mlflow, "terraform": terraform}
+
+
+def new_posting(description, **kwargs):
+    return posting_create(
+        employer=EmployerFactory(),
+        segment=SegmentFactory(),
+        title="MLOps Engineer",
+        description=description,
+        posted_on=PostingFactory.posted_on,
+        external_id=PostingFactory._meta.declarations["external_id"].function(PostingSkill.objects.count() + 900),
+        **kwargs,
+    )
+
+
+def links(posting):
+    return {(link.skill.name, link.state) for link in posting.posting_skills.select_related("skill")}
+
+
+def test_a_new_posting_gets_its_skills_with_evidence(taxonomy):
+    posting = new_posting("Run k8s and MLflow.")
+    assert links(posting) == {("Kubernetes", "auto"), ("MLflow", "auto")}
+    link = posting.posting_skills.get(skill=taxonomy["k8s"])
+    assert posting_text(posting)[link.start : link.end] == link.matched_text == "k8s"
+    assert link.extractor_version
+
+
+def test_changed_text_is_extracted_again(taxonomy):
+    posting = new_posting("Run k8s and MLflow.")
+    posting_update(posting=posting, data={"description": "Terraform and Kubernetes."})
+    assert links(posting) == {("Kubernetes", "auto"), ("Terraform", "auto")}
+    assert posting.posting_skills.get(skill=taxonomy["k8s"]).matched_text == "Kubernetes"
+
+
+def test_an_editors_rejection_and_addition_survive_re_extraction(taxonomy):
+    # given: the editor rejects MLflow and adds Terraform by hand
+    posting = new_posting("Run k8s and MLflow.")
+    rejected = posting.posting_skills.get(skill=taxonomy["mlflow"])
+    rejected.state = PostingSkill.State.REJECTED
+    posting_skill_save(posting_skill=rejected)
+    posting_skill_save(posting_skill=PostingSkill(posting=posting, skill=taxonomy["terraform"]))
+
+    # when: the text changes and the posting is extracted again
+    posting_update(posting=posting, data={"description": "Kubernetes, MLflow and more MLflow."})
+    posting_extract_skills(posting=posting)
+
+    # then
+    assert links(posting) == {("Kubernetes", "auto"), ("MLflow", "rejected"), ("Terraform", "added")}
+
+
+def test_an_automatic_link_no_longer_found_is_removed_but_an_accepted_one_stays(taxonomy):
+    posting = new_posting("Run k8s and MLflow.")
+    accepted = posting.posting_skills.get(skill=taxonomy["k8s"])
+    accepted.state = PostingSkill.State.ACCEPTED
+    posting_skill_save(posting_skill=accepted)
+    posting_update(posting=posting, data={"description": "Nothing technical."})
+    assert links(posting) == {("Kubernetes", "accepted")}
+
+
+def test_the_matcher_is_cached_per_taxonomy_version(taxonomy):
+    first = get_matcher()
+    assert get_matcher() is first
+    skill_alias_save(alias=SkillAlias(skill=taxonomy["terraform"], text="TF"))
+    assert taxonomy_version() != first.version
+    second = get_matcher()
+    assert second is not first
+    assert second.lookup("tf") == taxonomy["terraform"].pk
