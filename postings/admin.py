@@ -152,5 +152,6 @@ class PostingAdmin(EditorialAdmin):
         )
 
 
-# The demand engine registers its own pages.
+# The demand engine and ingestion register their own pages.
 from .demand import admin as demand_admin  # noqa: E402, F401
+from .ingest import admin as ingest_admin  # noqa: E402, F401
