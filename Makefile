@@ -22,8 +22,9 @@ install: $(BIN)/.installed ## Create .venv and install the pinned dependencies
 migrate: install ## Apply database migrations
 	$(BIN)/python manage.py migrate --noinput
 
-seed: migrate ## Load the seed content (idempotent)
+seed: migrate ## Load the seed content and the labelled demo postings (idempotent)
 	$(BIN)/python manage.py load_seed_content
+	$(BIN)/python manage.py load_demo_postings
 
 run: seed ## Install, migrate, load content, create a local admin and serve on http://127.0.0.1:8000
 	DJANGO_DEBUG=1 $(BIN)/python manage.py create_local_admin

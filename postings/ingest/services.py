@@ -23,8 +23,9 @@ from django.utils import timezone
 from careerhub.editorial import Status
 from segments.models import Segment
 
-from ..demand.marks import insert_marks
+from ..demand.marks import demand_marks, insert_marks
 from ..demand.months import month_start
+from ..demo import DEMO_SOURCE
 from ..extraction import EXTRACTOR_VERSION, get_matcher
 from ..models import Employer, Posting, PostingSkill, PostingSkillState
 from ..services import posting_text, posting_update
@@ -548,3 +549,32 @@ def import_job_confirm(*, job: ImportJob) -> ImportJob:
     transaction.on_commit(lambda: run_import_job.delay(job_id=job.pk, confirm=True))
     job.refresh_from_db()
     return job
+
+
+# --- Removing a whole source ----------------------------------------------------------------
+
+
+@transaction.atomic
+def postings_remove_source(*, source: str, chunk_size: int = 2000) -> int:
+    """Delete every posting of one source (the demo set, a bad feed), marking the demand they counted in.
+
+    Postings of other sources are untouched; employers left without postings by this are removed
+    only when they were created for this source (their name says so, as demo employers' do).
+    """
+    ids = list(Posting.objects.filter(source=source).order_by("id").values_list("id", flat=True))
+    employer_ids = set(Posting.objects.filter(source=source).values_list("employer_id", flat=True).distinct())
+    for start in range(0, len(ids), chunk_size):
+        chunk = ids[start : start + chunk_size]
+        with demand_marks(chunk):
+            # Other postings linked as duplicates of these are no longer duplicates of anything.
+            relinked = list(
+                Posting.objects.filter(duplicate_of_id__in=chunk).exclude(source=source).values_list("id", flat=True)
+            )
+            with demand_marks(relinked):
+                Posting.objects.filter(id__in=relinked).update(duplicate_of=None)
+            NearDuplicate.objects.filter(Q(posting_id__in=chunk) | Q(similar_to_id__in=chunk)).delete()
+            PostingSkill.objects.filter(posting_id__in=chunk).delete()
+            Posting.objects.filter(id__in=chunk).delete()
+    if source == DEMO_SOURCE:
+        Employer.objects.filter(pk__in=employer_ids, name__endswith="(demo)", postings__isnull=True).delete()
+    return len(ids)
