@@ -10,8 +10,8 @@ class Command(BaseCommand):
     help = (
         "Load a synthetic, clearly labelled set of demo postings (source 'demo', employers named '… (demo)') "
         "for the four seed segments, dated over the last 24 months, with a skill mix that follows the seed "
-        "analysis. Loading again with the same --seed in the same month changes nothing. --remove deletes the demo set and "
-        "leaves every other posting untouched."
+        "analysis. Loading again with the same --seed in the same month changes nothing. --remove deletes the "
+        "demo set and leaves every other posting untouched."
     )
 
     def add_arguments(self, parser):
