@@ -1,10 +1,12 @@
 """Reads of the taxonomy and postings for pages, the API and other apps."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from careerhub.editorial import Status
 
-from .models import Posting, PostingSkill, PostingSkillState, Skill, SkillAlias, SkillCategory
+from .models import Employer, Posting, PostingSkill, PostingSkillState, Skill, SkillAlias, SkillCategory
 
 
 def skill_list(*, include_unpublished: bool = False) -> QuerySet[Skill]:
@@ -41,3 +43,27 @@ def posting_list(*, include_unpublished: bool = False) -> QuerySet[Posting]:
         )
     )
     return postings if include_unpublished else postings.published()
+
+
+def skills_by_id(ids: Iterable[int]) -> dict[int, Skill]:
+    """Published skills by id (one query): names and links for ids read from cached demand figures."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return Skill.objects.published().only("id", "name", "slug", "status").in_bulk(ids)
+
+
+def employer_list() -> QuerySet[Employer]:
+    """Employers by name, for filters."""
+    return Employer.objects.only("id", "name", "slug").order_by("name")
+
+
+def posting_get(*, pk: int, include_unpublished: bool = False) -> Posting | None:
+    """A posting with its employer, segment and counted skills (with their evidence spans)."""
+    return posting_list(include_unpublished=include_unpublished).filter(pk=pk).first()
+
+
+
+def skill_choices() -> QuerySet[Skill]:
+    """Published skills by name, only what a filter's options need."""
+    return Skill.objects.published().only("id", "name", "slug").order_by("name")

@@ -1,24 +1,64 @@
+"""Skill and posting pages: the taxonomy with its demand evidence, and the postings it is counted from."""
+
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import cached_property
 
+from careerhub.presenters import share_bars, share_lines
 from careerhub.views import can_preview
-from curriculum.selectors import tracks_teaching
+from curriculum.selectors import modules_teaching, tracks_teaching
+from segments.selectors import segment_list
 
-from .selectors import skill_category_list, skill_get, skill_list
+from .demand.fragments import NOW_MONTHS, skill_demand
+from .demo import DEMO_SOURCE
+from .filters import PostingFilter, SkillFilter
+from .highlight import highlight
+from .selectors import (
+    employer_list,
+    posting_get,
+    posting_list,
+    skill_category_list,
+    skill_choices,
+    skill_get,
+    skill_list,
+    skills_by_id,
+)
+
+POSTINGS_PER_PAGE = 20
+# Counting every match of a broad filter over 100,000 postings costs more than the page itself; past
+# this many, the list says "more than" and the filters (a date range) reach older postings.
+MAX_LISTED = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``MAX_LISTED`` matches (``SELECT COUNT(*) FROM (... LIMIT n)``)."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: MAX_LISTED + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > MAX_LISTED
+
+    @cached_property
+    def num_pages(self) -> int:
+        return max(1, -(-min(self.count, MAX_LISTED) // self.per_page))
 
 
 def skill_list_view(request: HttpRequest) -> HttpResponse:
-    skills = skill_list()
-    category = request.GET.get("category", "")
-    if category:
-        skills = skills.filter(category__slug=category)
+    filterset = SkillFilter(request.GET or None, queryset=skill_list())
+    skills = filterset.qs.order_by("category__display_order", "category__name", "name")
     return render(
         request,
         "postings/skill_list.html",
         {
-            "skills": skills.order_by("category__display_order", "category__name", "name"),
+            "skills": skills,
+            "filterset": filterset,
             "categories": skill_category_list().filter(published_skill_count__gt=0),
-            "category": category,
+            "category": request.GET.get("category", ""),
+            "q": request.GET.get("q", "")[:200],
         },
     )
 
@@ -27,4 +67,84 @@ def skill_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     skill = skill_get(slug=slug, include_unpublished=can_preview(request, "postings", "skill"))
     if skill is None:
         raise Http404("No such skill.")
-    return render(request, "postings/skill_detail.html", {"skill": skill, "tracks": tracks_teaching(skill=skill)})
+    segments = list(segment_list())
+    demand = skill_demand(skill_id=skill.pk, segment_ids=[segment.pk for segment in segments])
+    names = {segment.pk: segment.name for segment in segments} | {None: "All segments"}
+    scopes = [segment.pk for segment in segments] + [None]
+    now = [(names[scope], demand["now"][scope]) for scope in scopes if scope in demand["now"]]
+    as_of = demand["as_of"]
+    bars = share_bars(
+        now,
+        title=f"Share of postings asking for {skill.name}, by segment",
+        description=(f"Over the {NOW_MONTHS} months to {as_of:%B %Y}, with the 12-month direction."
+                     if as_of else "No postings yet."),
+        chart_id="segment-share-chart",
+    )
+    lines = share_lines(
+        [(names[scope], demand["history"][scope]) for scope in scopes if scope in demand["history"]],
+        title=f"Demand for {skill.name} over time, per segment",
+        description="Rolling 3-month share of postings asking for the skill over the last 12 months; gaps mark "
+                    "months with too few postings.",
+        chart_id="demand-chart",
+    )
+    together_skills = skills_by_id([pair.skill_b for pair in demand["together"]])
+    together = [(together_skills[p.skill_b], p) for p in demand["together"] if p.skill_b in together_skills]
+    return render(
+        request,
+        "postings/skill_detail.html",
+        {
+            "skill": skill,
+            "bars": bars,
+            "lines": lines,
+            "as_of": as_of,
+            "together": together,
+            "tracks": tracks_teaching(skill=skill),
+            "modules": modules_teaching(skill=skill),
+        },
+    )
+
+
+def posting_list_view(request: HttpRequest) -> HttpResponse:
+    filterset = PostingFilter(request.GET or None, queryset=posting_list())
+    paginator = CappedPaginator(filterset.qs.defer("description"), POSTINGS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    for posting in page.object_list:
+        posting.public_skills = [link.skill for link in posting.posting_skills.all() if link.skill.is_published]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "postings/posting_list.html",
+        {
+            "page": page,
+            "filterset": filterset,
+            "segments": segment_list(),
+            "skills": skill_choices(),
+            "employers": employer_list(),
+            "values": {name: request.GET.get(name, "")[:200] for name in PostingFilter.base_filters},
+            "query": query.urlencode(),
+            "demo_source": DEMO_SOURCE,
+            "max_listed": MAX_LISTED,
+        },
+    )
+
+
+def posting_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    posting = posting_get(pk=pk, include_unpublished=can_preview(request, "postings", "posting"))
+    if posting is None:
+        raise Http404("No such posting.")
+    # Drafts never show, not even as a highlighted word's name.
+    links = [link for link in posting.posting_skills.all() if link.skill.is_published]
+    spans = [(link.start, link.end, link.skill) for link in links if link.start is not None]
+    # Evidence offsets point into "title\ndescription" (see postings.services.posting_text).
+    return render(
+        request,
+        "postings/posting_detail.html",
+        {
+            "posting": posting,
+            "title_pieces": highlight(posting.title, spans),
+            "description_pieces": highlight(posting.description, spans, offset=len(posting.title) + 1),
+            "skills": [link.skill for link in links],
+            "demo": posting.source == DEMO_SOURCE,
+        },
+    )

@@ -39,3 +39,13 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_demand_fragments():
+    """Cached demand figures are keyed by database name, which every test shares: start each test on a new
+    generation so no test sees figures cached by another."""
+    from postings.demand.cache import demand_generation_bump
+
+    demand_generation_bump()
+    yield
