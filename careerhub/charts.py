@@ -58,7 +58,7 @@ def bar_chart(*, bars: list[Bar], title: str, description: str, chart_id: str) -
         if bar.value is None:
             parts.append(f'<text x="0" y="{y + 31}" class="chart-note">{escape(bar.text)}</text>')
             continue
-        length = round((width - 60) * bar.value / scale, 1)
+        length = round((width - 130) * bar.value / scale, 1)  # room for the figure after the bar
         parts.append(
             f'<rect x="0" y="{y + 19}" width="{max(length, 1)}" height="14" rx="2" fill="{PALETTE[0]}"></rect>'
         )
@@ -72,11 +72,11 @@ def line_chart(*, x_labels: list[str], series: list[Series], title: str, descrip
     values = [value for line in series for value in line.values if value is not None]
     if not series or not x_labels or not values:
         return mark_safe("")
-    width, height, left, right, top, bottom = 640, 260, 44, 12, 10, 28
+    width, height, left, right, top, bottom = 640, 260, 48, 28, 10, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     top_value = max(values)
-    # A round ceiling for the axis: 10%, 20%, 25%, 50%, 75%, 100%.
-    ceiling = next((c for c in (0.05, 0.1, 0.2, 0.25, 0.5, 0.75, 1.0) if top_value <= c), 1.0)
+    # A ceiling whose quarters are round numbers: ticks of 1%, 2%, 5%, 10%, 15%, 20% or 25%.
+    ceiling = next((c for c in (0.04, 0.08, 0.2, 0.4, 0.6, 0.8, 1.0) if top_value <= c), 1.0)
     step_x = plot_w / (len(x_labels) - 1) if len(x_labels) > 1 else 0
 
     def x(i: int) -> float:

@@ -239,6 +239,8 @@ class PostingSkill(models.Model):
                 name="postingskill_span_valid",
             ),
         ]
+        # Postings asking for a skill, in id order: the skill filter of the postings list and co-occurrence.
+        indexes = [models.Index(fields=["skill", "posting"], name="postingskill_skill_posting")]
 
     def __str__(self) -> str:
         return f"{self.posting_id} → {self.skill}"

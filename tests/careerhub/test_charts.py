@@ -14,7 +14,7 @@ def test_bar_chart_draws_one_bar_per_value_and_a_note_for_too_few():
     )
     assert svg.startswith("<svg") and 'role="img"' in svg and 'aria-labelledby="c-title c-desc"' in svg
     widths = [float(w) for w in re.findall(r'<rect x="0" y="\d+" width="([\d.]+)"', svg)]
-    assert widths == [170.0, 340.0]  # proportional to the largest share
+    assert widths == [135.0, 270.0]  # proportional to the largest share
     assert "too few postings (4)" in svg
 
 
@@ -36,7 +36,7 @@ def test_one_point_is_a_marker_and_many_points_a_line_with_gaps():
     )
     assert many.count("<polyline") == 3  # A is cut in two by its gap, B is whole
     assert 'stroke-dasharray="6 4"' in many  # the second series differs by more than colour
-    assert ">50%</text>" in many  # a round axis ceiling above the largest value
+    assert ">60%</text>" in many and ">15%</text>" in many  # a ceiling above the largest value, round quarters
 
 
 def test_labels_are_escaped_and_long_ones_shortened():
