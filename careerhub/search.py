@@ -1,7 +1,7 @@
 """One search over segments, tracks, modules, skills and postings, ranked.
 
 On PostgreSQL: full-text search (``websearch_to_tsquery``, English stemming, titles weighted
-above text); postings use an expression GIN index (see ``postings/migrations``) and only the
+above text); postings use a stored search document with a GIN index (see ``postings/migrations``) and only the
 newest matching postings are ranked, so a common word stays fast over 100,000 postings.
 Elsewhere (SQLite): every word must appear in a title or text, and titles count more. Only
 published content is ever searched: a draft module, or a module of a draft track, is never
@@ -11,7 +11,8 @@ found. One query per kind of content.
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import BooleanField, FloatField, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 
 from careerhub.editorial import Status
 from curriculum.models import Module, Track
@@ -98,17 +99,25 @@ def _search_postgresql(kind: str, query: str) -> list[Hit]:
     )
     queryset = _published(kind)
     if kind == "posting":
-        # The indexed expression (see the postings migration), so the GIN index finds the matches.
-        matching = (
-            Posting.objects.published()
-            .annotate(document=SearchVector("title", "description", config=CONFIG))
-            .filter(document=search_query)
-            .order_by("-posted_on", "-id")
-            .values("pk")[:POSTING_CANDIDATES]
+        # The stored, indexed search document (see the postings migrations): the newest matching
+        # postings are found through the GIN index and ranked without parsing their text again.
+        # Unqualified column names: inside the subquery they name the subquery's own table.
+        matches = RawSQL(
+            "search_document @@ websearch_to_tsquery(%s, %s)",
+            [CONFIG, query],
+            output_field=BooleanField(),
         )
-        queryset = queryset.filter(pk__in=Subquery(matching))
-    else:
-        queryset = queryset.annotate(document=weighted).filter(document=search_query)
+        rank = RawSQL(
+            "ts_rank(search_document, websearch_to_tsquery(%s, %s))",
+            [CONFIG, query],
+            output_field=FloatField(),
+        )
+        newest = Posting.objects.published().filter(matches).order_by("-posted_on", "-id").values("pk")
+        ranked = (
+            queryset.filter(pk__in=Subquery(newest[:POSTING_CANDIDATES])).annotate(rank=rank).order_by("-rank", "pk")
+        )[:PER_KIND]
+        return [_hit(kind, obj, obj.rank) for obj in ranked]
+    queryset = queryset.annotate(document=weighted).filter(document=search_query)
     ranked = queryset.annotate(rank=SearchRank(weighted, search_query)).order_by("-rank", "pk")[:PER_KIND]
     return [_hit(kind, obj, obj.rank) for obj in ranked]
 
