@@ -9,7 +9,7 @@ from tests.factories import SegmentFactory
 from tests.world import build_world
 
 # The live server needs committed data; each test builds the small world (well under a second).
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HOSTILE_WORD = "Unbreakable" * 30
 
@@ -97,6 +97,7 @@ def test_keyboard_users_can_skip_to_the_content(tab, world):
     assert page.evaluate("document.activeElement.closest('main') !== null")
 
 
+# About 25 s per width: an axe audit, a fit check and a screenshot of each of 13 page types.
 @override_settings(DEBUG=False)
 @pytest.mark.parametrize("width", [375, 1440])
 def test_every_page_type_passes_axe_fits_the_screen_and_logs_no_error(tab, world, width):
