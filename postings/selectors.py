@@ -53,9 +53,9 @@ def skills_by_id(ids: Iterable[int]) -> dict[int, Skill]:
     return Skill.objects.published().only("id", "name", "slug", "status").in_bulk(ids)
 
 
-def employer_list() -> QuerySet[Employer]:
-    """Employers by name, for filters."""
-    return Employer.objects.only("id", "name", "slug").order_by("name")
+def employer_choices() -> QuerySet:
+    """``(slug, name)`` of every employer by name, for filters."""
+    return Employer.objects.order_by("name").values_list("slug", "name")
 
 
 def posting_get(*, pk: int, include_unpublished: bool = False) -> Posting | None:
@@ -64,6 +64,26 @@ def posting_get(*, pk: int, include_unpublished: bool = False) -> Posting | None
 
 
 
-def skill_choices() -> QuerySet[Skill]:
-    """Published skills by name, only what a filter's options need."""
-    return Skill.objects.published().only("id", "name", "slug").order_by("name")
+def skill_choices() -> QuerySet:
+    """``(slug, name)`` of the published skills by name, for filters."""
+    return Skill.objects.published().order_by("name").values_list("slug", "name")
+
+
+def posting_list_page() -> QuerySet[Posting]:
+    """Published postings newest first, with what a list shows: employer and segment names, skill names.
+
+    The text is not loaded, and the skills only as far as a tag needs them.
+    """
+    links = (
+        PostingSkill.objects.exclude(state=PostingSkillState.REJECTED)
+        .filter(skill__status=Status.PUBLISHED)
+        .select_related("skill")
+        .only("id", "posting_id", "skill__id", "skill__name", "skill__slug")
+        .order_by("start", "skill__name")
+    )
+    return (
+        Posting.objects.published()
+        .select_related("employer", "segment")
+        .only("id", "title", "location", "posted_on", "source", "employer__name", "segment__name")
+        .prefetch_related(Prefetch("posting_skills", queryset=links, to_attr="public_links"))
+    )

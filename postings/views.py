@@ -15,9 +15,9 @@ from .demo import DEMO_SOURCE
 from .filters import PostingFilter, SkillFilter
 from .highlight import highlight
 from .selectors import (
-    employer_list,
+    employer_choices,
     posting_get,
-    posting_list,
+    posting_list_page,
     skill_category_list,
     skill_choices,
     skill_get,
@@ -105,11 +105,9 @@ def skill_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def posting_list_view(request: HttpRequest) -> HttpResponse:
-    filterset = PostingFilter(request.GET or None, queryset=posting_list())
-    paginator = CappedPaginator(filterset.qs.defer("description"), POSTINGS_PER_PAGE)
+    filterset = PostingFilter(request.GET or None, queryset=posting_list_page())
+    paginator = CappedPaginator(filterset.qs, POSTINGS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    for posting in page.object_list:
-        posting.public_skills = [link.skill for link in posting.posting_skills.all() if link.skill.is_published]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -118,9 +116,9 @@ def posting_list_view(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filterset": filterset,
-            "segments": segment_list(),
+            "segments": segment_list().values_list("slug", "name"),
             "skills": skill_choices(),
-            "employers": employer_list(),
+            "employers": employer_choices(),
             "values": {name: request.GET.get(name, "")[:200] for name in PostingFilter.base_filters},
             "query": query.urlencode(),
             "demo_source": DEMO_SOURCE,

@@ -58,17 +58,13 @@ def field_label(form, name: str) -> str:
 
 
 @register.simple_tag
-def select_options(choices, selected: str, value_attr: str = "slug", label_attr: str = "name") -> str:
-    """``<option>`` elements for objects (escaped), the one whose value is ``selected`` marked selected.
+def select_options(choices, selected: str) -> str:
+    """``<option>`` elements for ``(value, label)`` pairs (escaped), the one equal to ``selected`` marked selected.
 
     Built in one pass: long option lists (every skill, every employer) would otherwise dominate a page's time.
     """
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
-        (
-            (value, mark_safe(" selected") if str(value) == selected else "", getattr(choice, label_attr))
-            for choice in choices
-            for value in [getattr(choice, value_attr)]
-        ),
+        ((value, mark_safe(" selected") if str(value) == selected else "", label) for value, label in choices),
     )
