@@ -54,10 +54,10 @@ POSTING_FIELDS = (
     "employer_id",
     "segment_id",
     "content_hash",
+    "duplicate_of_id",
 )
 HISTORY_FIELDS = (
     *POSTING_FIELDS,
-    "duplicate_of_id",
     "id",
     "history_date",
     "history_change_reason",
@@ -367,21 +367,24 @@ class _Importer:
                 item.employer_id,
                 item.segment_id,
                 item.content_hash,
+                originals.get(item.content_hash),
             )
             for item in items
         ]
         ids = insert_rows(Posting, POSTING_FIELDS, rows, with_ids=True)
-        # A row identical to an earlier posting, or to an earlier row of this import, is its duplicate.
-        duplicate_of: dict[int, int] = {}
+        duplicate_of = {posting_id: row[-1] for posting_id, row in zip(ids, rows, strict=True) if row[-1]}
+        # A row identical to an earlier row of this import is a duplicate of the posting made from it.
+        in_batch: dict[int, int] = {}
         for posting_id, item in zip(ids, items, strict=True):
             original = originals.setdefault(item.content_hash, posting_id)
-            if original != posting_id:
-                duplicate_of[posting_id] = original
-        if duplicate_of:
-            _link_duplicates(duplicate_of)
+            if original != posting_id and posting_id not in duplicate_of:
+                in_batch[posting_id] = original
+        if in_batch:
+            _link_duplicates(in_batch)
+            duplicate_of |= in_batch
         user_id = getattr(self.user, "pk", None)
         history = [
-            (*row, duplicate_of.get(posting_id), posting_id, now, "Imported", "+", user_id)
+            (*row[:-1], duplicate_of.get(posting_id), posting_id, now, "Imported", "+", user_id)
             for posting_id, row in zip(ids, rows, strict=True)
         ]
         insert_rows(Posting.history.model, HISTORY_FIELDS, history)
