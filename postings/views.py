@@ -1,9 +1,9 @@
 """Skill and posting pages: the taxonomy with its demand evidence, and the postings it is counted from."""
 
-from django.core.paginator import Paginator
+from dataclasses import dataclass
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.functional import cached_property
 
 from careerhub.presenters import share_bars, share_lines
 from careerhub.views import can_preview
@@ -26,25 +26,41 @@ from .selectors import (
 )
 
 POSTINGS_PER_PAGE = 20
-# Counting every match of a broad filter over 100,000 postings costs more than the page itself; past
-# this many, the list says "more than" and the filters (a date range) reach older postings.
-MAX_LISTED = 1000
+# Counting every match of a filter over 100,000 postings costs more than the page itself, so the list
+# is paged without a count: a page reads one posting more than it shows to know whether another follows.
+MAX_PAGES = 50
 
 
-class CappedPaginator(Paginator):
-    """Counts at most ``MAX_LISTED`` matches (``SELECT COUNT(*) FROM (... LIMIT n)``)."""
+@dataclass(frozen=True)
+class PostingPage:
+    """One page of a list paged without counting."""
 
-    @cached_property
-    def count(self) -> int:
-        return self.object_list[: MAX_LISTED + 1].count()
+    object_list: list
+    number: int
+    has_next: bool
 
     @property
-    def capped(self) -> bool:
-        return self.count > MAX_LISTED
+    def has_previous(self) -> bool:
+        return self.number > 1
 
-    @cached_property
-    def num_pages(self) -> int:
-        return max(1, -(-min(self.count, MAX_LISTED) // self.per_page))
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * POSTINGS_PER_PAGE + 1
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + len(self.object_list) - 1
+
+
+def posting_page(queryset, raw_number: str | None) -> PostingPage:
+    """The requested page (1 to ``MAX_PAGES``; anything else is page 1), in one query."""
+    try:
+        number = min(max(int(raw_number or 1), 1), MAX_PAGES)
+    except ValueError:
+        number = 1
+    start = (number - 1) * POSTINGS_PER_PAGE
+    rows = list(queryset[start : start + POSTINGS_PER_PAGE + 1])
+    return PostingPage(rows[:POSTINGS_PER_PAGE], number, len(rows) > POSTINGS_PER_PAGE and number < MAX_PAGES)
 
 
 def skill_list_view(request: HttpRequest) -> HttpResponse:
@@ -106,8 +122,7 @@ def skill_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 def posting_list_view(request: HttpRequest) -> HttpResponse:
     filterset = PostingFilter(request.GET or None, queryset=posting_list_page())
-    paginator = CappedPaginator(filterset.qs, POSTINGS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = posting_page(filterset.qs, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -122,7 +137,7 @@ def posting_list_view(request: HttpRequest) -> HttpResponse:
             "values": {name: request.GET.get(name, "")[:200] for name in PostingFilter.base_filters},
             "query": query.urlencode(),
             "demo_source": DEMO_SOURCE,
-            "max_listed": MAX_LISTED,
+            "max_pages": MAX_PAGES,
         },
     )
 

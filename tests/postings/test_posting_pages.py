@@ -6,7 +6,7 @@ import pytest
 
 from careerhub.editorial import Status
 from postings.models import PostingSkill
-from postings.views import MAX_LISTED, POSTINGS_PER_PAGE
+from postings.views import MAX_PAGES, POSTINGS_PER_PAGE
 from tests.factories import EmployerFactory, PostingFactory, SegmentFactory, SkillFactory, make_editor
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_filters_by_segment_skill_employer_and_dates(client, kubernetes):
     assert "Wanted role" in page
     for other in ["Other segment", "Too old", "No skill", "Rejected link"]:
         assert other not in page
-    assert "1 posting." in page
+    assert "Postings 1 to 1, newest first." in page
     assert "Wanted role" in body(client, "/postings/?q=wanted")
 
 
@@ -80,23 +80,25 @@ def test_pagination_keeps_filters_and_survives_bad_page_numbers(client):
             posted_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=n),
         )
     first = body(client, "/postings/?segment=bank")
-    assert "page 1 of 2" in first and 'href="?segment=bank&amp;page=2" rel="next"' in first
+    assert "Postings 1 to 20" in first and 'href="?segment=bank&amp;page=2" rel="next"' in first
     assert "Role number 024" in first and "Role number 004" not in first
     second = body(client, "/postings/?segment=bank&page=2")
+    assert "Postings 21 to 25" in second and 'rel="next"' not in second and 'page=1" rel="prev"' in second
     assert "Role number 004" in second and "Role number 024" not in second
-    for bad in ["999999999999999999999", "-1", "abc", "%00"]:
-        assert "Role number" in body(client, f"/postings/?page={bad}")
+    for bad in ["-1", "abc", "%00", "1e9"]:
+        assert "Role number 024" in body(client, f"/postings/?page={bad}")  # page 1
+    assert "No postings on this page" in body(client, "/postings/?page=999999999999999999999")  # the last page
 
 
-def test_a_broad_list_counts_only_up_to_its_cap(client, monkeypatch):
+def test_the_list_stops_at_its_last_page_and_says_how_to_go_further(client, monkeypatch):
     import postings.views
 
-    monkeypatch.setattr(postings.views, "MAX_LISTED", 5)
-    for _ in range(7):
+    monkeypatch.setattr(postings.views, "MAX_PAGES", 1)
+    for _ in range(POSTINGS_PER_PAGE + 1):
         PostingFactory()
     page = body(client, "/postings/")
-    assert "More than 5 postings match" in page
-    assert MAX_LISTED >= 1000  # the real cap keeps 50 pages reachable
+    assert "the list stops at page 1: narrow the dates" in page and 'rel="next"' not in page
+    assert MAX_PAGES >= 50
 
 
 def test_demo_postings_are_labelled_in_list_detail_and_search(client):
