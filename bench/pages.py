@@ -145,7 +145,8 @@ def main() -> None:
     ensure_data(args.postings)
     client = Client()
     figures = {}
-    print(f"{Posting.objects.published().count():,} published postings; {args.requests} requests per page type")
+    print(f"{Posting.objects.published().count():,} published postings; {args.requests} requests per page type; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(
         f"{'page type':24} {'p50 ms':>7} {'p95 ms':>7} {'cold p95':>9} {'SQL p95':>8} {'ratio':>6} {'queries':>7} "
         f"{'KB':>6}"
@@ -176,6 +177,9 @@ def main() -> None:
         )
     result = {
         "postings": Posting.objects.published().count(),
+        # Other work on the machine inflates every figure alike; the ratio to the bare SQL cost does not move as much.
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
         "requests": args.requests,
         "worst_p95_ms": max(row["p95_ms"] for row in figures.values()),
         "largest_kb": max(row["kb"] for row in figures.values()),

@@ -44,6 +44,16 @@ def share_lines(series: list[tuple[str, list]], *, title: str, description: str,
         "svg": svg,
         "title": title,
         "legend": [{"name": name, **series_style(index)} for index, (name, _) in enumerate(series)],
-        "months": [month_label(month) for month in months],
-        "table": [{"name": name, "points": points} for name, points in series],
+        "names": [name for name, _ in series],
+        # Rows of the data table, as text: one row per month, one cell per series.
+        "rows": [
+            (month_label(month), [_point_text(points[index]) for _, points in series])
+            for index, month in enumerate(months)
+        ],
     }
+
+
+def _point_text(point) -> str:
+    if point.share is None:
+        return f"too few postings ({point.total})"
+    return f"{percent(point.share)} ({point.postings} of {point.total})"

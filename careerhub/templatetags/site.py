@@ -42,15 +42,6 @@ def evidence_text(evidence, scope_name: str) -> str:
 
 
 @register.filter
-def index(sequence, position: int):
-    """``sequence[position]``, or None past its end."""
-    try:
-        return sequence[position]
-    except (IndexError, TypeError, KeyError):
-        return None
-
-
-@register.filter
 def field_label(form, name: str) -> str:
     """The label of a form's field, to name it in an error message."""
     field = form.fields.get(name)
