@@ -70,20 +70,23 @@ def skill_choices() -> QuerySet:
 
 
 def posting_list_page() -> QuerySet[Posting]:
-    """Published postings newest first, with what a list shows: employer and segment names, skill names.
-
-    The text is not loaded, and the skills only as far as a tag needs them.
-    """
-    links = (
-        PostingSkill.objects.exclude(state=PostingSkillState.REJECTED)
-        .filter(skill__status=Status.PUBLISHED)
-        .select_related("skill")
-        .only("id", "posting_id", "skill__id", "skill__name", "skill__slug")
-        .order_by("start", "skill__name")
-    )
+    """Published postings newest first, with what a list shows: employer and segment names (not the text)."""
     return (
         Posting.objects.published()
         .select_related("employer", "segment")
         .only("id", "title", "location", "posted_on", "source", "employer__name", "segment__name")
-        .prefetch_related(Prefetch("posting_skills", queryset=links, to_attr="public_links"))
     )
+
+
+def posting_skill_names(posting_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The names of the published skills each posting asks for, in text order (one query, no model instances)."""
+    names: dict[int, list[str]] = {}
+    rows = (
+        PostingSkill.objects.filter(posting_id__in=list(posting_ids), skill__status=Status.PUBLISHED)
+        .exclude(state=PostingSkillState.REJECTED)
+        .order_by("posting_id", "start", "skill__name")
+        .values_list("posting_id", "skill__name")
+    )
+    for posting_id, name in rows:
+        names.setdefault(posting_id, []).append(name)
+    return names

@@ -18,6 +18,7 @@ from .selectors import (
     employer_choices,
     posting_get,
     posting_list_page,
+    posting_skill_names,
     skill_category_list,
     skill_choices,
     skill_get,
@@ -123,6 +124,9 @@ def skill_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
 def posting_list_view(request: HttpRequest) -> HttpResponse:
     filterset = PostingFilter(request.GET or None, queryset=posting_list_page())
     page = posting_page(filterset.qs, request.GET.get("page"))
+    skill_names = posting_skill_names(posting.pk for posting in page.object_list)
+    for posting in page.object_list:
+        posting.skill_names = skill_names.get(posting.pk, [])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
