@@ -5,7 +5,7 @@ import pytest
 from django.test import override_settings
 
 from careerhub.editorial import Status
-from tests.factories import SegmentFactory
+from tests.factories import PostingFactory, SegmentFactory
 from tests.world import build_world
 
 # The live server needs committed data; each test builds the small world (well under a second).
@@ -25,6 +25,11 @@ def world(django_capture_on_commit_callbacks):
         looks_for=[HOSTILE_WORD, "<b>bold?</b>"],
         status=Status.PUBLISHED,
     )
+    world.hostile_posting = PostingFactory(
+        title=f"<script>alert('t')</script> {HOSTILE_WORD}", employer=world.employer, segment=world.segment,
+        description=f"<img src=x onerror=alert(1)>\n{HOSTILE_WORD}\n\u202e reversed 🚀 " * 3,
+        location="<b>Nowhere</b>",
+    )
     return world
 
 
@@ -41,6 +46,7 @@ def page_types(world) -> dict[str, str]:
         "skill": world.kubernetes.get_absolute_url(),
         "postings": "/postings/",
         "posting": world.postings[0].get_absolute_url(),
+        "hostile-posting": world.hostile_posting.get_absolute_url(),
         "search": "/search/?q=kubernetes",
     }
 
@@ -98,7 +104,7 @@ def test_keyboard_users_can_skip_to_the_content(tab, world):
     assert page.evaluate("document.activeElement.closest('main') !== null")
 
 
-# About 25 s per width: an axe audit, a fit check and a screenshot of each of 13 page types.
+# About 25 s per width: an axe audit, a fit check and a screenshot of each of 14 page types.
 @override_settings(DEBUG=False)
 @pytest.mark.parametrize("width", [375, 1440])
 def test_every_page_type_passes_axe_fits_the_screen_and_logs_no_error(tab, world, width):
