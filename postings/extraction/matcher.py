@@ -17,7 +17,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from .text import Folded, fold
-from .wordlists import CONTEXT_CUES, NOT_KNOWLEDGE
+from .wordlists import CONTEXT_CUES, NOT_KNOWLEDGE, ROLE_NOUNS
 
 # How far (in characters, either side) the matcher looks for context around an ambiguous alias.
 CONTEXT_WINDOW = 60
@@ -44,20 +44,51 @@ class Term:
     ambiguous: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Word lists learned from labelled postings (``evaluate_extraction --learn``), applied to every match.
+
+    - ``stop``: folded terms that are rarely a technology where postings use them ("communication",
+      "users"): left out of the automaton.
+    - ``heads``: words that belong to the mention they follow ("AWS services", "Spring framework").
+    - ``roles``: words that make the mention before them a job title ("DevOps engineer", "Java
+      developers"), which names a role, not a requirement: such mentions are not counted.
+    """
+
+    stop: frozenset[str] = frozenset()
+    heads: frozenset[str] = frozenset()
+    roles: frozenset[str] = ROLE_NOUNS
+
+    def fingerprint(self) -> str:
+        import hashlib
+
+        digest = hashlib.sha1(usedforsecurity=False)
+        for words in (self.stop, self.heads, self.roles):
+            digest.update("\n".join(sorted(words)).encode() + b"\0")
+        return digest.hexdigest()[:8]
+
+
+EMPTY_LEXICON = Lexicon(roles=frozenset())
+
+
 class Matcher:
     """An automaton over a taxonomy's terms. Build once per taxonomy version; ``find`` is thread-safe."""
 
-    def __init__(self, terms: Iterable[Term], *, version: str = ""):
+    def __init__(self, terms: Iterable[Term], *, version: str = "", lexicon: Lexicon = EMPTY_LEXICON):
         self.version = version
+        self.lexicon = lexicon
+        terms = list(terms)
+        self._terms = terms
         # Spellings two skills share once folded ("CI/CD" and "CI CD"): the first skill keeps them.
         self.conflicts: list[tuple[str, int, int]] = []
         self._automaton = ahocorasick.Automaton()
         # payload: (skill id, exact text or None when case-insensitive, ambiguous, length of the key)
         self._payloads: list[tuple[int, str | None, bool, int]] = []
         seen: dict[str, int] = {}
+        stop = lexicon.stop
         for term in terms:
             key = fold(term.text)
-            if not key:
+            if not key or key in stop:
                 continue
             if key in seen:
                 # The same skill spelled twice (its name and an alias): keep the stricter reading.
@@ -86,6 +117,10 @@ class Matcher:
     def __len__(self) -> int:
         return self.size
 
+    def without_lexicon(self) -> Matcher:
+        """The same terms with no learned word lists (what the lexicon is learned on)."""
+        return Matcher(self._terms, version=self.version)
+
     def lookup(self, term: str) -> int | None:
         """The skill a spelling is matched to, if any (compared folded)."""
         index = self._keys.get(fold(term))
@@ -95,6 +130,25 @@ class Matcher:
         """Every mention, leftmost-longest, in text order (a skill may appear several times)."""
         if not self.size or not text:
             return []
+        folded, chosen = self._scan(text)
+        return [self._match(text, folded, start, end, index) for start, end, index in chosen]
+
+    def find_keys(self, text: str) -> list[tuple[Match, str]]:
+        """Every mention with the folded term that matched it (what a lexicon is learned from)."""
+        if not self.size or not text:
+            return []
+        keys = self._index_keys()
+        folded, chosen = self._scan(text)
+        return [(self._match(text, folded, start, end, index), keys[index]) for start, end, index in chosen]
+
+    def _index_keys(self) -> list[str]:
+        keys = [""] * len(self._payloads)
+        for key, index in self._keys.items():
+            keys[index] = key
+        return keys
+
+    def _scan(self, text: str) -> tuple[Folded, list]:
+        """The chosen matches as (start, end, payload index) in the folded text's padded coordinates."""
         folded = Folded(text)
         padded = folded.padded
         payloads = self._payloads
@@ -103,7 +157,7 @@ class Matcher:
         for end, index in self._automaton.iter(padded):
             candidates.append((end - payloads[index][3], end, index))
         if not candidates:
-            return []
+            return folded, []
         # iter() reports by end position; leftmost-longest wants start ascending, longest first.
         candidates.sort(key=lambda c: (c[0], -c[1]))
         chosen = []
@@ -120,7 +174,15 @@ class Matcher:
             last_end = end + 1  # the next word starts after the separating space
         if needs_context:
             chosen = self._with_context(padded, chosen)
-        return [self._match(text, folded, start, end, index) for start, end, index in chosen]
+        if self.lexicon.roles:
+            chosen = [c for c in chosen if self._next_word(padded, c[1]) not in self.lexicon.roles]
+        return folded, chosen
+
+    @staticmethod
+    def _next_word(padded: str, end: int) -> str:
+        """The folded word after a match ending at ``end`` (the space after it), or ''."""
+        stop = padded.find(" ", end + 1)
+        return padded[end + 1 : stop] if stop > 0 else ""
 
     def find(self, text: str) -> list[Match]:
         """The first mention of each skill, in text order: what a posting's skill links record."""
@@ -157,5 +219,10 @@ class Matcher:
         version = _VERSION.match(padded, end)
         if version:
             end = version.end()
+        heads = self.lexicon.heads
+        if heads:
+            word = self._next_word(padded, end)
+            if word in heads:
+                end += len(word) + 1
         first, last = folded.original(start - 1), folded.original(end - 2) + 1
         return Match(self._payloads[index][0], first, last, text[first:last])
