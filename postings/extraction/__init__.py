@@ -55,14 +55,16 @@ def taxonomy_terms() -> list[Term]:
 
     live = Skill.objects.exclude(status=Status.ARCHIVED)
     terms = [
-        Term(skill_id, name, case_sensitive=False, ambiguous=ambiguous)
-        for skill_id, name, ambiguous in live.values_list("id", "name", "name_ambiguous").order_by("id")
+        Term(skill_id, name, case_sensitive=False, ambiguous=ambiguous, source=source)
+        for skill_id, name, ambiguous, source in live.values_list("id", "name", "name_ambiguous", "source").order_by(
+            "id"
+        )
     ]
     aliases = SkillAlias.objects.filter(skill__in=live).order_by("id")
     terms += [
-        Term(skill_id, text, case_sensitive=case_sensitive, ambiguous=ambiguous)
-        for skill_id, text, case_sensitive, ambiguous in aliases.values_list(
-            "skill_id", "text", "case_sensitive", "ambiguous"
+        Term(skill_id, text, case_sensitive=case_sensitive, ambiguous=ambiguous, source=source)
+        for skill_id, text, case_sensitive, ambiguous, source in aliases.values_list(
+            "skill_id", "text", "case_sensitive", "ambiguous", "source"
         )
     ]
     return terms
@@ -73,7 +75,12 @@ def lexicon_load(path: Path = LEXICON_FILE) -> Lexicon:
     if not path.is_file():
         return Lexicon()
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Lexicon(stop=frozenset(data.get("stop", ())), heads=frozenset(data.get("heads", ())))
+    return Lexicon(
+        stop=frozenset(data.get("stop", ())),
+        heads=frozenset(data.get("heads", ())),
+        seen=frozenset(data.get("seen", ())),
+        unseen_drop=frozenset(data.get("unseen_drop", ())),
+    )
 
 
 _lexicon: Lexicon | None = None

@@ -38,6 +38,7 @@ class Sentence:
     tokens: tuple[str, ...]
     gold: tuple[Span, ...]
     source: str = ""
+    posting: int = 0  # the posting the sentence comes from (``idx``): folds keep a posting's sentences together
 
 
 def bio_spans(tags: Iterable[str]) -> list[Span]:
@@ -76,7 +77,15 @@ def read_skillspan(path: Path | str, *, source: str | None = None) -> list[Sente
             raise SkillSpanError(f"{path}, line {number}: tokens must be text and tags B, I or O.")
         if source and item.get("source") != source:
             continue
-        sentences.append(Sentence(tuple(tokens), tuple(bio_spans(tags)), str(item.get("source", ""))))
+        posting = item.get("idx", 0)
+        sentences.append(
+            Sentence(
+                tuple(tokens),
+                tuple(bio_spans(tags)),
+                str(item.get("source", "")),
+                posting if isinstance(posting, int) else 0,
+            )
+        )
     return sentences
 
 
@@ -138,31 +147,68 @@ STOP_BELOW = 0.3
 # A word following matches becomes a head noun when it is part of the gold span at least this often.
 HEAD_AT_LEAST = 0.5
 HEAD_MIN_COUNT = 2
+# Terms never seen in training are judged by class (source, words, shape): a class whose unseen terms'
+# mentions overlapped gold spans less often than this, in cross-validation, is dropped.
+UNSEEN_BELOW = 0.45
+UNSEEN_MIN_COUNT = 10
+FOLDS = 2
 
 
 def lexicon_learn(matcher: Matcher, sentences: Iterable[Sentence]) -> Lexicon:
-    """Learn the stop-list and head nouns from training sentences, with the matcher's current lexicon ignored."""
+    """Learn the stop-list, head nouns and classes of unseen terms to drop, from training sentences only.
+
+    Stop-list and head nouns come from how each term's matches compare with the gold spans. How to
+    treat terms the training data never shows is learned by cross-validation: learn on one half of the
+    postings, look at the other half's mentions of terms that half never showed, and drop the classes
+    of such terms that were mostly wrong.
+    """
     bare = matcher.without_lexicon()
+    sentences = list(sentences)
+    stop, heads, seen = _learn_terms(bare, sentences)
+    counts: Counter = Counter()
+    good: Counter = Counter()
+    for fold_number in range(FOLDS):
+        held = [s for s in sentences if s.posting % FOLDS == fold_number]
+        rest = [s for s in sentences if s.posting % FOLDS != fold_number]
+        fold_stop, fold_heads, fold_seen = _learn_terms(bare, rest)
+        fold_matcher = bare.with_lexicon(Lexicon(stop=fold_stop, heads=fold_heads))
+        for sentence in held:
+            wanted = set(sentence.gold)
+            for span, key, term_class in _spans_with_keys(fold_matcher, sentence.tokens):
+                if key not in fold_seen:
+                    counts[term_class] += 1
+                    good[term_class] += _overlaps(span, wanted)
+    unseen_drop = frozenset(
+        term_class
+        for term_class, count in counts.items()
+        if count >= UNSEEN_MIN_COUNT
+        and good[term_class] / count < UNSEEN_BELOW
+        and not term_class.startswith("curated|")
+    )
+    return Lexicon(stop=stop, heads=heads, seen=seen - stop, unseen_drop=unseen_drop)
+
+
+def _learn_terms(matcher: Matcher, sentences: list[Sentence]) -> tuple[frozenset, frozenset, frozenset]:
     hits: Counter = Counter()
     good: Counter = Counter()
     following: Counter = Counter()
     extended: Counter = Counter()
     for sentence in sentences:
         tokens, wanted = sentence.tokens, set(sentence.gold)
-        for span, key in _spans_with_keys(bare, tokens):
+        for span, key, _class in _spans_with_keys(matcher, tokens):
             hits[key] += 1
             good[key] += _overlaps(span, wanted)
             if span[1] < len(tokens):
                 word = fold(tokens[span[1]])
                 following[word] += 1
                 extended[word] += (span[0], span[1] + 1) in wanted
-    stop = sorted(key for key, count in hits.items() if good[key] / count < STOP_BELOW)
-    heads = sorted(
+    stop = frozenset(key for key, count in hits.items() if good[key] / count < STOP_BELOW)
+    heads = frozenset(
         word
         for word, count in following.items()
         if word and extended[word] >= HEAD_MIN_COUNT and extended[word] / count >= HEAD_AT_LEAST
     )
-    return Lexicon(stop=frozenset(stop), heads=frozenset(heads))
+    return stop, heads, frozenset(hits)
 
 
 def _spans_with_keys(matcher: Matcher, tokens: tuple[str, ...]):
@@ -170,7 +216,7 @@ def _spans_with_keys(matcher: Matcher, tokens: tuple[str, ...]):
     for token in tokens:
         starts.append(position)
         position += len(token) + 1
-    for match, key in matcher.find_keys(" ".join(tokens)):
+    for match, key, term_class in matcher.find_keys(" ".join(tokens)):
         covered = [i for i, start in enumerate(starts) if start < match.end and start + len(tokens[i]) > match.start]
         if covered:
-            yield (covered[0], covered[-1] + 1), key
+            yield (covered[0], covered[-1] + 1), key, term_class

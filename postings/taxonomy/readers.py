@@ -89,6 +89,8 @@ class SkillRecord:
     type: str = SkillType.TOOL
     category: str = ""
     category_id: str = ""
+    category_source: str = ""
+    category_description: str = ""
     description: str = ""
     esco_uri: str = ""
     onet_code: str = ""
@@ -324,7 +326,7 @@ def read_careerhub(path: Path) -> list[SkillRecord]:
     data = _json(path)
     if not isinstance(data, dict) or data.get("format") != TAXONOMY_FORMAT:
         raise TaxonomyFileError(path, 1, f"is not a {TAXONOMY_FORMAT} file.")
-    categories = {item.get("slug"): item.get("name") for item in data.get("categories", []) if isinstance(item, dict)}
+    categories = {item.get("slug"): item for item in data.get("categories", []) if isinstance(item, dict)}
     records = []
     for number, item in enumerate(data.get("skills", []), start=1):
         if not isinstance(item, dict):
@@ -344,15 +346,17 @@ def read_careerhub(path: Path) -> list[SkillRecord]:
                     ambiguous=bool(alias.get("ambiguous", False)),
                 )
             )
-        category = item.get("category", "")
+        category = categories.get(item.get("category")) or {"name": str(item.get("category") or "")}
         records.append(
             SkillRecord(
                 name=name,
                 line=number,
                 source=str(item.get("source") or "curated")[:40],
                 type=kind,
-                category=categories.get(category) or str(category),
-                category_id="",
+                category=str(category.get("name") or ""),
+                category_id=str(category.get("external_id") or ""),
+                category_source=str(category.get("source") or ""),
+                category_description=str(category.get("description") or ""),
                 slug=str(item.get("slug") or ""),
                 description=str(item.get("description") or ""),
                 esco_uri=str(item.get("esco_uri") or "")[:255],

@@ -182,8 +182,9 @@ def _new_skill(record: SkillRecord, index: _Index, new_categories: list, status:
         category = SkillCategory(
             name=category_name,
             slug=_unique_slug(category_name, index.category_slugs),
-            source=record.source,
+            source=(record.category_source or record.source)[:40],
             external_id=record.category_id[:255],
+            description=record.category_description,
         )
         index.categories[_key(category_name)] = category
         new_categories.append(category)

@@ -47,6 +47,8 @@ class Command(BaseCommand):
                         "learned_from": Path(path).name,
                         "stop": sorted(learned.stop),
                         "heads": sorted(learned.heads),
+                        "unseen_drop": sorted(learned.unseen_drop),
+                        "seen": sorted(learned.seen),
                     },
                     indent=0,
                     ensure_ascii=False,
@@ -55,7 +57,7 @@ class Command(BaseCommand):
                 encoding="utf-8",
             )
             self.stderr.write(f"{len(learned.stop)} stop terms, {len(learned.heads)} head nouns written to {lexicon}.")
-            matcher = build_matcher(lexicon=Lexicon(stop=learned.stop, heads=learned.heads))
+            matcher = matcher.with_lexicon(learned)
             result["learned"] = True
         result.update(evaluate(matcher, sentences))
         self.stdout.write(json.dumps(result))
