@@ -211,11 +211,13 @@ def skill_merge(*, source: Skill, target: Skill, merged_by: str = "") -> SkillMe
             modules_moved=modules_moved,
             merged_by=merged_by[:150],
         )
-        name, ambiguous = source.name, source.name_ambiguous
-        source.delete()
-        validated_save(target)
-        if not SkillAlias.objects.filter(text__iexact=name).exists() and name.lower() != target.name.lower():
-            validated_save(SkillAlias(skill=target, text=name, ambiguous=ambiguous, source="merge"))
+    # After the marks are written: the source's own marks and summaries go with it (cascade), the
+    # target's cells stay marked.
+    name, ambiguous = source.name, source.name_ambiguous
+    source.delete()
+    validated_save(target)
+    if not SkillAlias.objects.filter(text__iexact=name).exists() and name.lower() != target.name.lower():
+        validated_save(SkillAlias(skill=target, text=name, ambiguous=ambiguous, source="merge"))
     return merge
 
 
