@@ -19,6 +19,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .editorial import Status
 
@@ -99,6 +101,15 @@ class SearchFilter(django_filters.CharFilter):
         for word in words[:10]:
             qs = qs.filter(reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)))
         return qs
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """Another object named by its slug; its ``queryset`` is usually ``visible_to(...)``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
 
 
 class PublicFilterSet(django_filters.FilterSet):

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 
 from careerhub.editorial import Status
-from careerhub.filters import PublicFilterSet, SearchFilter, can_see_drafts, status_filter, visible_to
+from careerhub.filters import PublicFilterSet, SearchFilter, SlugFilter, can_see_drafts, status_filter, visible_to
 from postings.selectors import skill_list
 from segments.selectors import segment_list
 
@@ -21,15 +21,13 @@ class TrackFilterSet(PublicFilterSet):
     search_fields = ("title", "summary")
     draft_model = "curriculum.track"
 
-    segment = django_filters.ModelChoiceFilter(
+    segment = SlugFilter(
         queryset=visible_to(segment_list, "segments", "segment"),
-        to_field_name="slug",
         method="filter_segment",
         label="Target segment (slug)",
     )
-    skill = django_filters.ModelChoiceFilter(
+    skill = SlugFilter(
         queryset=visible_to(skill_list, "postings", "skill"),
-        to_field_name="slug",
         method="filter_skill",
         label="Taught skill (slug)",
     )
@@ -62,14 +60,12 @@ class ModuleFilterSet(PublicFilterSet):
     search_fields = ("title", "summary", "body")
     draft_model = "curriculum.module"
 
-    track = django_filters.ModelChoiceFilter(
+    track = SlugFilter(
         queryset=visible_to(_tracks, "curriculum", "track"),
-        to_field_name="slug",
         label="Track (slug)",
     )
-    skill = django_filters.ModelChoiceFilter(
+    skill = SlugFilter(
         queryset=visible_to(skill_list, "postings", "skill"),
-        to_field_name="slug",
         field_name="skills",
         distinct=False,
         method="filter_skill",

@@ -7,6 +7,7 @@ from careerhub.filters import (
     MonthFilter,
     PublicFilterSet,
     SearchFilter,
+    SlugFilter,
     can_see_drafts,
     rename_filter,
     status_filter,
@@ -20,23 +21,22 @@ from .selectors import employer_list, skill_list
 
 
 def _segment_filter(**kwargs) -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
+    return SlugFilter(
         queryset=visible_to(segment_list, "segments", "segment"),
-        to_field_name="slug",
         label="Segment (slug)",
         **kwargs,
     )
 
 
 def _skill_filter(**kwargs) -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
-        queryset=visible_to(skill_list, "postings", "skill"), to_field_name="slug", label="Skill (slug)", **kwargs
+    return SlugFilter(
+        queryset=visible_to(skill_list, "postings", "skill"), label="Skill (slug)", **kwargs
     )
 
 
 def _category_filter(**kwargs) -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
-        queryset=SkillCategory.objects.all(), to_field_name="slug", label="Skill category (slug)", **kwargs
+    return SlugFilter(
+        queryset=SkillCategory.objects.all(), label="Skill category (slug)", **kwargs
     )
 
 
@@ -106,8 +106,8 @@ class PostingFilterSet(PublicFilterSet):
     segment = _segment_filter()
     skill = _skill_filter(method="filter_skill")
     category = _category_filter(method="filter_category")
-    employer = django_filters.ModelChoiceFilter(
-        queryset=visible_to(employer_list, "postings", "posting"), to_field_name="slug", label="Employer (slug)"
+    employer = SlugFilter(
+        queryset=visible_to(employer_list, "postings", "posting"), label="Employer (slug)"
     )
     period_from = MonthFilter(field_name="posted_on", lookup_expr="gte", label="First month (YYYY-MM)")
     period_to = MonthFilter(
