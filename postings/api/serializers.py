@@ -68,6 +68,8 @@ class SkillWriteSerializer(StrictSerializer):
 
 
 class EmployerSerializer(serializers.ModelSerializer):
+    website = serializers.CharField(read_only=True, help_text="A URL, or empty.")
+
     class Meta:
         model = Employer
         fields = ("slug", "name", "website")
@@ -92,6 +94,7 @@ class PostingSerializer(serializers.ModelSerializer):
     employer = serializers.CharField(source="employer.name", read_only=True)
     segment = serializers.CharField(source="segment.slug", read_only=True)
     skills = PostingSkillSerializer(source="posting_skills", many=True, read_only=True)
+    url = serializers.CharField(read_only=True, help_text="The posting at its source: a URL, or empty.")
 
     class Meta:
         model = Posting
@@ -166,11 +169,14 @@ class DemandRowSerializer(serializers.Serializer):
 
     segment = serializers.CharField(source="segment.slug", read_only=True, allow_null=True)
     skill = SkillRefSerializer(read_only=True)
-    month = serializers.DateField(format="%Y-%m", read_only=True)
+    month = serializers.SerializerMethodField(help_text="YYYY-MM")
     postings = serializers.IntegerField(read_only=True)
     total = serializers.IntegerField(read_only=True, help_text="Postings of the segment in the month.")
     share = serializers.SerializerMethodField(help_text="postings / total; null with too few postings.")
     rank = serializers.IntegerField(read_only=True)
+
+    def get_month(self, row) -> str:
+        return f"{row.month:%Y-%m}"
 
     def get_share(self, row) -> float | None:
         return share_or_none(row.postings, row.total or 0)
