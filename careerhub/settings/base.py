@@ -162,6 +162,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Read-only fields may be left out of an answer: editor-only fields, and those `?fields=` trims.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     # Served from the installed package (drf-spectacular-sidecar): nothing is fetched from elsewhere.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
