@@ -116,6 +116,42 @@ class PostingSerializer(serializers.ModelSerializer):
         )
         read_only_fields = fields
 
+    def to_representation(self, instance: Posting) -> dict:
+        # Same output as DRF's generic to_representation (a test compares them), built faster.
+        return {name: POSTING_READERS[name](instance) for name in self.fields}
+
+
+_datetime = serializers.DateTimeField()
+
+
+def _skill_links(posting: Posting) -> list[dict]:
+    return [
+        {"slug": link.skill.slug, "name": link.skill.name, "state": link.state, "matched_text": link.matched_text,
+         "start": link.start, "end": link.end}
+        for link in posting.posting_skills.all()
+    ]
+
+
+# How each declared field of PostingSerializer is read: the busiest page of the API builds its rows
+# with these instead of DRF's field-by-field machinery (several times faster on a page of 50 postings
+# with their skills). A test checks that both give the same output.
+POSTING_READERS = {
+    "id": lambda p: p.id,
+    "external_id": lambda p: p.external_id,
+    "source": lambda p: p.source,
+    "title": lambda p: p.title,
+    "employer": lambda p: p.employer.name,
+    "segment": lambda p: p.segment.slug,
+    "posted_on": lambda p: p.posted_on.isoformat(),
+    "location": lambda p: p.location,
+    "url": lambda p: p.url,
+    "description": lambda p: p.description,
+    "skills": _skill_links,
+    "duplicate_of": lambda p: p.duplicate_of_id,
+    "status": lambda p: p.status,
+    "published_at": lambda p: _datetime.to_representation(p.published_at) if p.published_at else None,
+}
+
 
 class PostingCreateSerializer(StrictSerializer):
     """One posting sent by an editor; upserted by ``(source, external_id)`` (the source is "api")."""

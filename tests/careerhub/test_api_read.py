@@ -306,3 +306,17 @@ def test_unknown_api_paths_answer_in_the_error_format(world):
     response = APIClient().patch("/api/v1/postings/2.5e-3/", {}, format="json")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "errors": []}
+
+
+def test_the_fast_posting_rows_equal_drf_generic_output(world):
+    from rest_framework import serializers
+
+    from postings.api.serializers import PostingSerializer
+    from postings.selectors import posting_list
+
+    posting = posting_list(include_unpublished=True).get(pk=world["postings"][0].pk)
+    posting.duplicate_of = world["postings"][1]
+    serializer = PostingSerializer(posting)
+    generic = serializers.ModelSerializer.to_representation(serializer, posting)
+    assert serializer.data == generic
+    assert generic["skills"] and generic["published_at"] and generic["duplicate_of"] == world["postings"][1].pk
