@@ -150,6 +150,9 @@ CAREERHUB_API_THROTTLE_RATES = {
     "user": os.environ.get("CAREERHUB_API_USER_RATE", "1200/minute") or None,
 }
 
+# Anonymous GET answers are kept this many seconds in the shared cache (0: not cached).
+CAREERHUB_API_CACHE_SECONDS = int(os.environ.get("CAREERHUB_API_CACHE_SECONDS", "0"))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "CareerHub API",
     "DESCRIPTION": (
