@@ -39,3 +39,9 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def api_throttles_off(settings):
+    """No request limits in tests (many requests come from one address); throttle tests set their own rates."""
+    settings.CAREERHUB_API_THROTTLE_RATES = {"anon": None, "user": None}
