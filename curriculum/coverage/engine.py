@@ -30,7 +30,6 @@ from careerhub.editorial import Status
 from postings.demand.models import SegmentMonthTotal, SkillDemand
 from postings.demand.months import add_months, month_start
 from postings.demand.selectors import Trend
-from postings.demand.versions import current_versions
 
 from .models import CoverageHistory, CoverageMark, SegmentCoverage, TrackCoverage
 
@@ -77,6 +76,7 @@ class SegmentDemand:
     previous_total: int = 0
     skills: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # skill: (window, current, previous)
     latest: datetime.datetime | None = None
+    versions: tuple[str, str] = ("", "")  # the newest taxonomy and extractor versions of the totals read
 
     def ranked(self) -> list[tuple[int, int, int]]:
         """(skill, postings, rank) by postings, ties sharing a rank (1, 2, 2, 4), skill id breaking the order."""
@@ -114,12 +114,13 @@ def read_demand(segment_ids: set[int], *, as_of: datetime.date, window: int) -> 
     demand: dict[int, SegmentDemand] = defaultdict(SegmentDemand)
     totals = (
         SegmentMonthTotal.objects.filter(segment_id__in=segment_ids, month__gte=start, month__lte=as_of)
-        .values("segment_id").annotate(**sums).order_by()
+        .values("segment_id").annotate(**sums, taxonomy=Max("taxonomy_version"), extractor=Max("extractor_version"))
+        .order_by()
     )
     for row in totals:
         figures = demand[row["segment_id"]]
         figures.total, figures.current_total, figures.previous_total = row["n"], row["c"], row["p"]
-        figures.latest = row["latest"]
+        figures.latest, figures.versions = row["latest"], (row["taxonomy"], row["extractor"])
     cells = (
         SkillDemand.objects.filter(segment_id__in=segment_ids, month__gte=start, month__lte=as_of,
                                    skill__status=Status.PUBLISHED)
@@ -185,7 +186,6 @@ def compute_tracks(track_ids: list[int], *, as_of: datetime.date | None = None) 
     curriculum = read_curriculum(sorted(set(track_ids)))
     all_segments = {segment for segments in curriculum.segments.values() for segment in segments}
     demand = read_demand(all_segments, as_of=as_of, window=window)
-    taxonomy_version, extractor_version = current_versions()
     results = {}
     for track_id, (level, status) in curriculum.tracks.items():
         module_ids = curriculum.modules.get(track_id, [])
@@ -255,12 +255,13 @@ def compute_tracks(track_ids: list[int], *, as_of: datetime.date | None = None) 
             "peers": duplicates["across"],
         }
         latest = [demand[s].latest for s in segment_ids if s in demand and demand[s].latest]
+        versions = max((demand[s].versions for s in segment_ids if s in demand), default=("", ""))
         results[track_id] = {
             "as_of": as_of.isoformat(),
             "window_months": window,
             "top_n": n_top,
-            "taxonomy_version": taxonomy_version,
-            "extractor_version": extractor_version,
+            "taxonomy_version": versions[0],
+            "extractor_version": versions[1],
             "demand_computed_at": max(latest) if latest else None,
             "demand_digest": _digest([as_of, window, n_top, surplus_below, demand_state]),
             "curriculum_digest": _digest(curriculum_state),

@@ -41,8 +41,8 @@ class TrackCoverage(models.Model):
     as_of = models.DateField(help_text="The last month of the demand window.")
     window_months = models.PositiveSmallIntegerField()
     top_n = models.PositiveSmallIntegerField(help_text="How many of each segment's top skills count as its demand.")
-    taxonomy_version = models.CharField(max_length=64)
-    extractor_version = models.CharField(max_length=40)
+    taxonomy_version = models.CharField(max_length=64, blank=True, help_text="Of the demand summaries read.")
+    extractor_version = models.CharField(max_length=40, blank=True, help_text="Of the demand summaries read.")
     demand_computed_at = models.DateTimeField(null=True, blank=True, help_text="The newest demand summary read.")
     demand_digest = models.CharField(max_length=64, help_text="Fingerprint of the demand figures read.")
     # The curriculum state: the track's level, status, segments and published modules with their skills.
