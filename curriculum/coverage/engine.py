@@ -43,8 +43,18 @@ LOCK_NAMESPACE = 0x43480000 - 1
 GLOBAL_LOCK = (LOCK_NAMESPACE, 0)
 
 # Compared by --verify: every figure and finding, and the fingerprints of what they were computed from.
-COMPARED_FIELDS = ("as_of", "window_months", "top_n", "demand_digest", "curriculum_digest", "coverage",
-                   "taught_skills", "duplicates", "modules", "segments")
+COMPARED_FIELDS = (
+    "as_of",
+    "window_months",
+    "top_n",
+    "demand_digest",
+    "curriculum_digest",
+    "coverage",
+    "taught_skills",
+    "duplicates",
+    "modules",
+    "segments",
+)
 
 
 def top_n() -> int:
@@ -93,8 +103,14 @@ class SegmentDemand:
 
     def trend(self, skill: int) -> str:
         _, current, previous = self.skills.get(skill, (0, 0, 0))
-        return Trend(skill_id=skill, horizon=TREND_HORIZON, current=current, current_total=self.current_total,
-                     previous=previous, previous_total=self.previous_total).label
+        return Trend(
+            skill_id=skill,
+            horizon=TREND_HORIZON,
+            current=current,
+            current_total=self.current_total,
+            previous=previous,
+            previous_total=self.previous_total,
+        ).label
 
 
 def read_demand(segment_ids: set[int], *, as_of: datetime.date, window: int) -> dict[int, SegmentDemand]:
@@ -114,7 +130,8 @@ def read_demand(segment_ids: set[int], *, as_of: datetime.date, window: int) -> 
     demand: dict[int, SegmentDemand] = defaultdict(SegmentDemand)
     totals = (
         SegmentMonthTotal.objects.filter(segment_id__in=segment_ids, month__gte=start, month__lte=as_of)
-        .values("segment_id").annotate(**sums, taxonomy=Max("taxonomy_version"), extractor=Max("extractor_version"))
+        .values("segment_id")
+        .annotate(**sums, taxonomy=Max("taxonomy_version"), extractor=Max("extractor_version"))
         .order_by()
     )
     for row in totals:
@@ -122,9 +139,12 @@ def read_demand(segment_ids: set[int], *, as_of: datetime.date, window: int) -> 
         figures.total, figures.current_total, figures.previous_total = row["n"], row["c"], row["p"]
         figures.latest, figures.versions = row["latest"], (row["taxonomy"], row["extractor"])
     cells = (
-        SkillDemand.objects.filter(segment_id__in=segment_ids, month__gte=start, month__lte=as_of,
-                                   skill__status=Status.PUBLISHED)
-        .values("segment_id", "skill_id").annotate(**sums).order_by()
+        SkillDemand.objects.filter(
+            segment_id__in=segment_ids, month__gte=start, month__lte=as_of, skill__status=Status.PUBLISHED
+        )
+        .values("segment_id", "skill_id")
+        .annotate(**sums)
+        .order_by()
     )
     for row in cells:
         figures = demand[row["segment_id"]]
@@ -148,25 +168,40 @@ class Curriculum:
 def read_curriculum(track_ids: list[int]) -> Curriculum:
     from curriculum.models import Module, Track
 
-    tracks = {pk: (level, status) for pk, level, status in
-              Track.objects.filter(id__in=track_ids).values_list("id", "level", "status").order_by()}
+    tracks = {
+        pk: (level, status)
+        for pk, level, status in Track.objects.filter(id__in=track_ids).values_list("id", "level", "status").order_by()
+    }
     segments: dict[int, list[int]] = defaultdict(list)
-    for track_id, segment_id in (Track.segments.through.objects.filter(track_id__in=tracks)
-                                 .values_list("track_id", "segment_id").order_by("track_id", "segment_id")):
+    for track_id, segment_id in (
+        Track.segments.through.objects.filter(track_id__in=tracks)
+        .values_list("track_id", "segment_id")
+        .order_by("track_id", "segment_id")
+    ):
         segments[track_id].append(segment_id)
     modules: dict[int, list[int]] = defaultdict(list)
-    for module_id, track_id in (Module.objects.filter(track_id__in=tracks, status=Status.PUBLISHED)
-                                .values_list("id", "track_id").order_by("order", "id")):
+    for module_id, track_id in (
+        Module.objects.filter(track_id__in=tracks, status=Status.PUBLISHED)
+        .values_list("id", "track_id")
+        .order_by("order", "id")
+    ):
         modules[track_id].append(module_id)
     taught = Module.skills.through.objects.filter(module__status=Status.PUBLISHED, skill__status=Status.PUBLISHED)
     module_skills: dict[int, list[int]] = defaultdict(list)
-    for module_id, skill_id in (taught.filter(module__track_id__in=tracks)
-                                .values_list("module_id", "skill_id").order_by("module_id", "skill_id")):
+    for module_id, skill_id in (
+        taught.filter(module__track_id__in=tracks)
+        .values_list("module_id", "skill_id")
+        .order_by("module_id", "skill_id")
+    ):
         module_skills[module_id].append(skill_id)
     peers: dict[tuple[str, int], set[int]] = defaultdict(set)
     levels = {level for level, _ in tracks.values()}
-    rows = (taught.filter(module__track__level__in=levels, module__track__status=Status.PUBLISHED)
-            .values_list("module__track__level", "skill_id", "module__track_id").distinct().order_by())
+    rows = (
+        taught.filter(module__track__level__in=levels, module__track__status=Status.PUBLISHED)
+        .values_list("module__track__level", "skill_id", "module__track_id")
+        .distinct()
+        .order_by()
+    )
     for level, skill_id, track_id in rows:
         peers[(level, skill_id)].add(track_id)
     return Curriculum(tracks, dict(segments), dict(modules), dict(module_skills), dict(peers))
@@ -204,23 +239,31 @@ def compute_tracks(track_ids: list[int], *, as_of: datetime.date | None = None) 
             top = [(skill, n, rank) for skill, n, rank in ranked if rank <= n_top]
             top_sum = sum(n for _, n, _ in top)
             taught_sum = sum(n for skill, n, _ in top if skill in taught)
-            segments.append({
-                "segment": segment_id,
-                "coverage": round(taught_sum / top_sum, 4) if top_sum else None,
-                "postings": figures.total,
-                "demand_skills": len(top),
-                "taught_demand_skills": sum(1 for skill, _, _ in top if skill in taught),
-                "gaps": [
-                    {"skill": skill, "postings": n, "share": figures.share(n), "rank": rank,
-                     "trend": figures.trend(skill)}
-                    for skill, n, rank in top if skill not in taught
-                ],
-                "surplus": [
-                    {"skill": skill, "postings": n, "share": figures.share(n)}
-                    for n, skill in sorted((rank_of[segment_id].get(skill, (0, 0))[0], skill) for skill in taught)
-                    if figures.total and n / figures.total < surplus_below
-                ],
-            })
+            segments.append(
+                {
+                    "segment": segment_id,
+                    "coverage": round(taught_sum / top_sum, 4) if top_sum else None,
+                    "postings": figures.total,
+                    "demand_skills": len(top),
+                    "taught_demand_skills": sum(1 for skill, _, _ in top if skill in taught),
+                    "gaps": [
+                        {
+                            "skill": skill,
+                            "postings": n,
+                            "share": figures.share(n),
+                            "rank": rank,
+                            "trend": figures.trend(skill),
+                        }
+                        for skill, n, rank in top
+                        if skill not in taught
+                    ],
+                    "surplus": [
+                        {"skill": skill, "postings": n, "share": figures.share(n)}
+                        for n, skill in sorted((rank_of[segment_id].get(skill, (0, 0))[0], skill) for skill in taught)
+                        if figures.total and n / figures.total < surplus_below
+                    ],
+                }
+            )
 
         duplicates = {
             "across": [
@@ -228,29 +271,48 @@ def compute_tracks(track_ids: list[int], *, as_of: datetime.date | None = None) 
                 for skill in sorted(taught)
                 if curriculum.peers.get((level, skill), set()) - {track_id}
             ],
-            "within": [{"skill": skill, "modules": teaching[skill]} for skill in sorted(taught)
-                       if len(teaching[skill]) > 1],
+            "within": [
+                {"skill": skill, "modules": teaching[skill]} for skill in sorted(taught) if len(teaching[skill]) > 1
+            ],
         }
         modules = [
-            {"module": module_id, "skills": [
-                {"skill": skill, "demand": [
-                    {"segment": segment_id, "postings": rank_of[segment_id].get(skill, (0, None))[0],
-                     "share": demand.get(segment_id, SegmentDemand()).share(rank_of[segment_id].get(skill, (0,))[0]),
-                     "rank": rank_of[segment_id].get(skill, (0, None))[1]}
-                    for segment_id in segment_ids
-                ]}
-                for skill in curriculum.module_skills.get(module_id, [])
-            ]}
+            {
+                "module": module_id,
+                "skills": [
+                    {
+                        "skill": skill,
+                        "demand": [
+                            {
+                                "segment": segment_id,
+                                "postings": rank_of[segment_id].get(skill, (0, None))[0],
+                                "share": demand.get(segment_id, SegmentDemand()).share(
+                                    rank_of[segment_id].get(skill, (0,))[0]
+                                ),
+                                "rank": rank_of[segment_id].get(skill, (0, None))[1],
+                            }
+                            for segment_id in segment_ids
+                        ],
+                    }
+                    for skill in curriculum.module_skills.get(module_id, [])
+                ],
+            }
             for module_id in module_ids
         ]
         with_demand = [row["coverage"] for row in segments if row["coverage"] is not None]
         demand_state = {
-            str(segment_id): [demand[segment_id].total, demand[segment_id].current_total,
-                              demand[segment_id].previous_total, sorted(demand[segment_id].skills.items())]
-            for segment_id in segment_ids if segment_id in demand
+            str(segment_id): [
+                demand[segment_id].total,
+                demand[segment_id].current_total,
+                demand[segment_id].previous_total,
+                sorted(demand[segment_id].skills.items()),
+            ]
+            for segment_id in segment_ids
+            if segment_id in demand
         }
         curriculum_state = {
-            "level": level, "status": status, "segments": segment_ids,
+            "level": level,
+            "status": status,
+            "segments": segment_ids,
             "modules": [[module_id, curriculum.module_skills.get(module_id, [])] for module_id in module_ids],
             "peers": duplicates["across"],
         }
@@ -285,38 +347,61 @@ def store_results(results: dict[int, dict], *, now: datetime.datetime | None = N
     before_overall = dict(TrackCoverage.objects.filter(track_id__in=results).values_list("track_id", "coverage"))
     before_segments = {
         (track_id, segment_id): coverage
-        for track_id, segment_id, coverage in SegmentCoverage.objects.filter(track_coverage__track_id__in=results)
-        .values_list("track_coverage__track_id", "segment_id", "coverage")
+        for track_id, segment_id, coverage in SegmentCoverage.objects.filter(
+            track_coverage__track_id__in=results
+        ).values_list("track_coverage__track_id", "segment_id", "coverage")
     }
     TrackCoverage.objects.filter(track_id__in=results).delete()
-    stored = TrackCoverage.objects.bulk_create([
-        TrackCoverage(
-            track_id=track_id, computed_at=now, as_of=datetime.date.fromisoformat(result["as_of"]),
-            window_months=result["window_months"], top_n=result["top_n"],
-            taxonomy_version=result["taxonomy_version"], extractor_version=result["extractor_version"],
-            demand_computed_at=result["demand_computed_at"], demand_digest=result["demand_digest"],
-            curriculum_digest=result["curriculum_digest"], coverage=result["coverage"],
-            taught_skills=result["taught_skills"], duplicates=result["duplicates"], modules=result["modules"],
-        )
-        for track_id, result in results.items()
-    ])
+    stored = TrackCoverage.objects.bulk_create(
+        [
+            TrackCoverage(
+                track_id=track_id,
+                computed_at=now,
+                as_of=datetime.date.fromisoformat(result["as_of"]),
+                window_months=result["window_months"],
+                top_n=result["top_n"],
+                taxonomy_version=result["taxonomy_version"],
+                extractor_version=result["extractor_version"],
+                demand_computed_at=result["demand_computed_at"],
+                demand_digest=result["demand_digest"],
+                curriculum_digest=result["curriculum_digest"],
+                coverage=result["coverage"],
+                taught_skills=result["taught_skills"],
+                duplicates=result["duplicates"],
+                modules=result["modules"],
+            )
+            for track_id, result in results.items()
+        ]
+    )
     if any(row.pk is None for row in stored):  # a backend that does not return ids from a bulk insert
         stored = list(TrackCoverage.objects.filter(track_id__in=results))
     ids = {row.track_id: row.pk for row in stored}
-    SegmentCoverage.objects.bulk_create([
-        SegmentCoverage(
-            track_coverage_id=ids[track_id], segment_id=row["segment"], coverage=row["coverage"],
-            postings=row["postings"], demand_skills=row["demand_skills"],
-            taught_demand_skills=row["taught_demand_skills"], gaps=row["gaps"], surplus=row["surplus"],
-        )
-        for track_id, result in results.items()
-        for row in result["segments"]
-    ])
+    SegmentCoverage.objects.bulk_create(
+        [
+            SegmentCoverage(
+                track_coverage_id=ids[track_id],
+                segment_id=row["segment"],
+                coverage=row["coverage"],
+                postings=row["postings"],
+                demand_skills=row["demand_skills"],
+                taught_demand_skills=row["taught_demand_skills"],
+                gaps=row["gaps"],
+                surplus=row["surplus"],
+            )
+            for track_id, result in results.items()
+            for row in result["segments"]
+        ]
+    )
     history = []
     for track_id, result in results.items():
         as_of = datetime.date.fromisoformat(result["as_of"])
-        provenance = {"as_of": as_of, "demand_digest": result["demand_digest"],
-                      "curriculum_digest": result["curriculum_digest"], "computed_at": now, "track_id": track_id}
+        provenance = {
+            "as_of": as_of,
+            "demand_digest": result["demand_digest"],
+            "curriculum_digest": result["curriculum_digest"],
+            "computed_at": now,
+            "track_id": track_id,
+        }
         if track_id not in before_overall or before_overall[track_id] != result["coverage"]:
             history.append(CoverageHistory(segment_id=None, coverage=result["coverage"], **provenance))
         for row in result["segments"]:
@@ -331,14 +416,25 @@ def stored_results(track_ids: list[int]) -> dict[int, dict]:
     results: dict[int, dict] = {}
     for coverage in TrackCoverage.objects.filter(track_id__in=track_ids).prefetch_related("segments"):
         results[coverage.track_id] = {
-            "as_of": coverage.as_of.isoformat(), "window_months": coverage.window_months, "top_n": coverage.top_n,
-            "demand_digest": coverage.demand_digest, "curriculum_digest": coverage.curriculum_digest,
-            "coverage": coverage.coverage, "taught_skills": coverage.taught_skills,
-            "duplicates": coverage.duplicates, "modules": coverage.modules,
+            "as_of": coverage.as_of.isoformat(),
+            "window_months": coverage.window_months,
+            "top_n": coverage.top_n,
+            "demand_digest": coverage.demand_digest,
+            "curriculum_digest": coverage.curriculum_digest,
+            "coverage": coverage.coverage,
+            "taught_skills": coverage.taught_skills,
+            "duplicates": coverage.duplicates,
+            "modules": coverage.modules,
             "segments": [
-                {"segment": row.segment_id, "coverage": row.coverage, "postings": row.postings,
-                 "demand_skills": row.demand_skills, "taught_demand_skills": row.taught_demand_skills,
-                 "gaps": row.gaps, "surplus": row.surplus}
+                {
+                    "segment": row.segment_id,
+                    "coverage": row.coverage,
+                    "postings": row.postings,
+                    "demand_skills": row.demand_skills,
+                    "taught_demand_skills": row.taught_demand_skills,
+                    "gaps": row.gaps,
+                    "surplus": row.surplus,
+                }
                 for row in sorted(coverage.segments.all(), key=lambda row: row.segment_id)
             ],
         }
@@ -369,8 +465,11 @@ def recompute_marked(*, batch_size: int = BATCH_MARKS, as_of: datetime.date | No
     result = DrainResult()
     while True:
         with transaction.atomic():
-            marks = list(CoverageMark.objects.select_for_update(skip_locked=True).order_by("id")
-                         .values_list("id", "track_id")[:batch_size])
+            marks = list(
+                CoverageMark.objects.select_for_update(skip_locked=True)
+                .order_by("id")
+                .values_list("id", "track_id")[:batch_size]
+            )
             if not marks:
                 break
             track_ids = sorted({track_id for _, track_id in marks})
@@ -397,8 +496,10 @@ class Comparison:
         return len({track_id for track_id, *_ in self.differences})
 
     def sample(self, limit: int = 20) -> list[dict]:
-        return [{"track": track_id, "field": name, "stored": stored, "fresh": fresh}
-                for track_id, name, stored, fresh in self.differences[:limit]]
+        return [
+            {"track": track_id, "field": name, "stored": stored, "fresh": fresh}
+            for track_id, name, stored, fresh in self.differences[:limit]
+        ]
 
 
 def compare(stored: dict[int, dict], fresh: dict[int, dict], pending: set[int]) -> tuple[list, int, list[int]]:

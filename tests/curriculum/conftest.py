@@ -25,9 +25,15 @@ class World(dict):
         for _ in range(times):
             World.counter += 1
             posting_create(
-                employer=self["employer"], segment=self[segment], title=f"Job {World.counter}", description="x",
-                posted_on=add_months(self["as_of"], -months_ago), external_id=f"w{World.counter}",
-                skills=[self[name] for name in skills], extract=False, **kwargs,
+                employer=self["employer"],
+                segment=self[segment],
+                title=f"Job {World.counter}",
+                description="x",
+                posted_on=add_months(self["as_of"], -months_ago),
+                external_id=f"w{World.counter}",
+                skills=[self[name] for name in skills],
+                extract=False,
+                **kwargs,
             )
 
 
@@ -65,8 +71,9 @@ def world(db):
     w["m1"].skills.add(w["k8s"])
     w["m2"] = ModuleFactory(track=track, order=2, title="Controls", slug="controls")
     w["m2"].skills.add(w["sox"], w["airflow"])
-    w["draft_module"] = ModuleFactory(track=track, order=3, title="Draft", slug="draft", status=Status.DRAFT,
-                                      published_at=None)
+    w["draft_module"] = ModuleFactory(
+        track=track, order=3, title="Draft", slug="draft", status=Status.DRAFT, published_at=None
+    )
     w["draft_module"].skills.add(w["mlflow"])  # a draft module teaches nothing yet
     return w
 

@@ -36,14 +36,28 @@ def test_coverage_gaps_surplus_and_evidence_by_hand(world):
     assert finance.surplus == [{"skill": world["airflow"].pk, "postings": 1, "share": 0.1}]
     assert coverage.taught_skills == 3
     assert coverage.modules == [
-        {"module": world["m1"].pk, "skills": [
-            {"skill": world["k8s"].pk, "demand": [{"segment": world["finance"].pk, "postings": 6, "share": 0.6,
-                                                   "rank": 1}]}]},
-        {"module": world["m2"].pk, "skills": [
-            {"skill": world["sox"].pk, "demand": [{"segment": world["finance"].pk, "postings": 2, "share": 0.2,
-                                                   "rank": 3}]},
-            {"skill": world["airflow"].pk, "demand": [{"segment": world["finance"].pk, "postings": 1, "share": 0.1,
-                                                       "rank": 4}]}]},
+        {
+            "module": world["m1"].pk,
+            "skills": [
+                {
+                    "skill": world["k8s"].pk,
+                    "demand": [{"segment": world["finance"].pk, "postings": 6, "share": 0.6, "rank": 1}],
+                }
+            ],
+        },
+        {
+            "module": world["m2"].pk,
+            "skills": [
+                {
+                    "skill": world["sox"].pk,
+                    "demand": [{"segment": world["finance"].pk, "postings": 2, "share": 0.2, "rank": 3}],
+                },
+                {
+                    "skill": world["airflow"].pk,
+                    "demand": [{"segment": world["finance"].pk, "postings": 1, "share": 0.1, "rank": 4}],
+                },
+            ],
+        },
     ]
     assert coverage.duplicates == {"across": [], "within": []}
     # provenance: the window and the demand it read
@@ -165,8 +179,11 @@ def test_editing_a_modules_skills_updates_coverage_after_commit(world, django_ca
     assert segment_rows(coverage)["finance"].gaps == []
     assert coverage.curriculum_digest != stored.curriculum_digest
     assert not CoverageMark.objects.exists()
-    history = list(CoverageHistory.objects.filter(track=world["track"], segment__isnull=True)
-                   .order_by("computed_at", "id").values_list("coverage", flat=True))
+    history = list(
+        CoverageHistory.objects.filter(track=world["track"], segment__isnull=True)
+        .order_by("computed_at", "id")
+        .values_list("coverage", flat=True)
+    )
     assert history == [0.6667, 1.0]
 
 

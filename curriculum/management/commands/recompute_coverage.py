@@ -21,24 +21,32 @@ class Command(BaseCommand):
             pending = CoverageMark.objects.count()
             self.stdout.write(f"Draining {pending} coverage marks…")
             result = services.coverage_drain(trigger="command")
-            self.stdout.write(f"Recomputed {result['tracks']} tracks from {result['marks']} marks "
-                              f"in {result['batches']} batches.")
+            self.stdout.write(
+                f"Recomputed {result['tracks']} tracks from {result['marks']} marks in {result['batches']} batches."
+            )
         else:
             self.stdout.write("Full recompute…")
             result = services.coverage_recompute_all(trigger="command")
-            self.stdout.write(f"Recomputed {result['tracks']} tracks, rewrote {result['written']}; "
-                              f"drift corrected: {result['drift']}.")
+            self.stdout.write(
+                f"Recomputed {result['tracks']} tracks, rewrote {result['written']}; "
+                f"drift corrected: {result['drift']}."
+            )
         if verify:
             result = services.coverage_recompute_all(trigger="command", apply=False)
             if result["pending"]:
                 self.stdout.write(f"{result['pending']} tracks have marks still waiting to be drained.")
             if result["drift"]:
                 for row in result["sample"]:
-                    self.stderr.write(f"track {row['track']}, {row['field']}: stored {_short(row['stored'])}, "
-                                      f"fresh {_short(row['fresh'])}")
+                    self.stderr.write(
+                        f"track {row['track']}, {row['field']}: stored {_short(row['stored'])}, "
+                        f"fresh {_short(row['fresh'])}"
+                    )
                 raise CommandError(f"Verify failed: the coverage of {result['drift']} tracks differs from the sources.")
-            self.stdout.write(self.style.SUCCESS(f"Verified: the stored coverage of {result['tracks']} tracks equals "
-                                                 "a fresh computation."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Verified: the stored coverage of {result['tracks']} tracks equals a fresh computation."
+                )
+            )
 
 
 def _short(value, limit: int = 200) -> str:
