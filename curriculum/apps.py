@@ -14,6 +14,7 @@ class CurriculumConfig(AppConfig):
 
         hooks.on_summaries_changed(marks.coverage_mark_segments)
         hooks.on_drained(_drain_coverage)
+        hooks.on_skills_shown_changed(marks.coverage_mark_skills)
 
 
 def _drain_coverage(trigger: str) -> None:

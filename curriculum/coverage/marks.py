@@ -40,6 +40,19 @@ def coverage_mark_segments(segment_ids: set[int]) -> int:
     return _insert(track_ids, request=False)
 
 
+def coverage_mark_skills(skill_ids: set[int]) -> int:
+    """Mark the tracks whose figures can name these skills (published, unpublished or deleted just now).
+
+    Every track aimed at a segment (a skill can enter or leave any segment's top skills), and every
+    track that teaches one of the skills.
+    """
+    from curriculum.models import Module, Track
+
+    aimed = Track.segments.through.objects.values_list("track_id", flat=True)
+    teaching = Module.skills.through.objects.filter(skill_id__in=skill_ids).values_list("module__track_id", flat=True)
+    return _insert(set(aimed) | set(teaching))
+
+
 def _insert(track_ids: set[int], *, request: bool = True) -> int:
     if not track_ids:
         return 0

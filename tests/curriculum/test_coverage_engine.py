@@ -231,3 +231,22 @@ def test_compute_reads_a_fixed_number_of_queries(world, django_assert_num_querie
         engine.compute_tracks([world["track"].pk])
     with django_assert_num_queries(7):
         engine.compute_tracks([world["track"].pk, *many])
+
+
+def test_unpublishing_a_skill_marks_coverage_and_it_follows_after_commit(world, django_capture_on_commit_callbacks):
+    # given
+    from postings.services import skill_set_status
+
+    compute(world, world["track"])
+    bystander = TrackFactory(slug="bystander")  # no segment, does not teach MLflow
+
+    # when: MLflow goes back to draft; the commit queues the demand task, which drains coverage
+    with django_capture_on_commit_callbacks(execute=True):
+        skill_set_status(skills=[world["mlflow"]], status=Status.DRAFT)
+        assert set(CoverageMark.objects.values_list("track_id", flat=True)) == {world["track"].pk}
+
+    # then: the top 3 of Finance are now Kubernetes 6, SOX 2, Airflow 1, all taught
+    coverage = TrackCoverage.objects.get(track=world["track"])
+    assert coverage.coverage == 1.0
+    assert segment_rows(coverage)["finance"].gaps == []
+    assert not TrackCoverage.objects.filter(track=bystander).exists()
