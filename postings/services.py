@@ -319,7 +319,12 @@ def employer_delete(*, employer: Employer) -> None:
 
 def posting_text(posting: Posting) -> str:
     """The text skills are found in; evidence offsets point into it (title, a new line, the description)."""
-    return f"{posting.title}\n{posting.description}"
+    return text_of(posting.title, posting.description)
+
+
+def text_of(title: str, description: str) -> str:
+    """``posting_text`` of a posting not built as a model instance (bulk imports)."""
+    return f"{title}\n{description}"
 
 
 @transaction.atomic

@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
+from careerhub.bulk import insert_rows
 from careerhub.editorial import Status
 
 from ..models import Posting, PostingSkill, PostingSkillState
@@ -84,10 +86,11 @@ def demand_marks(posting_ids: Iterable[int] = ()) -> Iterator[MarkCollector]:
 
 def insert_marks(cells: Iterable[Cell]) -> int:
     """Insert marks for the given cells and request a recompute after commit."""
-    marks = [DemandMark(segment_id=segment_id, month=month, skill_id=skill_id) for segment_id, month, skill_id in cells]
+    now = timezone.now()
+    marks = [(segment_id, month, skill_id, now) for segment_id, month, skill_id in cells]
     if not marks:
         return 0
-    DemandMark.objects.bulk_create(marks, batch_size=5000)
+    insert_rows(DemandMark, ("segment_id", "month", "skill_id", "created_at"), marks)
     # robust: a broker outage must not fail a committed write; its marks wait for the beat drain.
     transaction.on_commit(request_recompute, robust=True)
     return len(marks)

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from careerhub.bulk import insert_rows
 from careerhub.editorial import Status
 from segments.models import Segment
 
@@ -28,7 +29,7 @@ from ..demand.months import month_start
 from ..demo import DEMO_SOURCE
 from ..extraction import EXTRACTOR_VERSION, get_matcher
 from ..models import Employer, Posting, PostingSkill, PostingSkillState
-from ..services import posting_text, posting_update
+from ..services import posting_update, text_of
 from .duplicates import content_hash, near_duplicate_pairs
 from .models import ImportJob, NearDuplicate
 from .readers import ImportFileError, read_rows
@@ -37,6 +38,33 @@ from .rows import PostingRow, RowError, parse_row
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000  # rows per write batch; see docs/benchmarks.md (Ingestion) for how it was chosen
+# Column orders of the rows ``_Importer.create`` inserts (see careerhub.bulk.insert_rows).
+POSTING_FIELDS = (
+    "status",
+    "published_at",
+    "created_at",
+    "updated_at",
+    "title",
+    "description",
+    "location",
+    "posted_on",
+    "url",
+    "source",
+    "external_id",
+    "employer_id",
+    "segment_id",
+    "content_hash",
+    "duplicate_of_id",
+)
+HISTORY_FIELDS = (
+    *POSTING_FIELDS,
+    "id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+)
+LINK_FIELDS = ("posting_id", "skill_id", "state", "matched_text", "start", "end", "extractor_version")
 UPDATABLE_FIELDS = ("title", "description", "location", "url", "posted_on", "segment_id", "employer_id")
 
 
@@ -316,76 +344,78 @@ class _Importer:
         ) != (row.title, row.description, row.location, row.url, row.posted_on, item.segment_id, item.employer_id)
 
     def create(self, items: list[Resolved]) -> None:
+        """Insert new postings, their history rows, skill links and demand marks with a few bulk writes."""
         originals = dict(
             Posting.objects.filter(content_hash__in={item.content_hash for item in items}, duplicate_of__isnull=True)
             .order_by("-id")  # the earliest posting wins: later rows of the dict overwrite earlier ones
             .values_list("content_hash", "id")
         )
         now = timezone.now()
-        postings, found = [], []
-        for item in items:
-            row = item.row
-            postings.append(
-                Posting(
-                    employer_id=item.employer_id,
-                    segment_id=item.segment_id,
-                    title=row.title,
-                    description=row.description,
-                    location=row.location,
-                    posted_on=row.posted_on,
-                    url=row.url,
-                    source=row.source,
-                    external_id=row.external_id,
-                    status=Status.PUBLISHED,
-                    published_at=now,
-                    content_hash=item.content_hash,
-                    duplicate_of_id=originals.get(item.content_hash),
-                )
+        rows = [
+            (
+                Status.PUBLISHED,
+                now,
+                now,
+                now,
+                item.row.title,
+                item.row.description,
+                item.row.location,
+                item.row.posted_on,
+                item.row.url,
+                item.row.source,
+                item.row.external_id,
+                item.employer_id,
+                item.segment_id,
+                item.content_hash,
+                originals.get(item.content_hash),
             )
-            found.append(self.matcher.find(posting_text(postings[-1])))
-        Posting.objects.bulk_create(postings, batch_size=len(postings))
-        # Within the batch: a later identical row is a duplicate of the first one just created.
-        in_batch: dict[str, int] = {}
-        relink = []
-        for posting in postings:
-            if posting.duplicate_of_id is None:
-                if posting.content_hash in in_batch:
-                    posting.duplicate_of_id = in_batch[posting.content_hash]
-                    relink.append(posting)
-                else:
-                    in_batch[posting.content_hash] = posting.pk
-        if relink:
-            Posting.objects.bulk_update(relink, ["duplicate_of"], batch_size=len(relink))
-        Posting.history.bulk_history_create(
-            postings, default_user=self.user, default_date=now, default_change_reason="Imported"
-        )
+            for item in items
+        ]
+        ids = insert_rows(Posting, POSTING_FIELDS, rows, with_ids=True)
+        duplicate_of = {posting_id: row[-1] for posting_id, row in zip(ids, rows, strict=True) if row[-1]}
+        # A row identical to an earlier row of this import is a duplicate of the posting made from it.
+        in_batch: dict[int, int] = {}
+        for posting_id, item in zip(ids, items, strict=True):
+            original = originals.setdefault(item.content_hash, posting_id)
+            if original != posting_id and posting_id not in duplicate_of:
+                in_batch[posting_id] = original
+        if in_batch:
+            _link_duplicates(in_batch)
+            duplicate_of |= in_batch
+        user_id = getattr(self.user, "pk", None)
+        history = [
+            (*row[:-1], duplicate_of.get(posting_id), posting_id, now, "Imported", "+", user_id)
+            for posting_id, row in zip(ids, rows, strict=True)
+        ]
+        insert_rows(Posting.history.model, HISTORY_FIELDS, history)
         links, cells = [], set()
-        for posting, matches, item in zip(postings, found, items, strict=True):
-            month = month_start(posting.posted_on)
-            counted = posting.duplicate_of_id is None
+        for posting_id, item in zip(ids, items, strict=True):
+            row = item.row
+            month = month_start(row.posted_on)
+            counted = posting_id not in duplicate_of
             if counted:
-                cells.add((posting.segment_id, month, None))
-            for match in matches:
+                cells.add((item.segment_id, month, None))
+            for match in self.matcher.find(text_of(row.title, row.description)):
                 links.append(
-                    PostingSkill(
-                        posting_id=posting.pk,
-                        skill_id=match.skill_id,
-                        state=PostingSkillState.AUTO,
-                        matched_text=match.text[:255],
-                        start=match.start,
-                        end=match.end,
-                        extractor_version=EXTRACTOR_VERSION,
+                    (
+                        posting_id,
+                        match.skill_id,
+                        PostingSkillState.AUTO,
+                        match.text[:255],
+                        match.start,
+                        match.end,
+                        EXTRACTOR_VERSION,
                     )
                 )
                 if counted:
-                    cells.add((posting.segment_id, month, match.skill_id))
+                    cells.add((item.segment_id, month, match.skill_id))
             self.report.created += 1
             self.report.duplicates += not counted
-            self.result(item.row.row, posting.pk, "duplicate" if not counted else "created")
-        PostingSkill.objects.bulk_create(links, batch_size=5000)
+            self.result(row.row, posting_id, "created" if counted else "duplicate")
+        insert_rows(PostingSkill, LINK_FIELDS, links)
         insert_marks(cells)
-        self.touched_employers.update(posting.employer_id for posting in postings)
-        first = min(posting.pk for posting in postings)
+        self.touched_employers.update(item.employer_id for item in items)
+        first = min(ids)
         self.first_new_id = first if self.first_new_id is None else min(first, self.first_new_id)
 
     def update(self, posting: Posting, item: Resolved) -> None:
@@ -421,6 +451,15 @@ class _Importer:
             transaction.on_commit(
                 lambda: find_near_duplicates.delay(employer_ids=employers, from_id=first), robust=True
             )
+
+
+def _link_duplicates(duplicate_of: dict[int, int]) -> None:
+    """Point new postings at the postings they duplicate, one update per original."""
+    by_original: dict[int, list[int]] = {}
+    for posting_id, original in duplicate_of.items():
+        by_original.setdefault(original, []).append(posting_id)
+    for original, posting_ids in by_original.items():
+        Posting.objects.filter(pk__in=posting_ids).update(duplicate_of_id=original)
 
 
 # --- Near-duplicates -----------------------------------------------------------------------
