@@ -197,3 +197,12 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(editor_client, world, dja
     # session, user, user and group permissions, rows, gap skills, marks waiting, tracks without figures
     with django_assert_num_queries(8):
         assert editor_client.get(reverse(DASHBOARD)).status_code == 200
+
+
+def test_recompute_all_from_the_dashboard(editor_client, world):
+    # given: tracks never computed
+    response = editor_client.post(reverse("admin:curriculum_trackcoverage_recompute"), follow=True)
+
+    # then: the task ran (eagerly here) and every track has its figures
+    assert "A full recompute of every track&#x27;s coverage has been started." in response.content.decode()
+    assert TrackCoverage.objects.get(track=world["track"]).coverage == 0.6667

@@ -250,3 +250,30 @@ def test_unpublishing_a_skill_marks_coverage_and_it_follows_after_commit(world, 
     assert coverage.coverage == 1.0
     assert segment_rows(coverage)["finance"].gaps == []
     assert not TrackCoverage.objects.filter(track=bystander).exists()
+
+
+def test_track_status_level_and_deletion_mark_the_tracks_of_the_level(world):
+    # given
+    from curriculum.services import track_delete, track_set_status, track_update
+
+    peer = TrackFactory(slug="peer")
+    senior = TrackFactory(slug="senior", level="senior")
+    CoverageMark.objects.all().delete()
+
+    def marked():
+        ids = set(CoverageMark.objects.values_list("track_id", flat=True))
+        CoverageMark.objects.all().delete()
+        return ids
+
+    # when / then: archiving a track changes what its level's peers share with it
+    track_set_status(tracks=[peer], status=Status.ARCHIVED)
+    assert marked() == {world["track"].pk, peer.pk}
+    # moving a track to another level marks both levels
+    track_update(track=peer, data={"level": "senior"})
+    assert marked() == {world["track"].pk, peer.pk, senior.pk}
+    # a summary edit marks the track only
+    track_update(track=senior, data={"summary": "New words."})
+    assert marked() == {senior.pk}
+    # deleting a track marks the peers it leaves
+    track_delete(track=peer)
+    assert marked() == {senior.pk}
