@@ -3,10 +3,9 @@
 unless the user may view drafts (``curriculum.view_track``)."""
 
 from django.http import Http404
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from ..models import Track
 from .filters import SegmentCoverageFilter
@@ -19,7 +18,9 @@ def _can_see_drafts(request) -> bool:
     return bool(request.user and request.user.is_authenticated and request.user.has_perm(DRAFT_PERMISSION))
 
 
-class SkillFigureSerializer(serializers.Serializer):
+class CoverageGapSerializer(serializers.Serializer):
+    """A top skill of the segment that the track does not teach."""
+
     skill = serializers.CharField(source="skill.slug")
     name = serializers.CharField(source="skill.name")
     postings = serializers.IntegerField()
@@ -29,14 +30,18 @@ class SkillFigureSerializer(serializers.Serializer):
     rising = serializers.BooleanField()
 
 
-class SurplusSerializer(serializers.Serializer):
+class CoverageSurplusSerializer(serializers.Serializer):
+    """A taught skill the segment rarely asks for."""
+
     skill = serializers.CharField(source="skill.slug")
     name = serializers.CharField(source="skill.name")
     postings = serializers.IntegerField()
     share = serializers.FloatField(allow_null=True)
 
 
-class SegmentFiguresSerializer(serializers.Serializer):
+class CoverageSegmentSerializer(serializers.Serializer):
+    """A track's coverage of one segment (empty ``coverage``: no postings in the window)."""
+
     segment = serializers.CharField(source="segment.slug")
     segment_name = serializers.CharField(source="segment.name")
     coverage = serializers.FloatField(allow_null=True)
@@ -44,11 +49,11 @@ class SegmentFiguresSerializer(serializers.Serializer):
     few_postings = serializers.BooleanField()
     demand_skills = serializers.IntegerField()
     taught_demand_skills = serializers.IntegerField()
-    gaps = SkillFigureSerializer(many=True)
-    surplus = SurplusSerializer(many=True)
+    gaps = CoverageGapSerializer(many=True)
+    surplus = CoverageSurplusSerializer(many=True)
 
 
-class CoverageRowSerializer(SegmentFiguresSerializer):
+class CoverageRowSerializer(CoverageSegmentSerializer):
     """One row of ``/coverage/``: a track against one segment."""
 
     track = serializers.CharField()
@@ -56,6 +61,80 @@ class CoverageRowSerializer(SegmentFiguresSerializer):
     level = serializers.CharField()
     as_of = serializers.DateField()
     computed_at = serializers.DateTimeField()
+
+
+class CoverageDemandSerializer(serializers.Serializer):
+    """The demand snapshot a result was computed from."""
+
+    as_of = serializers.DateField()
+    window_months = serializers.IntegerField()
+    top_n = serializers.IntegerField()
+    computed_at = serializers.DateTimeField(allow_null=True)
+    taxonomy_version = serializers.CharField()
+    extractor_version = serializers.CharField()
+    digest = serializers.CharField()
+
+
+class CoverageAcrossSerializer(serializers.Serializer):
+    skill = serializers.CharField()
+    name = serializers.CharField()
+    tracks = serializers.ListField(child=serializers.CharField())
+
+
+class CoverageWithinSerializer(serializers.Serializer):
+    skill = serializers.CharField()
+    name = serializers.CharField()
+    modules = serializers.ListField(child=serializers.CharField())
+
+
+class CoverageDuplicatesSerializer(serializers.Serializer):
+    across_tracks = CoverageAcrossSerializer(many=True)
+    within_track = CoverageWithinSerializer(many=True)
+
+
+class CoverageEvidenceSerializer(serializers.Serializer):
+    segment = serializers.CharField()
+    postings = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True)
+    rank = serializers.IntegerField(allow_null=True)
+
+
+class CoverageModuleSkillSerializer(serializers.Serializer):
+    skill = serializers.CharField()
+    name = serializers.CharField()
+    demand = CoverageEvidenceSerializer(many=True)
+
+
+class CoverageModuleSerializer(serializers.Serializer):
+    module = serializers.CharField()
+    title = serializers.CharField()
+    skills = CoverageModuleSkillSerializer(many=True)
+
+
+class CoverageHistorySerializer(serializers.Serializer):
+    computed_at = serializers.DateTimeField()
+    segment = serializers.CharField(allow_null=True)
+    coverage = serializers.FloatField(allow_null=True)
+    as_of = serializers.DateField()
+
+
+class TrackCoverageSerializer(serializers.Serializer):
+    """One track's coverage; ``computed`` is false (and the figures empty) until it is first computed."""
+
+    track = serializers.CharField()
+    title = serializers.CharField()
+    level = serializers.CharField()
+    computed = serializers.BooleanField()
+    pending = serializers.BooleanField()
+    coverage = serializers.FloatField(allow_null=True)
+    computed_at = serializers.DateTimeField(allow_null=True)
+    demand = CoverageDemandSerializer(allow_null=True)
+    curriculum_digest = serializers.CharField()
+    taught_skills = serializers.IntegerField()
+    segments = CoverageSegmentSerializer(many=True)
+    duplicates = CoverageDuplicatesSerializer()
+    modules = CoverageModuleSerializer(many=True)
+    history = CoverageHistorySerializer(many=True)
 
 
 class CoveragePagination(PageNumberPagination):
@@ -81,8 +160,7 @@ class CoverageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             track, coverage = row.track_coverage.track, row.track_coverage
             rows.append(
                 {
-                    **vars(figures),
-                    "few_postings": figures.few_postings,
+                    **_segment(figures),
                     "track": track.slug,
                     "track_title": track.title,
                     "level": track.level,
@@ -93,8 +171,14 @@ class CoverageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
-class TrackCoverageView(APIView):
+class TrackCoverageView(generics.GenericAPIView):
     """One track's coverage: per segment with gaps and surplus, duplication, each module's evidence, history."""
+
+    serializer_class = TrackCoverageSerializer
+    queryset = Track.objects.none()  # describes the path's ``slug``; the track is read in ``get``
+    lookup_field = "slug"
+    pagination_class = None
+    filter_backends = ()
 
     def get(self, request, slug: str):
         drafts = _can_see_drafts(request)
@@ -104,73 +188,80 @@ class TrackCoverageView(APIView):
             raise Http404("No such track.")
         detail = track_coverage_detail(track=track, include_unpublished=drafts)
         coverage = detail.coverage
-        if coverage is None:
-            return Response(
+        body = {
+            "track": track.slug,
+            "title": track.title,
+            "level": track.level,
+            "computed": coverage is not None,
+            "pending": detail.pending,
+            "coverage": None,
+            "computed_at": None,
+            "demand": None,
+            "curriculum_digest": "",
+            "taught_skills": 0,
+            "segments": [],
+            "duplicates": {"across_tracks": [], "within_track": []},
+            "modules": [],
+            "history": [],
+        }
+        if coverage is not None:
+            body.update(
                 {
-                    "track": track.slug,
-                    "computed": False,
-                    "detail": "The coverage of this track has not been computed yet.",
+                    "coverage": coverage.coverage,
+                    "computed_at": coverage.computed_at,
+                    "demand": {
+                        "as_of": coverage.as_of,
+                        "window_months": coverage.window_months,
+                        "top_n": coverage.top_n,
+                        "computed_at": coverage.demand_computed_at,
+                        "taxonomy_version": coverage.taxonomy_version,
+                        "extractor_version": coverage.extractor_version,
+                        "digest": coverage.demand_digest,
+                    },
+                    "curriculum_digest": coverage.curriculum_digest,
+                    "taught_skills": coverage.taught_skills,
+                    "segments": [_segment(figures) for figures in detail.segments],
+                    "duplicates": {
+                        "across_tracks": [
+                            {"skill": skill.slug, "name": skill.name, "tracks": [t.slug for t in tracks]}
+                            for skill, tracks in detail.across
+                        ],
+                        "within_track": [
+                            {"skill": skill.slug, "name": skill.name, "modules": [m.slug for m in modules]}
+                            for skill, modules in detail.within
+                        ],
+                    },
+                    "modules": [
+                        {
+                            "module": module.slug,
+                            "title": module.title,
+                            "skills": [
+                                {
+                                    "skill": skill.slug,
+                                    "name": skill.name,
+                                    "demand": [
+                                        {"segment": segment.slug, "postings": postings, "share": share, "rank": rank}
+                                        for segment, postings, share, rank in demand
+                                    ],
+                                }
+                                for skill, demand in skills
+                            ],
+                        }
+                        for module, skills in detail.modules
+                    ],
+                    "history": [
+                        {
+                            "computed_at": row.computed_at,
+                            "segment": row.segment.slug if row.segment else None,
+                            "coverage": row.coverage,
+                            "as_of": row.as_of,
+                        }
+                        for row in detail.history
+                    ],
                 }
             )
-        return Response(
-            {
-                "track": track.slug,
-                "title": track.title,
-                "level": track.level,
-                "computed": True,
-                "pending": detail.pending,
-                "coverage": coverage.coverage,
-                "computed_at": coverage.computed_at,
-                "demand": {
-                    "as_of": coverage.as_of,
-                    "window_months": coverage.window_months,
-                    "top_n": coverage.top_n,
-                    "computed_at": coverage.demand_computed_at,
-                    "taxonomy_version": coverage.taxonomy_version,
-                    "extractor_version": coverage.extractor_version,
-                    "digest": coverage.demand_digest,
-                },
-                "curriculum_digest": coverage.curriculum_digest,
-                "taught_skills": coverage.taught_skills,
-                "segments": SegmentFiguresSerializer(
-                    [{**vars(s), "few_postings": s.few_postings} for s in detail.segments], many=True
-                ).data,
-                "duplicates": {
-                    "across_tracks": [
-                        {"skill": skill.slug, "name": skill.name, "tracks": [t.slug for t in tracks]}
-                        for skill, tracks in detail.across
-                    ],
-                    "within_track": [
-                        {"skill": skill.slug, "name": skill.name, "modules": [m.slug for m in modules]}
-                        for skill, modules in detail.within
-                    ],
-                },
-                "modules": [
-                    {
-                        "module": module.slug,
-                        "title": module.title,
-                        "skills": [
-                            {
-                                "skill": skill.slug,
-                                "name": skill.name,
-                                "demand": [
-                                    {"segment": segment.slug, "postings": postings, "share": share, "rank": rank}
-                                    for segment, postings, share, rank in demand
-                                ],
-                            }
-                            for skill, demand in skills
-                        ],
-                    }
-                    for module, skills in detail.modules
-                ],
-                "history": [
-                    {
-                        "computed_at": row.computed_at,
-                        "segment": row.segment.slug if row.segment else None,
-                        "coverage": row.coverage,
-                        "as_of": row.as_of,
-                    }
-                    for row in detail.history
-                ],
-            }
-        )
+        return Response(self.get_serializer(body).data)
+
+
+def _segment(figures) -> dict:
+    return {**vars(figures), "few_postings": figures.few_postings}

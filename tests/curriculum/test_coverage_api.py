@@ -116,12 +116,10 @@ def test_track_coverage_of_a_draft_is_hidden_from_the_public_and_shown_to_editor
     assert client.get("/api/v1/tracks/draft-track/coverage/").json()["coverage"] == 0.0
 
 
-def test_a_track_not_computed_yet_says_so(client, world):
-    assert client.get("/api/v1/tracks/engineer-a/coverage/").json() == {
-        "track": "engineer-a",
-        "computed": False,
-        "detail": "The coverage of this track has not been computed yet.",
-    }
+def test_a_track_not_computed_yet_says_so_in_the_same_shape(client, world):
+    body = client.get("/api/v1/tracks/engineer-a/coverage/").json()
+    assert (body["computed"], body["coverage"], body["demand"], body["segments"]) == (False, None, None, [])
+    assert body["duplicates"] == {"across_tracks": [], "within_track": []}
 
 
 @pytest.mark.parametrize("tracks", [2, 7])
