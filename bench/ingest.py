@@ -9,7 +9,7 @@ run it times the bare baseline: the extractor alone over the same texts, and a P
 ``COPY`` of the same posting and skill-link rows (rolled back). It also imports a small file
 (``--small`` rows) to show that peak memory does not grow with N.
 
-Uses its own database (``careerhub_bench`` on the local PostgreSQL, or BENCH_DATABASE_URL),
+Uses its own database (``careerhub_bench_ingest`` on the local PostgreSQL, or BENCH_DATABASE_URL),
 recreated at each run. Tasks are queued on Redis database 15 and discarded, so the figures are
 the import's own. The last line printed is one JSON object of the figures.
 """
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from common import ROOT, bench_database_url, print_figures, recreate_database, setup_django
 
-DATABASE_URL = bench_database_url("careerhub_bench")
+DATABASE_URL = bench_database_url("careerhub_bench_ingest")
 BROKER_URL = "redis://127.0.0.1:6379/15"
 TARGET_RATE = 10_000  # postings per second, end to end
 TARGET_RATIO = 2.0  # import time / (extraction + COPY)
