@@ -78,3 +78,9 @@ class Module(EditorialModel):
 
     def get_absolute_url(self) -> str:
         return reverse("curriculum:module-detail", kwargs={"track_slug": self.track.slug, "slug": self.slug})
+
+
+# Coverage lives in its own subpackage; importing it here registers its models with the app.
+from .coverage.models import CoverageHistory, CoverageMark, SegmentCoverage, TrackCoverage  # noqa: E402
+
+__all__ = ["CoverageHistory", "CoverageMark", "Level", "Module", "SegmentCoverage", "Track", "TrackCoverage"]

@@ -17,19 +17,42 @@ def track_list(*, include_unpublished: bool = False) -> QuerySet[Track]:
     return tracks if include_unpublished else tracks.published()
 
 
-def track_get(*, slug: str, include_unpublished: bool = False) -> Track | None:
-    """A track with its modules in order and the skills each teaches, in a fixed number of queries."""
+def track_list_with_modules(*, include_unpublished: bool = False) -> QuerySet[Track]:
+    """Tracks with their modules in order and the skills each teaches, in a fixed number of queries."""
     modules = Module.objects.order_by("order", "id")
     skills = Skill.objects.select_related("category").order_by("name")
     if not include_unpublished:
         modules = modules.filter(status=Status.PUBLISHED)
         skills = skills.filter(status=Status.PUBLISHED)
-    return (
-        track_list(include_unpublished=include_unpublished)
-        .prefetch_related(Prefetch("modules", queryset=modules.prefetch_related(Prefetch("skills", queryset=skills))))
-        .filter(slug=slug)
-        .first()
+    return track_list(include_unpublished=include_unpublished).prefetch_related(
+        Prefetch("modules", queryset=modules.prefetch_related(Prefetch("skills", queryset=skills)))
     )
+
+
+def track_get(*, slug: str, include_unpublished: bool = False) -> Track | None:
+    """A track with its modules in order and the skills each teaches, in a fixed number of queries."""
+    return track_list_with_modules(include_unpublished=include_unpublished).filter(slug=slug).first()
+
+
+def module_list(*, include_unpublished: bool = False) -> QuerySet[Module]:
+    """Modules by track and order with the skills they teach; the public sees published modules of published
+    tracks, and only published skills."""
+    skills = Skill.objects.select_related("category").order_by("name")
+    modules = Module.objects.select_related("track").order_by("track__display_order", "track__title", "order", "id")
+    if not include_unpublished:
+        skills = skills.filter(status=Status.PUBLISHED)
+        modules = modules.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+    return modules.prefetch_related(Prefetch("skills", queryset=skills))
+
+
+def skills_with_teaching(skills: QuerySet[Skill]) -> QuerySet[Skill]:
+    """The skills with ``teaching_modules``: the published modules of published tracks that teach each."""
+    modules = (
+        Module.objects.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+        .select_related("track")
+        .order_by("track__display_order", "track__title", "order")
+    )
+    return skills.prefetch_related(Prefetch("modules", queryset=modules, to_attr="teaching_modules"))
 
 
 def tracks_teaching(*, skill: Skill) -> QuerySet[Track]:

@@ -7,13 +7,13 @@ from careerhub.views import can_preview
 from postings.demand.fragments import track_evidence
 from segments.selectors import segment_list
 
-from .filters import TrackFilter
+from .filters import TrackFilterSet
 from .models import Level
 from .selectors import module_get, track_get, track_list
 
 
 def track_list_view(request: HttpRequest) -> HttpResponse:
-    filterset = TrackFilter(request.GET or None, queryset=track_list())
+    filterset = TrackFilterSet(request.GET or None, queryset=track_list(), request=request)
     tracks = filterset.qs.distinct() if filterset.is_bound else filterset.queryset
     return render(
         request,

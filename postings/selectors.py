@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from careerhub.editorial import Status
 
@@ -32,17 +32,27 @@ def skill_category_list() -> QuerySet[SkillCategory]:
     )
 
 
+def employer_list(*, include_unpublished: bool = False) -> QuerySet[Employer]:
+    """Employers by name; the public sees only those with a published posting in a published segment."""
+    employers = Employer.objects.all()
+    if include_unpublished:
+        return employers
+    public = Posting.objects.filter(employer=OuterRef("pk"), status=Status.PUBLISHED, segment__status=Status.PUBLISHED)
+    return employers.filter(Exists(public))
+
+
 def posting_list(*, include_unpublished: bool = False) -> QuerySet[Posting]:
-    """Postings, newest first, with employer, segment and their counted skills (evidence included)."""
+    """Postings, newest first, with employer, segment and their counted skills (evidence included).
+
+    The public sees published postings of published segments, and only their published skills.
+    """
+    links = PostingSkill.objects.exclude(state=PostingSkillState.REJECTED)
+    if not include_unpublished:
+        links = links.filter(skill__status=Status.PUBLISHED)
     postings = Posting.objects.select_related("employer", "segment").prefetch_related(
-        Prefetch(
-            "posting_skills",
-            queryset=PostingSkill.objects.exclude(state=PostingSkillState.REJECTED)
-            .select_related("skill")
-            .order_by("start", "skill__name"),
-        )
+        Prefetch("posting_skills", queryset=links.select_related("skill").order_by("start", "skill__name"))
     )
-    return postings if include_unpublished else postings.published()
+    return postings if include_unpublished else postings.published().filter(segment__status=Status.PUBLISHED)
 
 
 def skills_by_id(ids: Iterable[int]) -> dict[int, Skill]:
@@ -73,6 +83,7 @@ def posting_list_page() -> QuerySet[Posting]:
     """Published postings newest first, with what a list shows: employer and segment names (not the text)."""
     return (
         Posting.objects.published()
+        .filter(segment__status=Status.PUBLISHED)
         .select_related("employer", "segment")
         .only("id", "title", "location", "posted_on", "source", "employer__name", "segment__name")
     )

@@ -12,7 +12,7 @@ from segments.selectors import segment_list
 
 from .demand.fragments import NOW_MONTHS, skill_demand
 from .demo import DEMO_SOURCE
-from .filters import PostingFilter, SkillFilter
+from .filters import PostingFilterSet, SkillFilterSet
 from .highlight import highlight
 from .selectors import (
     employer_choices,
@@ -65,7 +65,7 @@ def posting_page(queryset, raw_number: str | None) -> PostingPage:
 
 
 def skill_list_view(request: HttpRequest) -> HttpResponse:
-    filterset = SkillFilter(request.GET or None, queryset=skill_list())
+    filterset = SkillFilterSet(request.GET or None, queryset=skill_list(), request=request)
     skills = filterset.qs.order_by("category__display_order", "category__name", "name")
     return render(
         request,
@@ -122,7 +122,7 @@ def skill_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def posting_list_view(request: HttpRequest) -> HttpResponse:
-    filterset = PostingFilter(request.GET or None, queryset=posting_list_page())
+    filterset = PostingFilterSet(request.GET or None, queryset=posting_list_page(), request=request)
     page = posting_page(filterset.qs, request.GET.get("page"))
     skill_names = posting_skill_names(posting.pk for posting in page.object_list)
     for posting in page.object_list:
@@ -138,7 +138,7 @@ def posting_list_view(request: HttpRequest) -> HttpResponse:
             "segments": segment_list().values_list("slug", "name"),
             "skills": skill_choices(),
             "employers": employer_choices(),
-            "values": {name: request.GET.get(name, "")[:200] for name in PostingFilter.base_filters},
+            "values": {name: request.GET.get(name, "")[:200] for name in PostingFilterSet.base_filters},
             "query": query.urlencode(),
             "demo_source": DEMO_SOURCE,
             "max_pages": MAX_PAGES,

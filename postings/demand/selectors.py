@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
+from django.db.models import Case, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
 from django.db.models.functions import Cast, Rank
 
 from careerhub.editorial import Status
@@ -56,6 +56,35 @@ def demand_cells(
         )
         .order_by("month", "rank", "skill__name")
     )
+
+
+def demand_row_list() -> QuerySet[SkillDemand]:
+    """Every summary cell of published skills, with its segment-month ``total`` and its ``rank`` in the month.
+
+    The rank is a correlated count (1 + the skills of the same scope and month with more postings,
+    every skill counted, like ``demand_cells``), not a window function: a cursor page filters rows by
+    month, and a window would then rank only the rows left on the page.
+    """
+    totals = SegmentMonthTotal.objects.filter(month=OuterRef("month"))
+    total = Case(
+        When(segment__isnull=True, then=Subquery(totals.filter(segment__isnull=True).values("postings")[:1])),
+        default=Subquery(totals.filter(segment_id=OuterRef("segment_id")).values("postings")[:1]),
+    )
+    above = SkillDemand.objects.filter(month=OuterRef("month"), postings__gt=OuterRef("postings")).order_by()
+    ahead = Case(
+        When(segment__isnull=True, then=Subquery(_count(above.filter(segment__isnull=True)))),
+        default=Subquery(_count(above.filter(segment_id=OuterRef("segment_id")))),
+    )
+    return (
+        SkillDemand.objects.filter(skill__status=Status.PUBLISHED)
+        .select_related("skill__category", "segment")
+        .annotate(total=total, rank=ahead + 1)
+        .order_by("month", "-postings", "id")
+    )
+
+
+def _count(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(n=Func(F("id"), function="COUNT")).values("n")
 
 
 @dataclass(frozen=True)
@@ -172,14 +201,16 @@ class SkillPair:
 
 def cooccurrence(
     *, segment: Segment | None, month_from: datetime.date, month_to: datetime.date, limit: int = 20,
-    min_postings: int = 3,
+    min_postings: int = 3, published_skills_only: bool = False,
 ) -> list[SkillPair]:
     """The pairs of skills most often asked for together, with their lift (how much more often than chance).
 
     Computed from the source rows with one self-join, so it can never drift from them.
+    ``published_skills_only`` leaves out pairs with a skill that is not published (the public's view).
     """
     postings = Posting._meta.db_table
     links = PostingSkill._meta.db_table
+    skills = Skill._meta.db_table
     where = ["p.status = %s", "p.duplicate_of_id IS NULL", "p.posted_on >= %s", "p.posted_on < %s"]
     params: list = [Status.PUBLISHED, month_from, add_months(month_to, 1)]
     if segment is not None:
@@ -189,6 +220,13 @@ def cooccurrence(
         SELECT l.posting_id, l.skill_id FROM {links} l JOIN {postings} p ON p.id = l.posting_id
         WHERE l.state <> 'rejected' AND {' AND '.join(where)}
     """
+    published_pairs = (
+        f"WHERE a.skill_id IN (SELECT id FROM {skills} WHERE status = %s)"
+        f" AND b.skill_id IN (SELECT id FROM {skills} WHERE status = %s)"
+        if published_skills_only
+        else ""
+    )
+    pair_params = [Status.PUBLISHED, Status.PUBLISHED] if published_skills_only else []
     sql = f"""
         WITH counted AS ({counted}),
              singles AS (SELECT skill_id, COUNT(*) AS n FROM counted GROUP BY skill_id),
@@ -199,13 +237,14 @@ def cooccurrence(
         JOIN counted b ON a.posting_id = b.posting_id AND a.skill_id < b.skill_id
         JOIN singles sa ON sa.skill_id = a.skill_id
         JOIN singles sb ON sb.skill_id = b.skill_id
+        {published_pairs}
         GROUP BY a.skill_id, b.skill_id, sa.n, sb.n
         HAVING COUNT(*) >= %s
         ORDER BY together DESC, lift DESC, a.skill_id, b.skill_id
         LIMIT %s
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, min_postings, limit])
+        cursor.execute(sql, [*params, *pair_params, min_postings, limit])
         return [SkillPair(skill_a=a, skill_b=b, postings=n, lift=float(lift)) for a, b, n, lift in cursor.fetchall()]
 
 
