@@ -113,7 +113,7 @@ def skill_save(*, skill: Skill, by_editor: bool = False, changed_fields: Iterabl
         skill.editor_fields = sorted(set(skill.editor_fields) | set(changed_fields))
     validated_save(skill)
     if stored and stored != (skill.name, skill.name_ambiguous, skill.status):
-        _reextract_after_commit([stored[0], skill.name])
+        postings_reextract_after_commit([stored[0], skill.name])
     return skill
 
 
@@ -138,7 +138,7 @@ def skill_alias_save(*, alias: SkillAlias, by_editor: bool = False) -> SkillAlia
         alias.editor_edited = True
     validated_save(alias)
     if stored != (alias.text, alias.case_sensitive, alias.ambiguous, alias.skill_id):
-        _reextract_after_commit([alias.text, *([stored[0]] if stored else [])])
+        postings_reextract_after_commit([alias.text, *([stored[0]] if stored else [])])
     return alias
 
 
@@ -147,10 +147,10 @@ def skill_alias_delete(*, alias: SkillAlias) -> None:
     """Delete an alias; postings that mention it are re-extracted after commit."""
     text = alias.text
     alias.delete()
-    _reextract_after_commit([text])
+    postings_reextract_after_commit([text])
 
 
-def _reextract_after_commit(texts: list[str] | None) -> None:
+def postings_reextract_after_commit(texts: list[str] | None) -> None:
     """Queue the re-extraction of postings mentioning ``texts`` (all postings for None) once the change commits."""
     from .tasks import reextract_postings_mentioning
 
