@@ -206,10 +206,19 @@ class Posting(EditorialModel):
             models.CheckConstraint(condition=~Q(title=""), name="posting_title_not_empty"),
             models.CheckConstraint(condition=~Q(external_id=""), name="posting_external_id_not_empty"),
         ]
-        indexes = [models.Index(fields=["segment", "posted_on"], name="posting_segment_posted_on")]
+        indexes = [
+            models.Index(fields=["segment", "posted_on"], name="posting_segment_posted_on"),
+            # The public list, newest first: a page is read from the index, not sorted from the table.
+            models.Index(
+                fields=["-posted_on", "-id"], name="posting_published_recent", condition=Q(status="published")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.employer})" if self.employer_id else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("postings:posting-detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         if self.posted_on and self.posted_on > timezone.localdate():
@@ -254,6 +263,8 @@ class PostingSkill(models.Model):
                 name="postingskill_span_valid",
             ),
         ]
+        # Postings asking for a skill, in id order: the skill filter of the postings list and co-occurrence.
+        indexes = [models.Index(fields=["skill", "posting"], name="postingskill_skill_posting")]
 
     def __str__(self) -> str:
         return f"{self.posting_id} → {self.skill}"

@@ -17,6 +17,7 @@ from careerhub.editorial import Status
 from careerhub.services import editorial_set_status, model_update, validated_save
 from segments.models import Segment
 
+from .demand import hooks as demand_hooks
 from .demand.marks import demand_marks
 from .extraction import EXTRACTOR_VERSION, Match, Matcher, Term, get_matcher
 from .extraction.text import fold
@@ -97,7 +98,10 @@ def skill_create(
 @transaction.atomic
 def skill_update(*, skill: Skill, data: dict[str, Any]) -> Skill:
     """Change the given fields of a skill; unknown fields are refused."""
+    status = _stored_status(skill)
     skill, _ = model_update(instance=skill, fields=SKILL_EDITABLE_FIELDS, data=data)
+    if skill.status != status:
+        demand_hooks.skills_shown_changed([skill.pk])
     return skill
 
 
@@ -114,12 +118,25 @@ def skill_save(*, skill: Skill, by_editor: bool = False, changed_fields: Iterabl
     validated_save(skill)
     if stored and stored != (skill.name, skill.name_ambiguous, skill.status):
         postings_reextract_after_commit([stored[0], skill.name])
+    if skill.status != (stored[2] if stored else None):
+        demand_hooks.skills_shown_changed([skill.pk])
     return skill
 
 
+@transaction.atomic
 def skill_set_status(*, skills: Iterable[Skill], status: str) -> int:
     """Publish, archive or return skills to draft; return how many changed."""
-    return editorial_set_status(objects=skills, status=status)
+    skills = list(skills)
+    moving = [skill.pk for skill in skills if skill.status != status]
+    changed = editorial_set_status(objects=skills, status=status)
+    demand_hooks.skills_shown_changed(moving)
+    return changed
+
+
+def _stored_status(skill: Skill) -> str | None:
+    if skill.pk is None:
+        return None
+    return Skill.objects.filter(pk=skill.pk).values_list("status", flat=True).first()
 
 
 @transaction.atomic
@@ -393,6 +410,7 @@ def skill_category_delete(*, category: SkillCategory) -> None:
 @transaction.atomic
 def skill_delete(*, skill: Skill) -> None:
     """Delete a skill; refused by the database while postings ask for it (merge it instead)."""
+    demand_hooks.skills_shown_changed([skill.pk])
     skill.delete()
 
 
