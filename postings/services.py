@@ -231,6 +231,8 @@ def skill_merge(*, source: Skill, target: Skill, merged_by: str = "") -> SkillMe
     # After the marks are written: the source's own marks and summaries go with it (cascade), the
     # target's cells stay marked.
     name, ambiguous = source.name, source.name_ambiguous
+    # Readers of published demand (curriculum coverage) see one skill fewer and the target's figures move.
+    demand_hooks.skills_shown_changed([source.pk, target.pk])
     source.delete()
     validated_save(target)
     if not SkillAlias.objects.filter(text__iexact=name).exists() and name.lower() != target.name.lower():
