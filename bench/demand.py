@@ -46,8 +46,9 @@ def generate(postings: int, per_posting: int) -> int:
             """
             INSERT INTO postings_posting (status, published_at, created_at, updated_at, title, description,
                 location, posted_on, url, source, external_id, employer_id, segment_id, content_hash)
-            SELECT 'published', now(), now(), now(), 'Posting ' || g, '', '', %(start)s::date + (g * 7919) %% 720,
-                '', 'bench', g::text, %(employer)s, (%(segments)s::bigint[])[1 + g %% %(n_segments)s], md5(g::text)
+            SELECT 'published', now(), now(), now(), 'Posting ' || g, '', '',
+                %(start)s::date + ((g::bigint * 7919) %% 720)::int, '', 'bench', g::text, %(employer)s,
+                (%(segments)s::bigint[])[1 + g %% %(n_segments)s], md5(g::text)
             FROM generate_series(1, %(postings)s) AS g
             """,
             {

@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 from careerhub.editorial import EditorialModel
 from segments.models import Segment
 
+from .demo import DEMO_SOURCE
+
 EARLIEST_POSTING_DATE = datetime.date(2000, 1, 1)
 MAX_POSTING_TEXT = 100_000
 
@@ -219,6 +221,11 @@ class Posting(EditorialModel):
 
     def get_absolute_url(self) -> str:
         return reverse("postings:posting-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_demo(self) -> bool:
+        """Part of the synthetic demo set (``load_demo_postings``), to be labelled as such wherever shown."""
+        return self.source == DEMO_SOURCE
 
     def clean(self) -> None:
         if self.posted_on and self.posted_on > timezone.localdate():
