@@ -88,3 +88,7 @@ class ModuleAdmin(EditorialAdmin):
         services.module_set_skills(module=form.instance, skills=form.cleaned_data["skills"])
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+
+# The coverage dashboard registers itself with the admin site.
+from .coverage import admin as coverage_admin  # noqa: E402, F401

@@ -63,3 +63,33 @@ def tracks_teaching(*, skill: Skill) -> QuerySet[Track]:
         .distinct()
         .order_by("display_order", "title")
     )
+
+
+def modules_teaching(*, skill: Skill) -> QuerySet[Module]:
+    """Published modules of published tracks that teach this skill, with their track, in track order."""
+    return (
+        Module.objects.published()
+        .filter(skills=skill, track__status=Status.PUBLISHED)
+        .select_related("track")
+        .order_by("track__display_order", "track__title", "order")
+    )
+
+
+def module_get(*, track_slug: str, slug: str, include_unpublished: bool = False) -> Module | None:
+    """A module with its track, the track's segments and modules (for navigation), and the skills it teaches."""
+    skills = Skill.objects.select_related("category").order_by("name")
+    siblings = Module.objects.order_by("order", "id").only("id", "title", "slug", "order", "status", "track_id")
+    modules = Module.objects.select_related("track")
+    if not include_unpublished:
+        skills = skills.filter(status=Status.PUBLISHED)
+        siblings = siblings.filter(status=Status.PUBLISHED)
+        modules = modules.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+    return (
+        modules.filter(track__slug=track_slug, slug=slug)
+        .prefetch_related(
+            Prefetch("skills", queryset=skills),
+            Prefetch("track__segments", queryset=segment_list(include_unpublished=include_unpublished)),
+            Prefetch("track__modules", queryset=siblings),
+        )
+        .first()
+    )

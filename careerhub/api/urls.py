@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from curriculum.api.views import ModuleViewSet, TrackViewSet
+from curriculum.coverage.api import CoverageViewSet, TrackCoverageView
 from postings.api.demand import DemandViewSet
 from postings.api.views import EmployerViewSet, PostingViewSet, SkillCategoryViewSet, SkillViewSet
 from segments.api.views import SegmentViewSet
@@ -20,7 +21,7 @@ router.register("skill-categories", SkillCategoryViewSet, basename="skill-catego
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("postings", PostingViewSet, basename="posting")
 router.register("demand", DemandViewSet, basename="demand")
-
+router.register("coverage", CoverageViewSet, basename="coverage")
 
 
 @csrf_exempt
@@ -33,6 +34,7 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("tracks/<slug:slug>/coverage/", TrackCoverageView.as_view(), name="track-coverage"),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", not_found),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "careerhub.context_processors.site",
             ],
         },
     },
@@ -202,7 +204,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_IMPORTS = ["postings.demand.tasks", "postings.ingest.tasks"]
+CELERY_IMPORTS = ["postings.demand.tasks", "postings.ingest.tasks", "curriculum.coverage.tasks"]
 CELERY_BEAT_SCHEDULE = {
     # Leftover marks (a worker killed mid-task, a lost queue message) are drained within a minute.
     "demand-drain": {
@@ -214,6 +216,12 @@ CELERY_BEAT_SCHEDULE = {
     "demand-full-recompute": {
         "task": "postings.demand.tasks.recompute_all_demand",
         "schedule": crontab(hour=3, minute=15),
+        "kwargs": {"trigger": "beat"},
+    },
+    # Nightly, after the demand rebuild: recompute every track's coverage (moves the window on each month).
+    "coverage-full-recompute": {
+        "task": "curriculum.coverage.tasks.recompute_all_coverage",
+        "schedule": crontab(hour=3, minute=45),
         "kwargs": {"trigger": "beat"},
     },
 }
@@ -242,3 +250,8 @@ LOGGING = {
 # --- CareerHub ------------------------------------------------------------------------------
 # The group editors are added to; its permissions are kept current by every `migrate`.
 CAREERHUB_EDITOR_GROUP = "Editors"
+# Coverage: a segment's demand is its top N skills over the last months of postings; a taught skill
+# asked for by fewer than this share of a segment's postings is surplus.
+CAREERHUB_COVERAGE_TOP_N = int(os.environ.get("CAREERHUB_COVERAGE_TOP_N", "20"))
+CAREERHUB_COVERAGE_WINDOW_MONTHS = int(os.environ.get("CAREERHUB_COVERAGE_WINDOW_MONTHS", "12"))
+CAREERHUB_COVERAGE_SURPLUS_SHARE = float(os.environ.get("CAREERHUB_COVERAGE_SURPLUS_SHARE", "0.05"))

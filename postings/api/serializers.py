@@ -95,6 +95,9 @@ class PostingSerializer(serializers.ModelSerializer):
     segment = serializers.CharField(source="segment.slug", read_only=True)
     skills = PostingSkillSerializer(source="posting_skills", many=True, read_only=True)
     url = serializers.CharField(read_only=True, help_text="The posting at its source: a URL, or empty.")
+    demo = serializers.BooleanField(
+        source="is_demo", read_only=True, help_text="True for the synthetic demo set: not a real job posting."
+    )
 
     class Meta:
         model = Posting
@@ -102,6 +105,7 @@ class PostingSerializer(serializers.ModelSerializer):
             "id",
             "external_id",
             "source",
+            "demo",
             "title",
             "employer",
             "segment",
@@ -139,6 +143,7 @@ POSTING_READERS = {
     "id": lambda p: p.id,
     "external_id": lambda p: p.external_id,
     "source": lambda p: p.source,
+    "demo": lambda p: p.is_demo,
     "title": lambda p: p.title,
     "employer": lambda p: p.employer.name,
     "segment": lambda p: p.segment.slug,

@@ -4,7 +4,7 @@ import logging
 
 from django.db import connection
 
-from . import engine
+from . import engine, hooks
 from .models import DemandRun
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ def demand_drain(*, trigger: str) -> dict[str, int]:
         engine.finish_run(run, marks=result.marks, cells=result.cells)
     logger.info("Demand drain (%s): %s marks, %s cells, %s batches", trigger, result.marks, result.cells,
                 result.batches)
+    hooks.drained(trigger)
     return {"marks": result.marks, "cells": result.cells, "batches": result.batches}
 
 
@@ -40,6 +41,8 @@ def demand_recompute_all(*, trigger: str, apply: bool = True) -> dict[str, int]:
         _record_failure(run, kind, trigger, error)
         raise
     engine.finish_run(run, cells=written, drift=comparison.drift, drift_sample=comparison.sample())
+    if apply:
+        hooks.drained(trigger)
     if comparison.drift:
         logger.error("Demand drift: %s cells differed from the source; first: %s", comparison.drift,
                      comparison.sample(5))

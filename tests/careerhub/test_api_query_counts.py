@@ -1,10 +1,12 @@
 """Every list endpoint makes a fixed number of SQL queries whatever the page size: pinned in
 ``api_query_counts.json`` (update it deliberately when a change adds or removes a query)."""
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -32,6 +34,8 @@ def many():
         posting = PostingFactory(segment=world["segment"], employer=world["acme"])
         PostingSkill.objects.bulk_create([PostingSkill(posting=posting, skill=s) for s in skills[n % 5 : n % 5 + 4]])
     world["track"].modules.first().skills.add(*skills)
+    call_command("recompute_demand", "--full", stdout=io.StringIO())
+    call_command("recompute_coverage", stdout=io.StringIO())  # coverage rows for every track and segment
     return world
 
 

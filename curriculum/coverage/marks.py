@@ -1,0 +1,64 @@
+"""The write side of coverage: mark the tracks a write affects, in the write's own transaction.
+
+Curriculum services call ``coverage_mark_tracks`` for every write that can move a track's
+coverage (its level, status, segments, modules or their skills); the demand engine calls
+``coverage_mark_segments`` (registered in ``CurriculumConfig.ready``) when it replaces the
+summaries of a segment. After commit, the demand engine's coalescing task is requested: it
+drains the demand marks and then the coverage marks.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from postings.demand.marks import request_recompute
+
+from .models import CoverageMark
+
+
+def coverage_mark_tracks(*, track_ids: Iterable[int | None] = (), levels: Iterable[str] = ()) -> int:
+    """Mark the given tracks, and every track at the given levels (their duplication findings name each other)."""
+    from curriculum.models import Track
+
+    ids = {track_id for track_id in track_ids if track_id is not None}
+    levels = set(levels)
+    if levels:
+        ids.update(Track.objects.filter(level__in=levels).values_list("id", flat=True).order_by())
+    return _insert(ids)
+
+
+def coverage_mark_segments(segment_ids: set[int]) -> int:
+    """Mark every track aimed at one of these segments (their demand summaries changed).
+
+    Called inside the demand engine's batch, whose task drains the coverage marks next
+    (``on_drained``): no further recompute is requested.
+    """
+    from curriculum.models import Track
+
+    through = Track.segments.through
+    track_ids = set(through.objects.filter(segment_id__in=segment_ids).values_list("track_id", flat=True))
+    return _insert(track_ids, request=False)
+
+
+def coverage_mark_skills(skill_ids: set[int]) -> int:
+    """Mark the tracks whose figures can name these skills (published, unpublished or deleted just now).
+
+    Every track aimed at a segment (a skill can enter or leave any segment's top skills), and every
+    track that teaches one of the skills.
+    """
+    from curriculum.models import Module, Track
+
+    aimed = Track.segments.through.objects.values_list("track_id", flat=True)
+    teaching = Module.skills.through.objects.filter(skill_id__in=skill_ids).values_list("module__track_id", flat=True)
+    return _insert(set(aimed) | set(teaching))
+
+
+def _insert(track_ids: set[int], *, request: bool = True) -> int:
+    if not track_ids:
+        return 0
+    CoverageMark.objects.bulk_create([CoverageMark(track_id=track_id) for track_id in sorted(track_ids)])
+    if not request:
+        return len(track_ids)
+    # robust: a broker outage must not fail a committed write; the beat drain picks the marks up.
+    transaction.on_commit(request_recompute, robust=True)
+    return len(track_ids)

@@ -1,0 +1,279 @@
+import datetime
+
+import pytest
+from django.db import transaction
+
+from careerhub.editorial import Status
+from curriculum.coverage import engine
+from curriculum.coverage.models import CoverageHistory, CoverageMark, TrackCoverage
+from curriculum.services import module_set_skills, module_update, track_set_segments
+from postings.demand import services as demand_services
+from postings.demand.months import add_months
+from tests.factories import ModuleFactory, SegmentFactory, SkillFactory, TrackFactory
+
+from .conftest import compute
+
+pytestmark = pytest.mark.django_db
+
+
+def segment_rows(coverage):
+    return {row.segment.slug: row for row in coverage.segments.select_related("segment")}
+
+
+def test_coverage_gaps_surplus_and_evidence_by_hand(world):
+    # when
+    coverage = compute(world, world["track"])[world["track"].pk]
+
+    # then: Kubernetes 6 + SOX 2 of the top-3 weight 12 (MLflow 4 missing)
+    finance = segment_rows(coverage)["finance"]
+    assert finance.coverage == 0.6667
+    assert coverage.coverage == 0.6667
+    assert (finance.postings, finance.demand_skills, finance.taught_demand_skills) == (10, 3, 2)
+    assert finance.gaps == [
+        {"skill": world["mlflow"].pk, "postings": 4, "share": 0.4, "rank": 2, "trend": "too few postings"}
+    ]
+    # Airflow: 1 posting in 10 is below the 15% surplus line; SOX (20%) is not
+    assert finance.surplus == [{"skill": world["airflow"].pk, "postings": 1, "share": 0.1}]
+    assert coverage.taught_skills == 3
+    assert coverage.modules == [
+        {
+            "module": world["m1"].pk,
+            "skills": [
+                {
+                    "skill": world["k8s"].pk,
+                    "demand": [{"segment": world["finance"].pk, "postings": 6, "share": 0.6, "rank": 1}],
+                }
+            ],
+        },
+        {
+            "module": world["m2"].pk,
+            "skills": [
+                {
+                    "skill": world["sox"].pk,
+                    "demand": [{"segment": world["finance"].pk, "postings": 2, "share": 0.2, "rank": 3}],
+                },
+                {
+                    "skill": world["airflow"].pk,
+                    "demand": [{"segment": world["finance"].pk, "postings": 1, "share": 0.1, "rank": 4}],
+                },
+            ],
+        },
+    ]
+    assert coverage.duplicates == {"across": [], "within": []}
+    # provenance: the window and the demand it read
+    assert coverage.as_of == world["as_of"]
+    assert (coverage.window_months, coverage.top_n) == (12, 3)
+    assert coverage.demand_computed_at is not None and len(coverage.demand_digest) == 64
+
+
+def test_ties_at_the_cut_bring_every_tied_skill_into_demand(world, settings):
+    # given: top 2, with MLflow and SOX tied at 4 once SOX gets two more postings
+    world.post("finance", ["sox"], times=2)
+    from postings.demand import engine as demand_engine
+
+    demand_engine.recompute_marked()
+    settings.CAREERHUB_COVERAGE_TOP_N = 2
+
+    # when
+    finance = segment_rows(compute(world, world["track"])[world["track"].pk])["finance"]
+
+    # then: Kubernetes 6, MLflow 4, SOX 4 share rank 2: weight 14, taught 6 + 4
+    assert finance.coverage == round(10 / 14, 4) == 0.7143
+    assert finance.demand_skills == 3
+    assert [(gap["skill"], gap["rank"]) for gap in finance.gaps] == [(world["mlflow"].pk, 2)]
+
+
+def test_no_modules_no_demand_and_no_segments(world):
+    # given
+    bare = TrackFactory(slug="bare")
+    bare.segments.add(world["finance"], world["health"])  # Health has no postings at all
+    lonely = TrackFactory(slug="lonely")  # aims at no segment
+    ModuleFactory(track=lonely).skills.add(world["k8s"])
+
+    # when
+    results = compute(world, bare, lonely)
+
+    # then: a track with no modules covers nothing of Finance; Health has no demand to cover
+    rows = segment_rows(results[bare.pk])
+    assert rows["finance"].coverage == 0.0
+    assert [gap["skill"] for gap in rows["finance"].gaps] == [world["k8s"].pk, world["mlflow"].pk, world["sox"].pk]
+    assert (rows["health"].coverage, rows["health"].postings, rows["health"].gaps) == (None, 0, [])
+    assert rows["health"].surplus == []
+    assert results[bare.pk].coverage == 0.0  # the mean over segments with demand only
+    assert results[lonely.pk].coverage is None
+    assert list(results[lonely.pk].segments.all()) == []
+    assert results[lonely.pk].taught_skills == 1
+
+
+def test_duplication_across_tracks_at_a_level_and_within_a_track(world):
+    # given: another published engineer track teaches Kubernetes; a senior one and a draft one do too
+    twin = TrackFactory(slug="twin")
+    ModuleFactory(track=twin).skills.add(world["k8s"])
+    ModuleFactory(track=TrackFactory(slug="senior", level="senior")).skills.add(world["k8s"])
+    ModuleFactory(track=TrackFactory(slug="draft", status=Status.DRAFT, published_at=None)).skills.add(world["k8s"])
+    again = ModuleFactory(track=world["track"], order=4, slug="again")
+    again.skills.add(world["k8s"])
+
+    # when
+    results = compute(world, world["track"], twin)
+
+    # then
+    assert results[world["track"].pk].duplicates == {
+        "across": [{"skill": world["k8s"].pk, "tracks": [twin.pk]}],
+        "within": [{"skill": world["k8s"].pk, "modules": [world["m1"].pk, again.pk]}],
+    }
+    assert results[twin.pk].duplicates["across"] == [{"skill": world["k8s"].pk, "tracks": [world["track"].pk]}]
+
+
+def test_a_rising_gap_is_marked(world, settings):
+    # given: Health, 30 postings four months ago without Vault, 30 this month of which 12 ask for Vault
+    world["vault"] = SkillFactory(name="Vault")
+    world.post("health", [], times=30, months_ago=4)
+    world.post("health", ["vault"], times=12)
+    world.post("health", [], times=18)
+    from postings.demand import engine as demand_engine
+
+    demand_engine.recompute_marked()
+    track_set_segments(track=world["track"], segments=[world["health"]])
+
+    # when
+    engine.recompute_marked()
+
+    # then
+    health = segment_rows(TrackCoverage.objects.get(track=world["track"]))["health"]
+    assert health.gaps == [{"skill": world["vault"].pk, "postings": 12, "share": 0.2, "rank": 1, "trend": "rising"}]
+    assert health.coverage == 0.0
+
+
+def test_a_curriculum_write_marks_coverage_in_its_own_transaction(world):
+    # given
+    compute(world, world["track"])
+    twin = TrackFactory(slug="twin")
+
+    # when: a write that rolls back
+    with pytest.raises(RuntimeError), transaction.atomic():
+        module_set_skills(module=world["m1"], skills=[world["k8s"], world["mlflow"]])
+        assert set(CoverageMark.objects.values_list("track_id", flat=True)) == {world["track"].pk, twin.pk}
+        raise RuntimeError("rolled back")
+
+    # then: no mark survives; the committed write's marks name the track and its level's peers
+    assert not CoverageMark.objects.exists()
+    module_update(module=world["m2"], data={"title": "Controls and audit"})
+    assert set(CoverageMark.objects.values_list("track_id", flat=True)) == {world["track"].pk, twin.pk}
+
+
+def test_editing_a_modules_skills_updates_coverage_after_commit(world, django_capture_on_commit_callbacks):
+    # given
+    compute(world, world["track"])
+
+    # when: the editor adds MLflow; the commit queues the demand task, which drains coverage after demand
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        module_set_skills(module=world["m1"], skills=[world["k8s"], world["mlflow"]])
+        stored = TrackCoverage.objects.get(track=world["track"])
+        assert stored.coverage == 0.6667  # nothing recomputed before the commit
+
+    # then: Kubernetes 6 + MLflow 4 + SOX 2 of 12
+    assert len(callbacks) == 1
+    coverage = TrackCoverage.objects.get(track=world["track"])
+    assert coverage.coverage == 1.0
+    assert segment_rows(coverage)["finance"].gaps == []
+    assert coverage.curriculum_digest != stored.curriculum_digest
+    assert not CoverageMark.objects.exists()
+    history = list(
+        CoverageHistory.objects.filter(track=world["track"], segment__isnull=True)
+        .order_by("computed_at", "id")
+        .values_list("coverage", flat=True)
+    )
+    assert history == [0.6667, 1.0]
+
+
+def test_new_demand_marks_and_recomputes_the_tracks_of_its_segment(world):
+    # given
+    compute(world, world["track"])
+    other = TrackFactory(slug="other")
+    other.segments.add(SegmentFactory(slug="elsewhere"))
+    CoverageMark.objects.all().delete()
+
+    # when: another Finance posting asks for MLflow; the demand drain marks the track in its own transaction
+    world.post("finance", ["mlflow"])
+    demand_services.demand_drain(trigger="test")
+
+    # then: Kubernetes 6, MLflow 5, SOX 2: taught 8 of 13
+    coverage = TrackCoverage.objects.get(track=world["track"])
+    assert coverage.coverage == round(8 / 13, 4)
+    assert segment_rows(coverage)["finance"].postings == 11
+    assert not TrackCoverage.objects.filter(track=other).exists()  # its segment's demand did not change
+    assert not CoverageMark.objects.exists()
+
+
+def test_the_window_moves_with_as_of(world):
+    # when: computed as of a month a year on, nothing of this month's demand is left
+    later = add_months(world["as_of"], 12)
+    result = engine.compute_tracks([world["track"].pk], as_of=later)[world["track"].pk]
+
+    # then
+    assert result["as_of"] == later.isoformat()
+    assert result["segments"][0]["coverage"] is None
+    assert result["segments"][0]["postings"] == 0
+    assert isinstance(later, datetime.date)
+
+
+def test_compute_reads_a_fixed_number_of_queries(world, django_assert_num_queries):
+    many = []
+    for n in range(5):
+        track = TrackFactory(slug=f"many-{n}")
+        track.segments.add(world["finance"], world["health"])
+        for order in (1, 2):
+            ModuleFactory(track=track, order=order).skills.add(world["k8s"], world["sox"])
+        many.append(track.pk)
+    # tracks, segments, modules, module skills, peers, month totals, skill cells
+    with django_assert_num_queries(7):
+        engine.compute_tracks([world["track"].pk])
+    with django_assert_num_queries(7):
+        engine.compute_tracks([world["track"].pk, *many])
+
+
+def test_unpublishing_a_skill_marks_coverage_and_it_follows_after_commit(world, django_capture_on_commit_callbacks):
+    # given
+    from postings.services import skill_set_status
+
+    compute(world, world["track"])
+    bystander = TrackFactory(slug="bystander")  # no segment, does not teach MLflow
+
+    # when: MLflow goes back to draft; the commit queues the demand task, which drains coverage
+    with django_capture_on_commit_callbacks(execute=True):
+        skill_set_status(skills=[world["mlflow"]], status=Status.DRAFT)
+        assert set(CoverageMark.objects.values_list("track_id", flat=True)) == {world["track"].pk}
+
+    # then: the top 3 of Finance are now Kubernetes 6, SOX 2, Airflow 1, all taught
+    coverage = TrackCoverage.objects.get(track=world["track"])
+    assert coverage.coverage == 1.0
+    assert segment_rows(coverage)["finance"].gaps == []
+    assert not TrackCoverage.objects.filter(track=bystander).exists()
+
+
+def test_track_status_level_and_deletion_mark_the_tracks_of_the_level(world):
+    # given
+    from curriculum.services import track_delete, track_set_status, track_update
+
+    peer = TrackFactory(slug="peer")
+    senior = TrackFactory(slug="senior", level="senior")
+    CoverageMark.objects.all().delete()
+
+    def marked():
+        ids = set(CoverageMark.objects.values_list("track_id", flat=True))
+        CoverageMark.objects.all().delete()
+        return ids
+
+    # when / then: archiving a track changes what its level's peers share with it
+    track_set_status(tracks=[peer], status=Status.ARCHIVED)
+    assert marked() == {world["track"].pk, peer.pk}
+    # moving a track to another level marks both levels
+    track_update(track=peer, data={"level": "senior"})
+    assert marked() == {world["track"].pk, peer.pk, senior.pk}
+    # a summary edit marks the track only
+    track_update(track=senior, data={"summary": "New words."})
+    assert marked() == {senior.pk}
+    # deleting a track marks the peers it leaves
+    track_delete(track=peer)
+    assert marked() == {senior.pk}
