@@ -277,3 +277,28 @@ def test_a_duplicate_skill_name_is_refused(world):
     )
     assert response.status_code == 400
     assert Skill.objects.filter(name__iexact="kubernetes").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("post", "/api/v1/segments/"),
+        ("patch", "/api/v1/segments/finance/"),
+        ("post", "/api/v1/skill-categories/"),
+        ("post", "/api/v1/employers/"),
+        ("post", "/api/v1/demand/"),
+        ("delete", "/api/v1/tracks/platform/"),
+        ("put", "/api/v1/tracks/platform/"),
+        ("delete", "/api/v1/skills/kubernetes/"),
+    ],
+)
+def test_read_only_resources_and_deletes_are_refused_even_to_a_superuser(world, method, url):
+    from tests.factories import UserFactory
+
+    before = snapshot()
+    assert getattr(APIClient(), method)(url, {}, format="json").status_code == 401
+    superuser = APIClient()
+    superuser.force_authenticate(UserFactory(is_superuser=True, is_staff=True))
+    assert getattr(superuser, method)(url, {"title": "x", "name": "x"}, format="json").status_code in {403, 405}
+    assert snapshot() == before
+    assert Track.objects.filter(slug="platform").exists() and Skill.objects.filter(slug="kubernetes").exists()
