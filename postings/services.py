@@ -358,9 +358,16 @@ def posting_set_status(*, postings: Iterable[Posting], status: str) -> int:
 
 @transaction.atomic
 def posting_delete(*, posting: Posting) -> None:
-    """Delete a posting and its skill links; the demand it counted in is marked."""
-    with demand_marks([posting.pk]):
-        posting.delete()
+    """Delete a posting and its skill links; the demand it counted in is marked.
+
+    Its exact duplicates outlive it: the earliest becomes the posting that counts, the others
+    are linked to that one, and their demand is marked too.
+    """
+    duplicates = sorted(Posting.objects.filter(duplicate_of=posting).values_list("pk", flat=True))
+    with demand_marks([posting.pk, *duplicates]):
+        posting.delete()  # duplicate_of is SET_NULL: every duplicate is released here
+        if len(duplicates) > 1:
+            Posting.objects.filter(pk__in=duplicates[1:]).update(duplicate_of_id=duplicates[0])
 
 
 @transaction.atomic

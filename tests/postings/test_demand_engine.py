@@ -12,7 +12,7 @@ from postings.demand import engine
 from postings.demand.models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand
 from postings.demand.selectors import cooccurrence, demand_cells, skill_trends, top_skills
 from postings.models import PostingSkill
-from postings.services import posting_create, posting_link_duplicate, posting_skill_save, posting_update
+from postings.services import posting_create, posting_delete, posting_link_duplicate, posting_skill_save, posting_update
 from tests.factories import EmployerFactory, SegmentFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +94,28 @@ def test_moves_and_rejections_leave_nothing_behind(world):
     engine.recompute_marked()
     assert cells() == {("Health", NOV, "Kubernetes"): 1, ("all", NOV, "Kubernetes"): 1}
     assert totals() == {("Health", NOV): 1, ("all", NOV): 1}
+
+
+def test_deleting_an_original_lets_its_earliest_duplicate_count(world):
+    # given: an original Finance posting and two exact duplicates of it, all asking for Kubernetes
+    original = post(world, "finance", datetime.date(2026, 10, 3), ["k8s"])
+    first, second = (post(world, "finance", datetime.date(2026, 10, d), ["k8s"]) for d in (4, 5))
+    for duplicate in (first, second):
+        posting_link_duplicate(posting=duplicate, original=original)
+    engine.recompute_marked()
+    assert cells()[("Finance", OCT, "Kubernetes")] == 1
+
+    # when: the original is deleted
+    posting_delete(posting=original)
+    engine.recompute_marked()
+
+    # then: the earliest duplicate counts in its place, once, and the other stays its duplicate
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.duplicate_of_id, second.duplicate_of_id) == (None, first.pk)
+    assert cells()[("Finance", OCT, "Kubernetes")] == 1
+    assert totals()[("Finance", OCT)] == 1
+    assert engine.compare(engine.stored_summaries(), engine.recount_everything()).drift == 0
 
 
 def test_a_rolled_back_write_leaves_no_mark(world):
