@@ -9,7 +9,7 @@ run it times the bare baseline: the extractor alone over the same texts, and a P
 ``COPY`` of the same posting and skill-link rows (rolled back). It also imports a small file
 (``--small`` rows) to show that peak memory does not grow with N.
 
-Uses its own database (``careerhub_bench`` on the local PostgreSQL, or BENCH_DATABASE_URL),
+Uses its own database (``careerhub_bench_ingest`` on the local PostgreSQL, or BENCH_DATABASE_URL),
 recreated at each run. Tasks are queued on Redis database 15 and discarded, so the figures are
 the import's own. The last line printed is one JSON object of the figures.
 """
@@ -25,8 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/careerhub_bench")
+from common import ROOT, bench_database_url, print_figures, recreate_database, setup_django
+
+DATABASE_URL = bench_database_url("careerhub_bench_ingest")
 BROKER_URL = "redis://127.0.0.1:6379/15"
 TARGET_RATE = 10_000  # postings per second, end to end
 TARGET_RATIO = 2.0  # import time / (extraction + COPY)
@@ -45,25 +46,6 @@ BOILERPLATE = [
     "Tell us about a system you built, what broke, and what you would do differently next time.",
 ]
 TEXT_LENGTH = 2000
-
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    os.environ["CELERY_BROKER_URL"] = BROKER_URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerhub.settings.base")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def write_postings(path: Path, count: int, *, seed: int) -> list[tuple[str, str]]:
@@ -160,12 +142,8 @@ def main() -> None:
     if not 0 < args.small <= args.count:
         parser.error("need 0 < --small <= --count")
 
-    recreate_database()
-    setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_seed_content", verbosity=0)
+    recreate_database(DATABASE_URL)
+    setup_django(DATABASE_URL, BROKER_URL)
     with tempfile.TemporaryDirectory() as folder:
         small, large = Path(folder, "small.jsonl"), Path(folder, "large.jsonl")
         write_postings(small, args.small, seed=1)
@@ -196,7 +174,7 @@ def main() -> None:
         "meets_rate_target": rate >= TARGET_RATE,
         "meets_ratio_target": large_run["seconds"] / baseline <= TARGET_RATIO,
     }
-    print(json.dumps(figures))
+    print_figures(figures)
 
 
 if __name__ == "__main__":

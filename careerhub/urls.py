@@ -1,13 +1,19 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path
 
 from . import views
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search_view, name="search"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("segments/", include("segments.urls")),
     path("tracks/", include("curriculum.urls")),
-    path("skills/", include("postings.urls")),
+    path("", include("postings.urls")),
     path("api/v1/", include("careerhub.api.urls")),
     path("admin/", admin.site.urls),
 ]

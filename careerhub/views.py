@@ -1,11 +1,17 @@
-"""The site shell: the home page and the editors' draft preview rule."""
+"""The site shell: the home page, search, robots.txt, and the editors' draft preview rule."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
 from curriculum.selectors import track_list
-from postings.selectors import skill_category_list
+from postings.demand.fragments import rising_skills
+from postings.selectors import skill_category_list, skills_by_id
 from segments.selectors import segment_list
+
+from .search import clean_query, site_search
 
 
 def can_preview(request: HttpRequest, app_label: str, model_name: str) -> bool:
@@ -15,6 +21,8 @@ def can_preview(request: HttpRequest, app_label: str, model_name: str) -> bool:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    rising = rising_skills(limit=12)
+    skills = skills_by_id([trend.skill_id for trend in rising["rows"]])
     return render(
         request,
         "careerhub/home.html",
@@ -22,5 +30,26 @@ def home(request: HttpRequest) -> HttpResponse:
             "segments": segment_list(),
             "tracks": track_list(),
             "categories": skill_category_list().filter(published_skill_count__gt=0),
+            "rising": [(skills[t.skill_id], t) for t in rising["rows"] if t.skill_id in skills][:6],
+            "as_of": rising["as_of"],
         },
     )
+
+
+def search_view(request: HttpRequest) -> HttpResponse:
+    query, note = clean_query(request.GET.get("q", ""))
+    hits = site_search(query) if query else []
+    return render(request, "careerhub/search.html", {"query": query, "note": note, "hits": hits})
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

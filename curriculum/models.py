@@ -77,7 +77,7 @@ class Module(EditorialModel):
         return f"{self.track}: {self.order}. {self.title}" if self.track_id else self.title
 
     def get_absolute_url(self) -> str:
-        return f"{self.track.get_absolute_url()}#module-{self.slug}"
+        return reverse("curriculum:module-detail", kwargs={"track_slug": self.track.slug, "slug": self.slug})
 
 
 # Coverage lives in its own subpackage; importing it here registers its models with the app.

@@ -17,19 +17,42 @@ def track_list(*, include_unpublished: bool = False) -> QuerySet[Track]:
     return tracks if include_unpublished else tracks.published()
 
 
-def track_get(*, slug: str, include_unpublished: bool = False) -> Track | None:
-    """A track with its modules in order and the skills each teaches, in a fixed number of queries."""
+def track_list_with_modules(*, include_unpublished: bool = False) -> QuerySet[Track]:
+    """Tracks with their modules in order and the skills each teaches, in a fixed number of queries."""
     modules = Module.objects.order_by("order", "id")
     skills = Skill.objects.select_related("category").order_by("name")
     if not include_unpublished:
         modules = modules.filter(status=Status.PUBLISHED)
         skills = skills.filter(status=Status.PUBLISHED)
-    return (
-        track_list(include_unpublished=include_unpublished)
-        .prefetch_related(Prefetch("modules", queryset=modules.prefetch_related(Prefetch("skills", queryset=skills))))
-        .filter(slug=slug)
-        .first()
+    return track_list(include_unpublished=include_unpublished).prefetch_related(
+        Prefetch("modules", queryset=modules.prefetch_related(Prefetch("skills", queryset=skills)))
     )
+
+
+def track_get(*, slug: str, include_unpublished: bool = False) -> Track | None:
+    """A track with its modules in order and the skills each teaches, in a fixed number of queries."""
+    return track_list_with_modules(include_unpublished=include_unpublished).filter(slug=slug).first()
+
+
+def module_list(*, include_unpublished: bool = False) -> QuerySet[Module]:
+    """Modules by track and order with the skills they teach; the public sees published modules of published
+    tracks, and only published skills."""
+    skills = Skill.objects.select_related("category").order_by("name")
+    modules = Module.objects.select_related("track").order_by("track__display_order", "track__title", "order", "id")
+    if not include_unpublished:
+        skills = skills.filter(status=Status.PUBLISHED)
+        modules = modules.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+    return modules.prefetch_related(Prefetch("skills", queryset=skills))
+
+
+def skills_with_teaching(skills: QuerySet[Skill]) -> QuerySet[Skill]:
+    """The skills with ``teaching_modules``: the published modules of published tracks that teach each."""
+    modules = (
+        Module.objects.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+        .select_related("track")
+        .order_by("track__display_order", "track__title", "order")
+    )
+    return skills.prefetch_related(Prefetch("modules", queryset=modules, to_attr="teaching_modules"))
 
 
 def tracks_teaching(*, skill: Skill) -> QuerySet[Track]:
@@ -39,4 +62,34 @@ def tracks_teaching(*, skill: Skill) -> QuerySet[Track]:
         .filter(modules__skills=skill, modules__status=Status.PUBLISHED)
         .distinct()
         .order_by("display_order", "title")
+    )
+
+
+def modules_teaching(*, skill: Skill) -> QuerySet[Module]:
+    """Published modules of published tracks that teach this skill, with their track, in track order."""
+    return (
+        Module.objects.published()
+        .filter(skills=skill, track__status=Status.PUBLISHED)
+        .select_related("track")
+        .order_by("track__display_order", "track__title", "order")
+    )
+
+
+def module_get(*, track_slug: str, slug: str, include_unpublished: bool = False) -> Module | None:
+    """A module with its track, the track's segments and modules (for navigation), and the skills it teaches."""
+    skills = Skill.objects.select_related("category").order_by("name")
+    siblings = Module.objects.order_by("order", "id").only("id", "title", "slug", "order", "status", "track_id")
+    modules = Module.objects.select_related("track")
+    if not include_unpublished:
+        skills = skills.filter(status=Status.PUBLISHED)
+        siblings = siblings.filter(status=Status.PUBLISHED)
+        modules = modules.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+    return (
+        modules.filter(track__slug=track_slug, slug=slug)
+        .prefetch_related(
+            Prefetch("skills", queryset=skills),
+            Prefetch("track__segments", queryset=segment_list(include_unpublished=include_unpublished)),
+            Prefetch("track__modules", queryset=siblings),
+        )
+        .first()
     )

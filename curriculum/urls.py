@@ -6,4 +6,5 @@ app_name = "curriculum"
 urlpatterns = [
     path("", views.track_list_view, name="track-list"),
     path("<slug:slug>/", views.track_detail_view, name="track-detail"),
+    path("<slug:track_slug>/modules/<slug:slug>/", views.module_detail_view, name="module-detail"),
 ]

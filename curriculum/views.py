@@ -1,20 +1,38 @@
+"""Track and module pages: what each track teaches, with the demand evidence for every skill."""
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from careerhub.views import can_preview
+from postings.demand.fragments import track_evidence
+from segments.selectors import segment_list
 
+from .filters import TrackFilterSet
 from .models import Level
-from .selectors import track_get, track_list
+from .selectors import module_get, track_get, track_list
 
 
 def track_list_view(request: HttpRequest) -> HttpResponse:
-    tracks = track_list()
-    level = request.GET.get("level", "")
-    if level in Level.values:
-        tracks = tracks.filter(level=level)
+    filterset = TrackFilterSet(request.GET or None, queryset=track_list(), request=request)
+    tracks = filterset.qs.distinct() if filterset.is_bound else filterset.queryset
     return render(
-        request, "curriculum/track_list.html", {"tracks": tracks, "levels": Level.choices, "level": level}
+        request,
+        "curriculum/track_list.html",
+        {
+            "tracks": tracks,
+            "filterset": filterset,
+            "levels": Level.choices,
+            "segments": segment_list(),
+            "level": request.GET.get("level", ""),
+            "segment": request.GET.get("segment", ""),
+        },
     )
+
+
+def _skill_evidence(segments: list, skills: list) -> dict[int, list]:
+    """For each skill id: ``[(segment, Evidence), ...]`` over the given segments, from cached figures."""
+    figures = track_evidence(segment_ids=[s.pk for s in segments], skill_ids=[k.pk for k in skills])["evidence"]
+    return {skill.pk: [(segment, figures.get((segment.pk, skill.pk))) for segment in segments] for skill in skills}
 
 
 def track_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
@@ -22,4 +40,45 @@ def track_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     track = track_get(slug=slug, include_unpublished=preview)
     if track is None:
         raise Http404("No such track.")
-    return render(request, "curriculum/track_detail.html", {"track": track, "preview": preview})
+    segments = list(track.segments.all())
+    modules = list(track.modules.all())
+    skills = {skill.pk: skill for module in modules for skill in module.skills.all()}
+    evidence = _skill_evidence(segments, list(skills.values()))
+    return render(
+        request,
+        "curriculum/track_detail.html",
+        {
+            "track": track,
+            "preview": preview,
+            "segments": segments,
+            "modules": [
+                (module, [(skill, evidence[skill.pk]) for skill in module.skills.all()]) for module in modules
+            ],
+            # The coverage of the segments' demand by this track is shown here when that feature provides it.
+            "coverage": None,
+        },
+    )
+
+
+def module_detail_view(request: HttpRequest, track_slug: str, slug: str) -> HttpResponse:
+    preview = can_preview(request, "curriculum", "module")
+    module = module_get(track_slug=track_slug, slug=slug, include_unpublished=preview)
+    if module is None:
+        raise Http404("No such module.")
+    segments = list(module.track.segments.all())
+    skills = list(module.skills.all())
+    evidence = _skill_evidence(segments, skills)
+    siblings = list(module.track.modules.all())
+    position = next((i for i, m in enumerate(siblings) if m.pk == module.pk), None)
+    return render(
+        request,
+        "curriculum/module_detail.html",
+        {
+            "module": module,
+            "track": module.track,
+            "segments": segments,
+            "skills": [(skill, evidence[skill.pk]) for skill in skills],
+            "previous": siblings[position - 1] if position else None,
+            "next": siblings[position + 1] if position is not None and position + 1 < len(siblings) else None,
+        },
+    )

@@ -1,10 +1,15 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
 from careerhub.admin import EditorialAdmin, ServiceAdmin, save_formset_with
 
 from . import services
-from .models import Employer, Posting, PostingSkill, Skill, SkillAlias, SkillCategory
+from .models import Employer, Posting, PostingSkill, Skill, SkillAlias, SkillCategory, SkillMerge
+from .services import posting_text
 
 
 @admin.register(SkillCategory)
@@ -31,8 +36,18 @@ class SkillCategoryAdmin(ServiceAdmin):
 class SkillAliasInline(admin.TabularInline):
     model = SkillAlias
     extra = 1
-    fields = ("text", "case_sensitive", "ambiguous", "source")
-    readonly_fields = ("source",)
+    fields = ("text", "case_sensitive", "ambiguous", "source", "editor_edited")
+    readonly_fields = ("source", "editor_edited")
+
+
+class SkillMergeForm(forms.Form):
+    """Which of the selected skills the others are merged into."""
+
+    target = forms.ModelChoiceField(queryset=Skill.objects.none(), label="Merge into")
+
+    def __init__(self, *args, skills=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = skills
 
 
 @admin.register(Skill)
@@ -46,11 +61,23 @@ class SkillAdmin(EditorialAdmin):
     inlines = (SkillAliasInline,)
     fieldsets = (
         (None, {"fields": ("name", "slug", "category", "type", "status", "description", "name_ambiguous")}),
-        ("Sources", {"fields": ("source", "esco_uri", "onet_code", "onet_hot_technology", "onet_in_demand",
-                                "editor_edited_at")}),
+        (
+            "Sources",
+            {
+                "fields": (
+                    "source",
+                    "esco_uri",
+                    "onet_code",
+                    "onet_hot_technology",
+                    "onet_in_demand",
+                    "editor_edited_at",
+                )
+            },
+        ),
         ("Publication", {"fields": ("published_at", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
     readonly_fields = ("editor_edited_at",)
+    actions = [*EditorialAdmin.actions, "merge_skills"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(alias_count=Count("aliases"))
@@ -59,8 +86,42 @@ class SkillAdmin(EditorialAdmin):
     def alias_count(self, obj):
         return obj.alias_count
 
+    def save_model(self, request, obj, form, change):
+        # The fields this editor changed are remembered: importers never overwrite them.
+        services.skill_save(skill=obj, by_editor=True, changed_fields=form.changed_data)
+
     def save_object(self, obj):
         services.skill_save(skill=obj, by_editor=True)
+
+    @admin.action(description="Merge selected skills into one of them", permissions=["change", "delete"])
+    def merge_skills(self, request, queryset):
+        """Ask which skill to keep, then merge the others into it (links, aliases and modules move)."""
+        skills = Skill.objects.filter(pk__in=queryset.values("pk")).order_by("name")
+        if skills.count() < 2:
+            self.message_user(request, "Select at least two skills to merge.", messages.WARNING)
+            return None
+        form = SkillMergeForm(request.POST if "apply" in request.POST else None, skills=skills)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            merged = []
+            try:
+                for source in skills.exclude(pk=target.pk):
+                    services.skill_merge(source=source, target=target, merged_by=request.user.get_username())
+                    merged.append(source.name)
+            except ValidationError as error:
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(request, f"Merged {', '.join(merged)} into {target.name}.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge skills",
+            "opts": self.opts,
+            "skills": skills,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/postings/skill/merge.html", context)
 
     def delete_object(self, obj):
         services.skill_delete(skill=obj)
@@ -71,7 +132,7 @@ class SkillAdmin(EditorialAdmin):
     def save_formset(self, request, form, formset, change):
         save_formset_with(
             formset,
-            save=lambda alias: services.skill_alias_save(alias=alias),
+            save=lambda alias: services.skill_alias_save(alias=alias, by_editor=True),
             delete=lambda alias: services.skill_alias_delete(alias=alias),
         )
 
@@ -85,7 +146,7 @@ class SkillAliasAdmin(ServiceAdmin):
     autocomplete_fields = ("skill",)
 
     def save_object(self, obj):
-        services.skill_alias_save(alias=obj)
+        services.skill_alias_save(alias=obj, by_editor=True)
 
     def delete_object(self, obj):
         services.skill_alias_delete(alias=obj)
@@ -111,12 +172,57 @@ class EmployerAdmin(ServiceAdmin):
         services.employer_delete(employer=obj)
 
 
+@admin.register(SkillMerge)
+class SkillMergeAdmin(admin.ModelAdmin):
+    """The record of merges: read-only, written by ``skill_merge``."""
+
+    list_display = ("merged_name", "into", "links_moved", "aliases_moved", "modules_moved", "merged_by", "merged_at")
+    list_select_related = ("into",)
+    search_fields = ("merged_name", "merged_slug", "into__name")
+    date_hierarchy = "merged_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# Characters of the posting's text shown either side of a match.
+EVIDENCE_CONTEXT = 60
+
+
 class PostingSkillInline(admin.TabularInline):
+    """The posting's skills with the evidence the extractor found; editors accept, reject or add them.
+
+    An accepted, rejected or added link is the editor's decision: re-extraction keeps it.
+    """
+
     model = PostingSkill
     extra = 1
     autocomplete_fields = ("skill",)
-    fields = ("skill", "state", "matched_text", "start", "end", "extractor_version")
-    readonly_fields = ("matched_text", "start", "end", "extractor_version")
+    fields = ("skill", "state", "evidence", "extractor_version")
+    readonly_fields = ("evidence", "extractor_version")
+
+    @admin.display(description="evidence")
+    def evidence(self, obj):
+        if not obj or obj.start is None or not obj.posting_id:
+            return "—"
+        # One read of the posting's text for all its rows (inline instances live for one request).
+        texts = self.__dict__.setdefault("_texts", {})
+        if obj.posting_id not in texts:
+            texts[obj.posting_id] = posting_text(obj.posting)
+        text = texts[obj.posting_id]
+        before = text[max(0, obj.start - EVIDENCE_CONTEXT) : obj.start]
+        after = text[obj.end : obj.end + EVIDENCE_CONTEXT]
+        return format_html(
+            "…{}<mark>{}</mark>{}… <small>(characters {} to {})</small>",
+            before,
+            text[obj.start : obj.end],
+            after,
+            obj.start,
+            obj.end,
+        )
 
 
 @admin.register(Posting)

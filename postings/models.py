@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 from careerhub.editorial import EditorialModel
 from segments.models import Segment
 
+from .demo import DEMO_SOURCE
+
 EARLIEST_POSTING_DATE = datetime.date(2000, 1, 1)
 MAX_POSTING_TEXT = 100_000
 
@@ -72,6 +74,8 @@ class Skill(EditorialModel):
     onet_in_demand = models.BooleanField("O*NET in demand", default=False)
     # Set when an editor saves the skill: importers then leave its fields alone.
     editor_edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The fields an editor changed, by name: an import never overwrites them.
+    editor_fields = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta(EditorialModel.Meta):
         ordering = ["name"]
@@ -101,6 +105,8 @@ class SkillAlias(models.Model):
     case_sensitive = models.BooleanField(default=False)
     ambiguous = models.BooleanField(default=False, help_text="Counts only with supporting context ('Spark').")
     source = models.CharField(max_length=40, default="curated")
+    # Added or changed by an editor: importers neither change nor remove it.
+    editor_edited = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Part of the taxonomy's version: a changed alias rebuilds the matcher.
     updated_at = models.DateTimeField(auto_now=True)
@@ -129,6 +135,26 @@ class SkillAlias(models.Model):
             clash = clash.exclude(pk=self.skill_id)
         if clash.exists():
             raise ValidationError({"text": f"“{self.text}” is the name of another skill."})
+
+
+class SkillMerge(models.Model):
+    """The record of one skill merged into another: what was moved, so the taxonomy's history stays readable."""
+
+    merged_name = models.CharField(max_length=255, help_text="The name of the skill merged away.")
+    merged_slug = models.SlugField(max_length=255)
+    merged_id = models.PositiveIntegerField(help_text="The id the merged skill had.")
+    into = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="merges")
+    links_moved = models.PositiveIntegerField(default=0)
+    aliases_moved = models.PositiveIntegerField(default=0)
+    modules_moved = models.PositiveIntegerField(default=0)
+    merged_by = models.CharField(max_length=150, blank=True)
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} → {self.into}"
 
 
 class Employer(models.Model):
@@ -182,10 +208,24 @@ class Posting(EditorialModel):
             models.CheckConstraint(condition=~Q(title=""), name="posting_title_not_empty"),
             models.CheckConstraint(condition=~Q(external_id=""), name="posting_external_id_not_empty"),
         ]
-        indexes = [models.Index(fields=["segment", "posted_on"], name="posting_segment_posted_on")]
+        indexes = [
+            models.Index(fields=["segment", "posted_on"], name="posting_segment_posted_on"),
+            # The public list, newest first: a page is read from the index, not sorted from the table.
+            models.Index(
+                fields=["-posted_on", "-id"], name="posting_published_recent", condition=Q(status="published")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.employer})" if self.employer_id else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("postings:posting-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_demo(self) -> bool:
+        """Part of the synthetic demo set (``load_demo_postings``), to be labelled as such wherever shown."""
+        return self.source == DEMO_SOURCE
 
     def clean(self) -> None:
         if self.posted_on and self.posted_on > timezone.localdate():
@@ -230,6 +270,8 @@ class PostingSkill(models.Model):
                 name="postingskill_span_valid",
             ),
         ]
+        # Postings asking for a skill, in id order: the skill filter of the postings list and co-occurrence.
+        indexes = [models.Index(fields=["skill", "posting"], name="postingskill_skill_posting")]
 
     def __str__(self) -> str:
         return f"{self.posting_id} → {self.skill}"
@@ -255,5 +297,6 @@ __all__ = [
     "SkillAlias",
     "SkillCategory",
     "SkillDemand",
+    "SkillMerge",
     "SkillType",
 ]

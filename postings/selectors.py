@@ -1,10 +1,12 @@
 """Reads of the taxonomy and postings for pages, the API and other apps."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from careerhub.editorial import Status
 
-from .models import Posting, PostingSkill, PostingSkillState, Skill, SkillAlias, SkillCategory
+from .models import Employer, Posting, PostingSkill, PostingSkillState, Skill, SkillAlias, SkillCategory
 
 
 def skill_list(*, include_unpublished: bool = False) -> QuerySet[Skill]:
@@ -30,14 +32,72 @@ def skill_category_list() -> QuerySet[SkillCategory]:
     )
 
 
+def employer_list(*, include_unpublished: bool = False) -> QuerySet[Employer]:
+    """Employers by name; the public sees only those with a published posting in a published segment."""
+    employers = Employer.objects.all()
+    if include_unpublished:
+        return employers
+    public = Posting.objects.filter(employer=OuterRef("pk"), status=Status.PUBLISHED, segment__status=Status.PUBLISHED)
+    return employers.filter(Exists(public))
+
+
 def posting_list(*, include_unpublished: bool = False) -> QuerySet[Posting]:
-    """Postings, newest first, with employer, segment and their counted skills (evidence included)."""
+    """Postings, newest first, with employer, segment and their counted skills (evidence included).
+
+    The public sees published postings of published segments, and only their published skills.
+    """
+    links = PostingSkill.objects.exclude(state=PostingSkillState.REJECTED)
+    if not include_unpublished:
+        links = links.filter(skill__status=Status.PUBLISHED)
     postings = Posting.objects.select_related("employer", "segment").prefetch_related(
-        Prefetch(
-            "posting_skills",
-            queryset=PostingSkill.objects.exclude(state=PostingSkillState.REJECTED)
-            .select_related("skill")
-            .order_by("start", "skill__name"),
-        )
+        Prefetch("posting_skills", queryset=links.select_related("skill").order_by("start", "skill__name"))
     )
-    return postings if include_unpublished else postings.published()
+    return postings if include_unpublished else postings.published().filter(segment__status=Status.PUBLISHED)
+
+
+def skills_by_id(ids: Iterable[int]) -> dict[int, Skill]:
+    """Published skills by id (one query): names and links for ids read from cached demand figures."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return Skill.objects.published().only("id", "name", "slug", "status").in_bulk(ids)
+
+
+def employer_choices() -> QuerySet:
+    """``(slug, name)`` of every employer by name, for filters."""
+    return Employer.objects.order_by("name").values_list("slug", "name")
+
+
+def posting_get(*, pk: int, include_unpublished: bool = False) -> Posting | None:
+    """A posting with its employer, segment and counted skills (with their evidence spans)."""
+    return posting_list(include_unpublished=include_unpublished).filter(pk=pk).first()
+
+
+
+def skill_choices() -> QuerySet:
+    """``(slug, name)`` of the published skills by name, for filters."""
+    return Skill.objects.published().order_by("name").values_list("slug", "name")
+
+
+def posting_list_page() -> QuerySet[Posting]:
+    """Published postings newest first, with what a list shows: employer and segment names (not the text)."""
+    return (
+        Posting.objects.published()
+        .filter(segment__status=Status.PUBLISHED)
+        .select_related("employer", "segment")
+        .only("id", "title", "location", "posted_on", "source", "employer__name", "segment__name")
+    )
+
+
+def posting_skill_names(posting_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The names of the published skills each posting asks for, in text order (one query, no model instances)."""
+    names: dict[int, list[str]] = {}
+    rows = (
+        PostingSkill.objects.filter(posting_id__in=list(posting_ids), skill__status=Status.PUBLISHED)
+        .exclude(state=PostingSkillState.REJECTED)
+        .order_by("posting_id", "start", "skill__name")
+        .values_list("posting_id", "skill__name")
+    )
+    for posting_id, name in rows:
+        names.setdefault(posting_id, []).append(name)
+    return names

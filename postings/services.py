@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -18,9 +19,20 @@ from segments.models import Segment
 
 from .demand import hooks as demand_hooks
 from .demand.marks import demand_marks
-from .extraction import EXTRACTOR_VERSION, Match, Matcher, get_matcher
+from .extraction import EXTRACTOR_VERSION, Match, Matcher, Term, get_matcher
+from .extraction.text import fold
 from .ingest.duplicates import content_hash
-from .models import Employer, Posting, PostingSkill, PostingSkillState, Skill, SkillAlias, SkillCategory, SkillType
+from .models import (
+    Employer,
+    Posting,
+    PostingSkill,
+    PostingSkillState,
+    Skill,
+    SkillAlias,
+    SkillCategory,
+    SkillMerge,
+    SkillType,
+)
 
 SKILL_EDITABLE_FIELDS = ("name", "slug", "category", "type", "description", "name_ambiguous", "source", "status")
 POSTING_EDITABLE_FIELDS = (
@@ -94,13 +106,19 @@ def skill_update(*, skill: Skill, data: dict[str, Any]) -> Skill:
 
 
 @transaction.atomic
-def skill_save(*, skill: Skill, by_editor: bool = False) -> Skill:
-    """Validate and save a skill edited in place; an editor's save protects it from importers."""
+def skill_save(*, skill: Skill, by_editor: bool = False, changed_fields: Iterable[str] = ()) -> Skill:
+    """Validate and save a skill edited in place; an editor's save protects the fields they changed from importers.
+
+    A new name is a new spelling to look for: postings mentioning the old or the new name are re-extracted.
+    """
+    stored = Skill.objects.filter(pk=skill.pk).values_list("name", "name_ambiguous", "status").first()
     if by_editor:
         skill.editor_edited_at = timezone.now()
-    status = _stored_status(skill)
+        skill.editor_fields = sorted(set(skill.editor_fields) | set(changed_fields))
     validated_save(skill)
-    if skill.status != status:
+    if stored and stored != (skill.name, skill.name_ambiguous, skill.status):
+        _reextract_after_commit([stored[0], skill.name])
+    if skill.status != (stored[2] if stored else None):
         demand_hooks.skills_shown_changed([skill.pk])
     return skill
 
@@ -122,14 +140,102 @@ def _stored_status(skill: Skill) -> str | None:
 
 
 @transaction.atomic
-def skill_alias_save(*, alias: SkillAlias) -> SkillAlias:
-    """Validate and save an alias: unique across the taxonomy, never another skill's name."""
-    return validated_save(alias)
+def skill_alias_save(*, alias: SkillAlias, by_editor: bool = False) -> SkillAlias:
+    """Validate and save an alias: unique across the taxonomy, never another skill's name.
+
+    When its spelling or rules change, the postings whose text contains the old or the new spelling
+    are re-extracted in a background task after commit (and their demand marked).
+    """
+    stored = (
+        SkillAlias.objects.filter(pk=alias.pk).values_list("text", "case_sensitive", "ambiguous", "skill_id").first()
+        if alias.pk
+        else None
+    )
+    if by_editor:
+        alias.editor_edited = True
+    validated_save(alias)
+    if stored != (alias.text, alias.case_sensitive, alias.ambiguous, alias.skill_id):
+        _reextract_after_commit([alias.text, *([stored[0]] if stored else [])])
+    return alias
 
 
 @transaction.atomic
 def skill_alias_delete(*, alias: SkillAlias) -> None:
+    """Delete an alias; postings that mention it are re-extracted after commit."""
+    text = alias.text
     alias.delete()
+    _reextract_after_commit([text])
+
+
+def _reextract_after_commit(texts: list[str] | None) -> None:
+    """Queue the re-extraction of postings mentioning ``texts`` (all postings for None) once the change commits."""
+    from .tasks import reextract_postings_mentioning
+
+    payload = None if texts is None else sorted({text for text in texts if text})
+    transaction.on_commit(lambda: reextract_postings_mentioning.delay(texts=payload), robust=True)
+
+
+@transaction.atomic
+def skill_merge(*, source: Skill, target: Skill, merged_by: str = "") -> SkillMerge:
+    """Merge ``source`` into ``target``: its posting links, aliases and module links move, its name becomes an alias.
+
+    A posting that asked for both keeps one link: the target's, taking over an editor's decision the
+    source's link carried. Empty external ids of the target are filled from the source. The merge is
+    recorded (``SkillMerge``) and the demand of every affected posting is marked.
+    """
+    if source.pk == target.pk:
+        raise ValidationError("A skill cannot be merged into itself.")
+    source_links = list(PostingSkill.objects.filter(skill=source))
+    with demand_marks([link.posting_id for link in source_links]):
+        target_links = {
+            link.posting_id: link
+            for link in PostingSkill.objects.filter(skill=target, posting_id__in=[li.posting_id for li in source_links])
+        }
+        moved, upgraded, dropped = [], [], []
+        for link in source_links:
+            kept = target_links.get(link.posting_id)
+            if kept is None:
+                link.skill = target
+                moved.append(link)
+                continue
+            if kept.state == PostingSkillState.AUTO and link.state != PostingSkillState.AUTO:
+                kept.state = link.state
+                upgraded.append(kept)
+            dropped.append(link.pk)
+        PostingSkill.objects.filter(pk__in=dropped).delete()
+        PostingSkill.objects.bulk_update(moved, ["skill"], batch_size=2000)
+        PostingSkill.objects.bulk_update(upgraded, ["state"], batch_size=2000)
+
+        aliases_moved = SkillAlias.objects.filter(skill=source).update(skill=target)
+        modules = Skill.modules.through.objects
+        taught_by_target = set(modules.filter(skill_id=target.pk).values_list("module_id", flat=True))
+        module_links = modules.filter(skill_id=source.pk)
+        modules_moved = module_links.exclude(module_id__in=taught_by_target).update(skill_id=target.pk)
+        module_links.delete()
+
+        for name in ("esco_uri", "onet_code", "description"):
+            if not getattr(target, name) and getattr(source, name):
+                setattr(target, name, getattr(source, name))
+        target.onet_hot_technology |= source.onet_hot_technology
+        target.onet_in_demand |= source.onet_in_demand
+        merge = SkillMerge.objects.create(
+            merged_name=source.name,
+            merged_slug=source.slug,
+            merged_id=source.pk,
+            into=target,
+            links_moved=len(source_links),
+            aliases_moved=aliases_moved,
+            modules_moved=modules_moved,
+            merged_by=merged_by[:150],
+        )
+    # After the marks are written: the source's own marks and summaries go with it (cascade), the
+    # target's cells stay marked.
+    name, ambiguous = source.name, source.name_ambiguous
+    source.delete()
+    validated_save(target)
+    if not SkillAlias.objects.filter(text__iexact=name).exists() and name.lower() != target.name.lower():
+        validated_save(SkillAlias(skill=target, text=name, ambiguous=ambiguous, source="merge"))
+    return merge
 
 
 # --- Employers ----------------------------------------------------------------------------
@@ -378,6 +484,59 @@ def _extract_skills(*, postings: list[Posting], matcher: Matcher | None = None) 
         if created:
             counts["created"] = len(PostingSkill.objects.bulk_create(created, batch_size=2000))
     return counts
+
+
+# Postings whose text is read per batch when looking for the ones that mention a changed alias.
+SCAN_BATCH = 1000  # about 2 MB of text per batch
+# Up to this many changed spellings, PostgreSQL narrows the candidates with ILIKE before they are read.
+SQL_PREFILTER_MAX = 50
+
+
+def posting_ids_mentioning(*, texts: list[str]) -> list[int]:
+    """The postings whose title or text contains one of ``texts`` as whole words (the matcher's folding).
+
+    Set-based: on PostgreSQL an ILIKE per spelling narrows the rows first; the candidates are then
+    read in batches of id, title and text only, and checked with a small automaton of the spellings.
+    """
+    probe = Matcher([Term(0, text) for text in texts])
+    if not len(probe):
+        return []
+    postings = Posting.objects.order_by("id")
+    if connection.vendor == "postgresql" and len(texts) <= SQL_PREFILTER_MAX:
+        condition = Q()
+        for text in texts:
+            word = max(fold(text).split(" "), key=len)
+            condition |= Q(title__icontains=word) | Q(description__icontains=word)
+        postings = postings.filter(condition)
+    found, last = [], 0
+    while True:
+        batch = list(postings.filter(pk__gt=last).values_list("id", "title", "description")[:SCAN_BATCH])
+        if not batch:
+            return found
+        for posting_id, title, description in batch:
+            if probe.find_all(posting_text(Posting(title=title, description=description))):
+                found.append(posting_id)
+        last = batch[-1][0]
+
+
+def postings_reextract_mentioning(*, texts: list[str] | None) -> dict[str, int]:
+    """Re-extract the postings that mention one of ``texts`` (every posting for None), in batches; demand is marked.
+
+    What an alias change calls, in a background task: only postings whose text contains the old or the
+    new spelling can gain or lose a link, so only those are read again.
+    """
+    matcher = get_matcher()
+    if texts is None:
+        ids = list(Posting.objects.order_by("id").values_list("id", flat=True))
+    else:
+        ids = posting_ids_mentioning(texts=texts)
+    totals = {"postings": len(ids), "created": 0, "updated": 0, "deleted": 0}
+    for start in range(0, len(ids), SCAN_BATCH):
+        batch = Posting.objects.filter(pk__in=ids[start : start + SCAN_BATCH])
+        counts = postings_extract_skills(postings=batch, matcher=matcher)
+        for name, value in counts.items():
+            totals[name] += value
+    return totals
 
 
 def _evidence(link: PostingSkill) -> tuple:

@@ -1,24 +1,81 @@
+"""Skill and posting pages: the taxonomy with its demand evidence, and the postings it is counted from."""
+
+from dataclasses import dataclass
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from careerhub.presenters import share_bars, share_lines
 from careerhub.views import can_preview
-from curriculum.selectors import tracks_teaching
+from curriculum.selectors import modules_teaching, tracks_teaching
+from segments.selectors import segment_list
 
-from .selectors import skill_category_list, skill_get, skill_list
+from .demand.fragments import NOW_MONTHS, skill_demand
+from .demo import DEMO_SOURCE
+from .filters import PostingFilterSet, SkillFilterSet
+from .highlight import highlight
+from .selectors import (
+    employer_choices,
+    posting_get,
+    posting_list_page,
+    posting_skill_names,
+    skill_category_list,
+    skill_choices,
+    skill_get,
+    skill_list,
+    skills_by_id,
+)
+
+POSTINGS_PER_PAGE = 20
+# Counting every match of a filter over 100,000 postings costs more than the page itself, so the list
+# is paged without a count: a page reads one posting more than it shows to know whether another follows.
+MAX_PAGES = 50
+
+
+@dataclass(frozen=True)
+class PostingPage:
+    """One page of a list paged without counting."""
+
+    object_list: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * POSTINGS_PER_PAGE + 1
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + len(self.object_list) - 1
+
+
+def posting_page(queryset, raw_number: str | None) -> PostingPage:
+    """The requested page (1 to ``MAX_PAGES``; anything else is page 1), in one query."""
+    try:
+        number = min(max(int(raw_number or 1), 1), MAX_PAGES)
+    except ValueError:
+        number = 1
+    start = (number - 1) * POSTINGS_PER_PAGE
+    rows = list(queryset[start : start + POSTINGS_PER_PAGE + 1])
+    return PostingPage(rows[:POSTINGS_PER_PAGE], number, len(rows) > POSTINGS_PER_PAGE and number < MAX_PAGES)
 
 
 def skill_list_view(request: HttpRequest) -> HttpResponse:
-    skills = skill_list()
-    category = request.GET.get("category", "")
-    if category:
-        skills = skills.filter(category__slug=category)
+    filterset = SkillFilterSet(request.GET or None, queryset=skill_list(), request=request)
+    skills = filterset.qs.order_by("category__display_order", "category__name", "name")
     return render(
         request,
         "postings/skill_list.html",
         {
-            "skills": skills.order_by("category__display_order", "category__name", "name"),
+            "skills": skills,
+            "filterset": filterset,
             "categories": skill_category_list().filter(published_skill_count__gt=0),
-            "category": category,
+            "category": request.GET.get("category", ""),
+            "q": request.GET.get("q", "")[:200],
         },
     )
 
@@ -27,4 +84,84 @@ def skill_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     skill = skill_get(slug=slug, include_unpublished=can_preview(request, "postings", "skill"))
     if skill is None:
         raise Http404("No such skill.")
-    return render(request, "postings/skill_detail.html", {"skill": skill, "tracks": tracks_teaching(skill=skill)})
+    segments = list(segment_list())
+    demand = skill_demand(skill_id=skill.pk, segment_ids=[segment.pk for segment in segments])
+    names = {segment.pk: segment.name for segment in segments} | {None: "All segments"}
+    scopes = [segment.pk for segment in segments] + [None]
+    now = [(names[scope], demand["now"][scope]) for scope in scopes if scope in demand["now"]]
+    as_of = demand["as_of"]
+    bars = share_bars(
+        now,
+        title=f"Share of postings asking for {skill.name}, by segment",
+        description=(f"Over the {NOW_MONTHS} months to {as_of:%B %Y}, with the 12-month direction."
+                     if as_of else "No postings yet."),
+        chart_id="segment-share-chart",
+    )
+    lines = share_lines(
+        [(names[scope], demand["history"][scope]) for scope in scopes if scope in demand["history"]],
+        title=f"Demand for {skill.name} over time, per segment",
+        description="Rolling 3-month share of postings asking for the skill over the last 12 months; gaps mark "
+                    "months with too few postings.",
+        chart_id="demand-chart",
+    )
+    together_skills = skills_by_id([pair.skill_b for pair in demand["together"]])
+    together = [(together_skills[p.skill_b], p) for p in demand["together"] if p.skill_b in together_skills]
+    return render(
+        request,
+        "postings/skill_detail.html",
+        {
+            "skill": skill,
+            "bars": bars,
+            "lines": lines,
+            "as_of": as_of,
+            "together": together,
+            "tracks": tracks_teaching(skill=skill),
+            "modules": modules_teaching(skill=skill),
+        },
+    )
+
+
+def posting_list_view(request: HttpRequest) -> HttpResponse:
+    filterset = PostingFilterSet(request.GET or None, queryset=posting_list_page(), request=request)
+    page = posting_page(filterset.qs, request.GET.get("page"))
+    skill_names = posting_skill_names(posting.pk for posting in page.object_list)
+    for posting in page.object_list:
+        posting.skill_names = skill_names.get(posting.pk, [])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "postings/posting_list.html",
+        {
+            "page": page,
+            "filterset": filterset,
+            "segments": segment_list().values_list("slug", "name"),
+            "skills": skill_choices(),
+            "employers": employer_choices(),
+            "values": {name: request.GET.get(name, "")[:200] for name in PostingFilterSet.base_filters},
+            "query": query.urlencode(),
+            "demo_source": DEMO_SOURCE,
+            "max_pages": MAX_PAGES,
+        },
+    )
+
+
+def posting_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    posting = posting_get(pk=pk, include_unpublished=can_preview(request, "postings", "posting"))
+    if posting is None:
+        raise Http404("No such posting.")
+    # Drafts never show, not even as a highlighted word's name.
+    links = [link for link in posting.posting_skills.all() if link.skill.is_published]
+    spans = [(link.start, link.end, link.skill) for link in links if link.start is not None]
+    # Evidence offsets point into "title\ndescription" (see postings.services.posting_text).
+    return render(
+        request,
+        "postings/posting_detail.html",
+        {
+            "posting": posting,
+            "title_pieces": highlight(posting.title, spans),
+            "description_pieces": highlight(posting.description, spans, offset=len(posting.title) + 1),
+            "skills": [link.skill for link in links],
+            "demo": posting.source == DEMO_SOURCE,
+        },
+    )

@@ -39,3 +39,19 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def api_throttles_off(settings):
+    """No request limits in tests (many requests come from one address); throttle tests set their own rates."""
+    settings.CAREERHUB_API_THROTTLE_RATES = {"anon": None, "user": None}
+
+
+@pytest.fixture(autouse=True)
+def fresh_demand_fragments():
+    """Cached demand figures are keyed by database name, which every test shares: start each test on a new
+    generation so no test sees figures cached by another."""
+    from postings.demand.cache import demand_generation_bump
+
+    demand_generation_bump()
+    yield

@@ -46,9 +46,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "simple_history",
     "careerhub",
     "segments",
@@ -59,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware, so that its redirects carry the CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -80,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "careerhub.context_processors.site",
             ],
         },
     },
@@ -128,7 +135,53 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["careerhub.api.permissions.ReadOrModelPermission"],
     "EXCEPTION_HANDLER": "careerhub.api.errors.api_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "careerhub.api.schema.CareerHubAutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "careerhub.api.throttles.AnonymousThrottle",
+        "careerhub.api.throttles.TokenThrottle",
+    ],
+    # JSON only: the browsable API would be a second, undocumented surface.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }
+
+# Requests per client: anonymous by IP address, authenticated by user. Empty means no limit
+# (the benchmark turns them off; a load balancer in front may do the limiting instead).
+CAREERHUB_API_THROTTLE_RATES = {
+    "anon": os.environ.get("CAREERHUB_API_ANON_RATE", "120/minute") or None,
+    "user": os.environ.get("CAREERHUB_API_USER_RATE", "1200/minute") or None,
+}
+
+# Anonymous GET answers are kept this many seconds in the shared cache (0: not cached).
+CAREERHUB_API_CACHE_SECONDS = int(os.environ.get("CAREERHUB_API_CACHE_SECONDS", "0"))
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CareerHub API",
+    "DESCRIPTION": (
+        "Employer segments, curriculum tracks, the skill taxonomy, job postings and skill demand. "
+        "Reads are public and return published content only; writes need a token "
+        "(`Authorization: Token <key>`) of a user with the Django model permission. "
+        'Every 4xx answer has the form `{"detail": ..., "errors": [{"field", "message", "row"}]}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Read-only fields may be left out of an answer: editor-only fields, and those `?fields=` trims.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    # Served from the installed package (drf-spectacular-sidecar): nothing is fetched from elsewhere.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "careerhub.editorial.Status"},
+}
+
+# CORS: browsers on these origins may read the API (never write: no credentials, read methods only).
+CORS_ALLOWED_ORIGINS = env_list("CAREERHUB_CORS_ORIGINS")
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 # --- Celery -----------------------------------------------------------------------------
 # No broker configured means the embedded mode: tasks run in-process, after commit.

@@ -1,44 +1,133 @@
-"""The postings endpoints: read published postings; send one or a batch (upserted by source and external id)."""
+"""The taxonomy, employers and postings endpoints.
+
+Reads show published content (editors also see drafts); editors with a token create and change
+skills and postings through the same services as the admin. Postings are sent one at a time or in
+batches and upserted by ``(source, external_id)`` through ``postings_import``.
+"""
 
 from django.db import IntegrityError, OperationalError
-from rest_framework import mixins, status, viewsets
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from careerhub.api.errors import error_response
+from careerhub.api.views import (
+    ContentPagination,
+    OrderedCursorPagination,
+    PublicViewSetMixin,
+    WritableViewSet,
+    service_call,
+)
+from curriculum.selectors import skills_with_teaching
 
+from ..filters import EmployerFilterSet, PostingFilterSet, SkillCategoryFilterSet, SkillFilterSet
+from ..ingest.rows import plain_text
 from ..ingest.services import ImportReport, postings_import
-from ..selectors import posting_list
-from .serializers import PostingSerializer
+from ..models import SkillAlias
+from ..selectors import employer_list, posting_list, skill_category_list, skill_list
+from ..services import posting_update, skill_create, skill_update
+from .serializers import (
+    EmployerSerializer,
+    PostingCreateSerializer,
+    PostingImportResultSerializer,
+    PostingSerializer,
+    PostingWriteSerializer,
+    SkillCategorySerializer,
+    SkillSerializer,
+    SkillWriteSerializer,
+)
 
 MAX_BATCH = 1000
-MAX_BODY_BYTES = {"create": 2 * 1024 * 1024, "bulk": 64 * 1024 * 1024}
+MAX_BODY_BYTES = {
+    "create": 2 * 1024 * 1024,
+    "partial_update": 2 * 1024 * 1024,
+    "bulk": 64 * 1024 * 1024,
+}
 TRUE = {"1", "true", "yes", "on"}
 
 
-class PostingCursorPagination(CursorPagination):
-    """Stable pages while postings keep arriving."""
+class SkillCategoryViewSet(PublicViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The shelves of the taxonomy, with how many published skills each holds."""
 
-    page_size = 50
+    model_label = ("postings", "skillcategory")
+    editor_fields = ()
+    serializer_class = SkillCategorySerializer
+    filterset_class = SkillCategoryFilterSet
+    pagination_class = ContentPagination
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return skill_category_list().order_by("display_order", "name")
+
+
+class SkillViewSet(WritableViewSet):
+    """Skills by slug, with category, aliases and where the curriculum teaches them."""
+
+    model_label = ("postings", "skill")
+    serializer_class = SkillSerializer
+    filterset_class = SkillFilterSet
+    pagination_class = ContentPagination
+    write_serializer_class = SkillWriteSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        skills = skill_list(include_unpublished=self.sees_drafts()).prefetch_related(
+            Prefetch("aliases", queryset=SkillAlias.objects.order_by("text"))
+        )
+        return skills_with_teaching(skills)
+
+    def perform_service_create(self, data):
+        return service_call(skill_create, **data)
+
+    def perform_service_update(self, instance, data):
+        return service_call(skill_update, skill=instance, data=data)
+
+
+class EmployerViewSet(PublicViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Employers with published postings, by slug."""
+
+    model_label = ("postings", "posting")
+    editor_fields = ()
+    serializer_class = EmployerSerializer
+    filterset_class = EmployerFilterSet
+    pagination_class = ContentPagination
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return employer_list(include_unpublished=self.sees_drafts())
+
+
+class PostingCursorPagination(OrderedCursorPagination):
+    """Stable pages while postings keep arriving: newest first unless ``ordering`` says otherwise."""
+
     ordering = ("-posted_on", "-id")
 
 
-class PostingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Published postings with their skills; editors with ``postings.add_posting`` send new ones.
+class PostingViewSet(WritableViewSet):
+    """Published postings with their skills; editors send new ones (``postings.add_posting``) and change
+    them (``postings.change_posting``).
 
     A posting is identified by ``(source, external_id)``: sending it again creates nothing new
     (the answer names the existing id), and a changed posting is updated.
     """
 
+    model_label = ("postings", "posting")
+    editor_fields = ("status", "published_at", "duplicate_of")
     serializer_class = PostingSerializer
+    filterset_class = PostingFilterSet
     pagination_class = PostingCursorPagination
-    required_permission = "postings.add_posting"
+    write_serializer_class = PostingWriteSerializer
 
     def get_queryset(self):
-        return posting_list()
+        return posting_list(include_unpublished=self.sees_drafts())
 
+    @extend_schema(
+        request=PostingCreateSerializer,
+        responses={201: PostingImportResultSerializer, 200: PostingImportResultSerializer},
+    )
     def create(self, request, *args, **kwargs):
         """Send one posting. 201 when created, 200 when it existed (unchanged or updated), 400 with every error."""
         if refused := self._refuse_oversized(request):
@@ -57,6 +146,39 @@ class PostingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         code = status.HTTP_201_CREATED if result["outcome"] in {"created", "duplicate"} else status.HTTP_200_OK
         return Response(result | {"dry_run": report.dry_run}, status=code)
 
+    def partial_update(self, request, *args, **kwargs):
+        """Change some fields of a posting; its skills are found again when its text changes."""
+        if refused := self._refuse_oversized(request):
+            return refused
+        return super().partial_update(request, *args, **kwargs)
+
+    def perform_service_update(self, instance, data):
+        for name in ("title", "description", "location"):
+            if name in data:
+                data[name] = plain_text(data[name])
+        return service_call(posting_update, posting=instance, data=data)
+
+    @extend_schema(
+        request=PostingCreateSerializer(many=True),
+        responses={
+            200: inline_serializer(
+                "PostingBatchResult",
+                {
+                    "detail": serializers.CharField(),
+                    "rows": serializers.IntegerField(),
+                    "created": serializers.IntegerField(),
+                    "updated": serializers.IntegerField(),
+                    "unchanged": serializers.IntegerField(),
+                    "duplicates": serializers.IntegerField(),
+                    "refused": serializers.IntegerField(),
+                    "applied": serializers.BooleanField(),
+                    "dry_run": serializers.BooleanField(),
+                    "errors": serializers.ListField(child=serializers.DictField()),
+                    "results": PostingImportResultSerializer(many=True),
+                },
+            )
+        },
+    )
     @action(detail=False, methods=["post"])
     def bulk(self, request):
         """Send up to 1,000 postings as a JSON list. All or nothing unless ``?partial=true``."""

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from ..models import Posting, PostingSkill
 from . import hooks
+from .cache import demand_generation_bump_on_commit
 from .marks import COUNTED_LINK, COUNTED_POSTING, drain_pending_key
 from .models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand
 from .months import add_months
@@ -249,6 +250,8 @@ def recompute_marked(*, max_batches: int | None = None, batch_size: int = BATCH_
             result.cells += recompute_claimed(marks)
             hooks.summaries_changed({mark[1] for mark in marks})
             DemandMark.objects.filter(id__in=[mark[0] for mark in marks]).delete()
+            # Pages cache demand figures per generation: the new one starts when this batch commits.
+            demand_generation_bump_on_commit()
         result.marks += len(marks)
         result.batches += 1
     return result
@@ -369,6 +372,8 @@ def recompute_all(*, apply: bool = True) -> tuple[Comparison, int]:
         _replace_cells(changed_cells[start : start + 5000], fresh.cells, versions, now)
     _replace_totals(changed_totals, fresh.totals, versions, now)
     hooks.summaries_changed({key[0] for key in changed_cells} | {key[0] for key in changed_totals})
+    if changed_cells or changed_totals:
+        demand_generation_bump_on_commit()
     return comparison, len(changed_cells) + len(changed_totals)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
+from django.db.models import Case, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
 from django.db.models.functions import Cast, Rank
 
 from careerhub.editorial import Status
@@ -56,6 +56,35 @@ def demand_cells(
         )
         .order_by("month", "rank", "skill__name")
     )
+
+
+def demand_row_list() -> QuerySet[SkillDemand]:
+    """Every summary cell of published skills, with its segment-month ``total`` and its ``rank`` in the month.
+
+    The rank is a correlated count (1 + the skills of the same scope and month with more postings,
+    every skill counted, like ``demand_cells``), not a window function: a cursor page filters rows by
+    month, and a window would then rank only the rows left on the page.
+    """
+    totals = SegmentMonthTotal.objects.filter(month=OuterRef("month"))
+    total = Case(
+        When(segment__isnull=True, then=Subquery(totals.filter(segment__isnull=True).values("postings")[:1])),
+        default=Subquery(totals.filter(segment_id=OuterRef("segment_id")).values("postings")[:1]),
+    )
+    above = SkillDemand.objects.filter(month=OuterRef("month"), postings__gt=OuterRef("postings")).order_by()
+    ahead = Case(
+        When(segment__isnull=True, then=Subquery(_count(above.filter(segment__isnull=True)))),
+        default=Subquery(_count(above.filter(segment_id=OuterRef("segment_id")))),
+    )
+    return (
+        SkillDemand.objects.filter(skill__status=Status.PUBLISHED)
+        .select_related("skill__category", "segment")
+        .annotate(total=total, rank=ahead + 1)
+        .order_by("month", "-postings", "id")
+    )
+
+
+def _count(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(n=Func(F("id"), function="COUNT")).values("n")
 
 
 @dataclass(frozen=True)
@@ -172,14 +201,16 @@ class SkillPair:
 
 def cooccurrence(
     *, segment: Segment | None, month_from: datetime.date, month_to: datetime.date, limit: int = 20,
-    min_postings: int = 3,
+    min_postings: int = 3, published_skills_only: bool = False,
 ) -> list[SkillPair]:
     """The pairs of skills most often asked for together, with their lift (how much more often than chance).
 
     Computed from the source rows with one self-join, so it can never drift from them.
+    ``published_skills_only`` leaves out pairs with a skill that is not published (the public's view).
     """
     postings = Posting._meta.db_table
     links = PostingSkill._meta.db_table
+    skills = Skill._meta.db_table
     where = ["p.status = %s", "p.duplicate_of_id IS NULL", "p.posted_on >= %s", "p.posted_on < %s"]
     params: list = [Status.PUBLISHED, month_from, add_months(month_to, 1)]
     if segment is not None:
@@ -189,6 +220,13 @@ def cooccurrence(
         SELECT l.posting_id, l.skill_id FROM {links} l JOIN {postings} p ON p.id = l.posting_id
         WHERE l.state <> 'rejected' AND {' AND '.join(where)}
     """
+    published_pairs = (
+        f"WHERE a.skill_id IN (SELECT id FROM {skills} WHERE status = %s)"
+        f" AND b.skill_id IN (SELECT id FROM {skills} WHERE status = %s)"
+        if published_skills_only
+        else ""
+    )
+    pair_params = [Status.PUBLISHED, Status.PUBLISHED] if published_skills_only else []
     sql = f"""
         WITH counted AS ({counted}),
              singles AS (SELECT skill_id, COUNT(*) AS n FROM counted GROUP BY skill_id),
@@ -199,12 +237,171 @@ def cooccurrence(
         JOIN counted b ON a.posting_id = b.posting_id AND a.skill_id < b.skill_id
         JOIN singles sa ON sa.skill_id = a.skill_id
         JOIN singles sb ON sb.skill_id = b.skill_id
+        {published_pairs}
         GROUP BY a.skill_id, b.skill_id, sa.n, sb.n
         HAVING COUNT(*) >= %s
         ORDER BY together DESC, lift DESC, a.skill_id, b.skill_id
         LIMIT %s
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, min_postings, limit])
+        cursor.execute(sql, [*params, *pair_params, min_postings, limit])
         return [SkillPair(skill_a=a, skill_b=b, postings=n, lift=float(lift)) for a, b, n, lift in cursor.fetchall()]
 
+
+
+# --- Reads for the public pages: several segments and skills at once, in a fixed number of queries ---
+
+
+def latest_month() -> datetime.date | None:
+    """The most recent month with counted postings (the "now" of the public pages)."""
+    return SegmentMonthTotal.objects.filter(segment__isnull=True).order_by("-month").values_list(
+        "month", flat=True
+    ).first()
+
+
+def _scopes(segment_ids: list[int | None]) -> Q:
+    ids = [segment_id for segment_id in segment_ids if segment_id is not None]
+    scope = Q(segment_id__in=ids) if ids else Q(pk__in=[])
+    if None in segment_ids:
+        scope |= Q(segment__isnull=True)
+    return scope
+
+
+def window_trends(
+    *, segment_ids: list[int | None], skill_ids: list[int] | None, as_of: datetime.date, horizon: int
+) -> dict[tuple[int | None, int], Trend]:
+    """For each (segment, skill): postings over the last ``horizon`` months against the ``horizon`` before.
+
+    ``None`` in ``segment_ids`` is all segments together. Two queries whatever the numbers of segments
+    and skills; ``Trend.current / Trend.current_total`` is the share now, ``Trend.label`` the direction.
+    """
+    current_from, previous_from = add_months(as_of, -horizon + 1), add_months(as_of, -2 * horizon + 1)
+    sums = {
+        "c": Sum("postings", filter=Q(month__gte=current_from), default=0),
+        "p": Sum("postings", filter=Q(month__lt=current_from), default=0),
+    }
+    in_range = Q(month__gte=previous_from, month__lte=as_of) & _scopes(segment_ids)
+    totals = {
+        row["segment_id"]: row
+        for row in SegmentMonthTotal.objects.filter(in_range).values("segment_id").annotate(**sums).order_by()
+    }
+    cells = SkillDemand.objects.filter(in_range)
+    if skill_ids is not None:
+        cells = cells.filter(skill_id__in=skill_ids)
+    trends = {}
+    for row in cells.values("segment_id", "skill_id").annotate(**sums).order_by():
+        total = totals.get(row["segment_id"], {"c": 0, "p": 0})
+        trends[(row["segment_id"], row["skill_id"])] = Trend(
+            skill_id=row["skill_id"], horizon=horizon, current=row["c"], current_total=total["c"],
+            previous=row["p"], previous_total=total["p"],
+        )
+    return trends
+
+
+def window_totals(*, segment_ids: list[int | None], as_of: datetime.date, months: int) -> dict[int | None, int]:
+    """Counted postings per segment over the last ``months`` months (one query)."""
+    rows = (
+        SegmentMonthTotal.objects.filter(_scopes(segment_ids), month__gte=add_months(as_of, -months + 1),
+                                         month__lte=as_of)
+        .values_list("segment_id")
+        .annotate(n=Sum("postings"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class SharePoint:
+    """One point of a share-over-time series: postings asking for the skill out of all postings, in a window."""
+
+    month: datetime.date  # the last month of the window
+    postings: int
+    total: int
+
+    @property
+    def share(self) -> float | None:
+        return self.postings / self.total if self.total >= MIN_SAMPLE else None
+
+
+def rolling_shares(
+    *, segment_ids: list[int | None], skill_ids: list[int], as_of: datetime.date, months: int = 12, window: int = 3
+) -> dict[tuple[int | None, int], list[SharePoint]]:
+    """Share over time per (segment, skill): for each of the last ``months`` months, the share over the
+    ``window`` months ending there, so one quiet month does not swing the line. Two queries."""
+    first = add_months(as_of, -months + 1)
+    start = add_months(first, -window + 1)
+    span = Q(month__gte=start, month__lte=as_of) & _scopes(segment_ids)
+    totals: dict[tuple[int | None, datetime.date], int] = {
+        (segment_id, month): n
+        for segment_id, month, n in SegmentMonthTotal.objects.filter(span).values_list("segment_id", "month",
+                                                                                        "postings")
+    }
+    counts: dict[tuple[int | None, int, datetime.date], int] = {
+        (segment_id, skill_id, month): n
+        for segment_id, skill_id, month, n in SkillDemand.objects.filter(span, skill_id__in=skill_ids).values_list(
+            "segment_id", "skill_id", "month", "postings"
+        )
+    }
+    ends = [add_months(first, i) for i in range(months)]
+    series = {}
+    for segment_id in segment_ids:
+        for skill_id in skill_ids:
+            points = []
+            for end in ends:
+                window_months = [add_months(end, -i) for i in range(window)]
+                points.append(SharePoint(
+                    month=end,
+                    postings=sum(counts.get((segment_id, skill_id, m), 0) for m in window_months),
+                    total=sum(totals.get((segment_id, m), 0) for m in window_months),
+                ))
+            series[(segment_id, skill_id)] = points
+    return series
+
+
+def skills_asked_with(
+    *, skill_id: int, month_from: datetime.date, month_to: datetime.date, limit: int = 10, min_postings: int = 3
+) -> list[SkillPair]:
+    """The published skills most often asked for in the same postings as ``skill_id``, with their lift.
+
+    ``skill_a`` is always ``skill_id``. The pairs are counted from the source rows (the postings that
+    ask for the skill, then their other skills); each skill's own count and the number of postings
+    come from the summaries of all segments, which equal the source by the engine's invariant.
+    """
+    postings, links, skills = Posting._meta.db_table, PostingSkill._meta.db_table, Skill._meta.db_table
+    sql = f"""
+        WITH mine AS (
+                 SELECT l.posting_id FROM {links} l JOIN {postings} p ON p.id = l.posting_id
+                 WHERE l.skill_id = %s AND l.state <> 'rejected' AND p.status = %s AND p.duplicate_of_id IS NULL
+                   AND p.posted_on >= %s AND p.posted_on < %s
+             ),
+             together AS (
+                 SELECT l.skill_id, COUNT(*) AS n FROM {links} l JOIN mine m ON m.posting_id = l.posting_id
+                 WHERE l.skill_id <> %s AND l.state <> 'rejected'
+                 GROUP BY l.skill_id HAVING COUNT(*) >= %s
+             )
+        SELECT t.skill_id, t.n FROM together t JOIN {skills} k ON k.id = t.skill_id
+        WHERE k.status = %s
+        ORDER BY t.n DESC, t.skill_id
+        LIMIT %s
+    """
+    params = [skill_id, Status.PUBLISHED, month_from, add_months(month_to, 1), skill_id, min_postings,
+              Status.PUBLISHED, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    months = Q(segment__isnull=True, month__gte=month_from, month__lte=month_to)
+    total = SegmentMonthTotal.objects.filter(months).aggregate(n=Sum("postings"))["n"] or 0
+    singles = dict(
+        SkillDemand.objects.filter(months, skill_id__in=[skill_id, *(b for b, _ in rows)])
+        .values_list("skill_id")
+        .annotate(n=Sum("postings"))
+        .order_by()
+    )
+    mine = singles.get(skill_id, 0)
+    return [
+        SkillPair(skill_a=skill_id, skill_b=b, postings=n,
+                  lift=(n * total / (mine * singles[b])) if mine and singles.get(b) else 0.0)
+        for b, n in rows
+    ]

@@ -5,25 +5,32 @@ and cached in the process; ``Matcher.find(text)`` returns one ``Match`` per skil
 mention) with the offsets editors see as evidence.
 """
 
+import json
 import threading
+from pathlib import Path
 
 from django.db.models import Count, Max
 
 from careerhub.editorial import Status
 
-from .matcher import Match, Matcher, Term
+from .matcher import Lexicon, Match, Matcher, Term
 
 # Bump when the matcher's rules or word lists change: summaries and links record it.
-EXTRACTOR_VERSION = "ac-1"
+EXTRACTOR_VERSION = "ac-2"
+# Learned from SkillSpan's training split by `evaluate_extraction --learn` (never from the split it is scored on).
+LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.json"
 
 __all__ = [
     "EXTRACTOR_VERSION",
+    "LEXICON_FILE",
+    "Lexicon",
     "Match",
     "Matcher",
     "Term",
     "build_matcher",
     "get_matcher",
     "invalidate",
+    "lexicon_load",
     "taxonomy_terms",
     "taxonomy_version",
 ]
@@ -48,22 +55,47 @@ def taxonomy_terms() -> list[Term]:
 
     live = Skill.objects.exclude(status=Status.ARCHIVED)
     terms = [
-        Term(skill_id, name, case_sensitive=False, ambiguous=ambiguous)
-        for skill_id, name, ambiguous in live.values_list("id", "name", "name_ambiguous").order_by("id")
+        Term(skill_id, name, case_sensitive=False, ambiguous=ambiguous, source=source)
+        for skill_id, name, ambiguous, source in live.values_list("id", "name", "name_ambiguous", "source").order_by(
+            "id"
+        )
     ]
     aliases = SkillAlias.objects.filter(skill__in=live).order_by("id")
     terms += [
-        Term(skill_id, text, case_sensitive=case_sensitive, ambiguous=ambiguous)
-        for skill_id, text, case_sensitive, ambiguous in aliases.values_list(
-            "skill_id", "text", "case_sensitive", "ambiguous"
+        Term(skill_id, text, case_sensitive=case_sensitive, ambiguous=ambiguous, source=source)
+        for skill_id, text, case_sensitive, ambiguous, source in aliases.values_list(
+            "skill_id", "text", "case_sensitive", "ambiguous", "source"
         )
     ]
     return terms
 
 
-def build_matcher(version: str | None = None) -> Matcher:
-    """A fresh matcher over the taxonomy as it is in the database now."""
-    return Matcher(taxonomy_terms(), version=version if version is not None else taxonomy_version())
+def lexicon_load(path: Path = LEXICON_FILE) -> Lexicon:
+    """The learned word lists (stop-list, head nouns) the matcher applies; none when the file is absent."""
+    if not path.is_file():
+        return Lexicon()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Lexicon(
+        stop=frozenset(data.get("stop", ())),
+        heads=frozenset(data.get("heads", ())),
+        seen=frozenset(data.get("seen", ())),
+        unseen_drop=frozenset(data.get("unseen_drop", ())),
+    )
+
+
+_lexicon: Lexicon | None = None
+
+
+def build_matcher(version: str | None = None, *, lexicon: Lexicon | None = None) -> Matcher:
+    """A fresh matcher over the taxonomy as it is in the database now, with the learned lexicon."""
+    global _lexicon
+    if lexicon is None:
+        if _lexicon is None:
+            _lexicon = lexicon_load()
+        lexicon = _lexicon
+    return Matcher(
+        taxonomy_terms(), version=version if version is not None else taxonomy_version(), lexicon=lexicon
+    )
 
 
 def get_matcher() -> Matcher:
@@ -80,6 +112,7 @@ def get_matcher() -> Matcher:
 
 
 def invalidate() -> None:
-    """Forget the cached matcher (tests, and after a taxonomy import in this process)."""
-    global _cached
+    """Forget the cached matcher and lexicon (tests, and after a taxonomy import in this process)."""
+    global _cached, _lexicon
     _cached = None
+    _lexicon = None

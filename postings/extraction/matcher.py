@@ -17,7 +17,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from .text import Folded, fold
-from .wordlists import CONTEXT_CUES, NOT_KNOWLEDGE
+from .wordlists import CONTEXT_CUES, NOT_KNOWLEDGE, ROLE_NOUNS
 
 # How far (in characters, either side) the matcher looks for context around an ambiguous alias.
 CONTEXT_WINDOW = 60
@@ -42,22 +42,88 @@ class Term:
     text: str
     case_sensitive: bool = False
     ambiguous: bool = False
+    # Where the spelling came from (curated, onet, esco, terms): the lexicon judges unseen terms by it.
+    source: str = ""
+
+
+# Sources whose terms the lexicon judges separately; everything else is an editor's (curated).
+IMPORTED_SOURCES = ("onet", "esco", "terms")
+
+
+def source_group(source: str) -> str:
+    return source if source in IMPORTED_SOURCES else "curated"
+
+
+def mention_shape(text: str) -> str:
+    """How a mention is written: with a digit or symbol, lower case, upper case, capitalised or mixed."""
+    if any(char.isdigit() or char in "+#./&" for char in text):
+        return "sym"
+    if text.islower():
+        return "lower"
+    if text.isupper():
+        return "upper"
+    if text[:1].isupper() and text[1:].islower():
+        return "cap"
+    return "mixed"
+
+
+def term_class(source: str, key: str, text: str) -> str:
+    """The class a mention of a term falls in, for terms the lexicon has not seen: source, words, shape."""
+    return f"{source_group(source)}|{min(key.count(' ') + 1, 3)}|{mention_shape(text)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Word lists learned from labelled postings (``evaluate_extraction --learn``), applied to every match.
+
+    - ``stop``: folded terms that are rarely a technology where postings use them ("communication",
+      "users"): left out of the automaton.
+    - ``heads``: words that belong to the mention they follow ("AWS services", "Spring framework").
+    - ``roles``: words that make the mention before them a job title ("DevOps engineer", "Java
+      developers"), which names a role, not a requirement: such mentions are not counted.
+    """
+
+    stop: frozenset[str] = frozenset()
+    heads: frozenset[str] = frozenset()
+    roles: frozenset[str] = ROLE_NOUNS
+    # Terms seen in the labelled postings (judged one by one), and the classes (``term_class``) of
+    # terms not seen there whose mentions were mostly not technologies: those mentions are dropped.
+    seen: frozenset[str] = frozenset()
+    unseen_drop: frozenset[str] = frozenset()
+
+    def fingerprint(self) -> str:
+        import hashlib
+
+        digest = hashlib.sha1(usedforsecurity=False)
+        for words in (self.stop, self.heads, self.roles, self.seen, self.unseen_drop):
+            digest.update("\n".join(sorted(words)).encode() + b"\0")
+        return digest.hexdigest()[:8]
+
+
+EMPTY_LEXICON = Lexicon(roles=frozenset())
 
 
 class Matcher:
     """An automaton over a taxonomy's terms. Build once per taxonomy version; ``find`` is thread-safe."""
 
-    def __init__(self, terms: Iterable[Term], *, version: str = ""):
+    def __init__(self, terms: Iterable[Term], *, version: str = "", lexicon: Lexicon = EMPTY_LEXICON):
         self.version = version
+        self.lexicon = lexicon
+        terms = list(terms)
+        self._terms = terms
         # Spellings two skills share once folded ("CI/CD" and "CI CD"): the first skill keeps them.
         self.conflicts: list[tuple[str, int, int]] = []
         self._automaton = ahocorasick.Automaton()
         # payload: (skill id, exact text or None when case-insensitive, ambiguous, length of the key)
         self._payloads: list[tuple[int, str | None, bool, int]] = []
+        # per payload: its source, and whether the lexicon judges its mentions by class (unseen terms)
+        self._sources: list[str] = []
+        self._judged: list[bool] = []
         seen: dict[str, int] = {}
+        stop = lexicon.stop
         for term in terms:
             key = fold(term.text)
-            if not key:
+            if not key or key in stop:
                 continue
             if key in seen:
                 # The same skill spelled twice (its name and an alias): keep the stricter reading.
@@ -77,14 +143,28 @@ class Matcher:
             # Terms that are rarely a tool on their own ("design", "testing") need context too.
             ambiguous = term.ambiguous or key in NOT_KNOWLEDGE
             self._payloads.append((term.skill_id, term.text if term.case_sensitive else None, ambiguous, len(key)))
+            self._sources.append(term.source)
+            # Editors' own terms are trusted; only imported terms the lexicon has not seen are judged by class.
+            self._judged.append(
+                bool(lexicon.unseen_drop) and key not in lexicon.seen and source_group(term.source) != "curated"
+            )
             self._automaton.add_word(f" {key} ", len(self._payloads) - 1)
         self.size = len(self._payloads)
+        self._lengths = [payload[3] for payload in self._payloads]
         self._keys = seen
         if self.size:
             self._automaton.make_automaton()
 
     def __len__(self) -> int:
         return self.size
+
+    def without_lexicon(self) -> Matcher:
+        """The same terms with no learned word lists (what the lexicon is learned on)."""
+        return self.with_lexicon(EMPTY_LEXICON)
+
+    def with_lexicon(self, lexicon: Lexicon) -> Matcher:
+        """The same terms with other word lists."""
+        return Matcher(self._terms, version=self.version, lexicon=lexicon)
 
     def lookup(self, term: str) -> int | None:
         """The skill a spelling is matched to, if any (compared folded)."""
@@ -95,23 +175,45 @@ class Matcher:
         """Every mention, leftmost-longest, in text order (a skill may appear several times)."""
         if not self.size or not text:
             return []
+        folded, chosen = self._scan(text)
+        return [self._match(text, folded, start, end, index) for start, end, index in chosen]
+
+    def find_keys(self, text: str) -> list[tuple[Match, str, str]]:
+        """Every mention with the folded term that matched it and its ``term_class`` (what lexicons learn from)."""
+        if not self.size or not text:
+            return []
+        keys = self._index_keys()
+        folded, chosen = self._scan(text)
+        return [
+            (self._match(text, folded, start, end, index), keys[index], self._class(text, folded, start, end, index))
+            for start, end, index in chosen
+        ]
+
+    def _index_keys(self) -> list[str]:
+        keys = [""] * len(self._payloads)
+        for key, index in self._keys.items():
+            keys[index] = key
+        return keys
+
+    def _scan(self, text: str) -> tuple[Folded, list]:
+        """The chosen matches as (start, end, payload index) in the folded text's padded coordinates."""
         folded = Folded(text)
         padded = folded.padded
         payloads = self._payloads
-        # Candidates as (start, end, payload) in padded coordinates of the word itself.
-        candidates = []
-        for end, index in self._automaton.iter(padded):
-            candidates.append((end - payloads[index][3], end, index))
+        lengths = self._lengths
+        # Candidates as (start, -end, payload) in padded coordinates of the word itself: iter() reports
+        # by end position, and leftmost-longest wants start ascending, longest first (a plain tuple sort).
+        candidates = [(end - lengths[index], -end, index) for end, index in self._automaton.iter(padded)]
         if not candidates:
-            return []
-        # iter() reports by end position; leftmost-longest wants start ascending, longest first.
-        candidates.sort(key=lambda c: (c[0], -c[1]))
+            return folded, []
+        candidates.sort()
         chosen = []
         last_end = -1
         needs_context = False
-        for start, end, index in candidates:
+        for start, negative_end, index in candidates:
             if start < last_end:
                 continue
+            end = -negative_end
             _skill_id, exact, ambiguous, _length = payloads[index]
             if exact is not None and text[folded.original(start - 1) : folded.original(end - 2) + 1] != exact:
                 continue
@@ -120,7 +222,25 @@ class Matcher:
             last_end = end + 1  # the next word starts after the separating space
         if needs_context:
             chosen = self._with_context(padded, chosen)
-        return [self._match(text, folded, start, end, index) for start, end, index in chosen]
+        if self.lexicon.roles:
+            chosen = [c for c in chosen if self._next_word(padded, c[1]) not in self.lexicon.roles]
+        if self.lexicon.unseen_drop:
+            chosen = [c for c in chosen if not self._judged[c[2]] or self._unseen_kept(text, folded, *c)]
+        return folded, chosen
+
+    def _unseen_kept(self, text: str, folded: Folded, start: int, end: int, index: int) -> bool:
+        """A term the lexicon has not seen counts unless mentions of its class were mostly not technologies."""
+        return self._class(text, folded, start, end, index) not in self.lexicon.unseen_drop
+
+    def _class(self, text: str, folded: Folded, start: int, end: int, index: int) -> str:
+        mention = text[folded.original(start - 1) : folded.original(end - 2) + 1]
+        return term_class(self._sources[index], folded.padded[start:end], mention)
+
+    @staticmethod
+    def _next_word(padded: str, end: int) -> str:
+        """The folded word after a match ending at ``end`` (the space after it), or ''."""
+        stop = padded.find(" ", end + 1)
+        return padded[end + 1 : stop] if stop > 0 else ""
 
     def find(self, text: str) -> list[Match]:
         """The first mention of each skill, in text order: what a posting's skill links record."""
@@ -157,5 +277,10 @@ class Matcher:
         version = _VERSION.match(padded, end)
         if version:
             end = version.end()
+        heads = self.lexicon.heads
+        if heads:
+            word = self._next_word(padded, end)
+            if word in heads:
+                end += len(word) + 1
         first, last = folded.original(start - 1), folded.original(end - 2) + 1
         return Match(self._payloads[index][0], first, last, text[first:last])

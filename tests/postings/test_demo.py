@@ -83,3 +83,20 @@ def test_bad_counts_are_refused(seeded, count):
 def test_demo_needs_the_seed_segments():
     with pytest.raises(CommandError, match="load_seed_content"):
         load("--count", "5")
+
+
+def test_the_api_labels_demo_postings_as_demo():
+    from rest_framework.test import APIClient
+
+    from tests.factories import PostingFactory
+
+    # given: one demo posting and one real one
+    demo, real = PostingFactory(source="demo"), PostingFactory(source="acme-careers")
+
+    # when: anyone lists and reads them through the API
+    listed = {row["id"]: row["demo"] for row in APIClient().get("/api/v1/postings/").json()["results"]}
+    detail = APIClient().get(f"/api/v1/postings/{demo.pk}/").json()
+
+    # then: the demo one says so, the real one does not
+    assert listed == {demo.pk: True, real.pk: False}
+    assert detail["demo"] is True

@@ -1,0 +1,218 @@
+"""Benchmark of the public API: gunicorn on loopback against PostgreSQL holding 100,000 postings.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/careerhub_bench .venv/bin/python bench/api.py
+
+1. Makes sure the database holds the seed content and at least ``--postings`` demo postings (loading
+   100,000 the first time takes several minutes; later runs reuse them).
+2. Bare cost, in this process: the selector's query for one page plus JSON encoding of the same
+   fields with no HTTP and no serializer, against the API's path for the same page (the same query,
+   the serializer and DRF's JSON renderer). Ratio = serialized / bare (target: within 2x).
+3. Load: gunicorn serves the API on 127.0.0.1, and wrk (Debian package ``wrk``) drives each list
+   endpoint with 16 connections; p99 latency (target < 50 ms) and requests a second (target >= 600).
+
+Request limits are turned off for the server (one client address sends everything). The last line
+printed is one JSON object with every figure.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerhub.settings.base")
+
+ENDPOINTS = [
+    "/api/v1/postings/",
+    "/api/v1/postings/?segment=big-tech&skill=kubernetes",
+    "/api/v1/skills/",
+    "/api/v1/tracks/",
+    "/api/v1/demand/?segment=big-tech",
+    "/api/v1/demand/top/?segment=big-tech",
+]
+TARGET_P99_MS = 50.0
+TARGET_RPS = 600.0
+TARGET_RATIO = 2.0
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postings", type=int, default=100_000, help="Postings the database must hold.")
+    parser.add_argument("--duration", type=int, default=10, help="Seconds of load per endpoint (default 10).")
+    parser.add_argument("--connections", type=int, default=16, help="Concurrent connections (default 16).")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4).")
+    parser.add_argument("--port", type=int, default=8931, help="Loopback port for gunicorn.")
+    parser.add_argument("--repeats", type=int, default=200, help="Repeats of the in-process bare/serialized page.")
+    return parser.parse_args()
+
+
+def ensure_data(count: int) -> int:
+    from django.core.management import call_command
+
+    from postings.models import Posting
+    from segments.models import Segment
+
+    call_command("migrate", verbosity=0)
+    if not Segment.objects.exists():
+        call_command("load_seed_content")
+    have = Posting.objects.count()
+    if have < count:
+        print(f"Loading demo postings up to {count:,} (have {have:,}); this takes a few minutes...", flush=True)
+        call_command("load_demo_postings", count=count)
+    return Posting.objects.count()
+
+
+def bare_page(limit: int = 50) -> bytes:
+    """The selector's query for one page, and plain JSON of the same fields: no HTTP, no serializer."""
+    from postings.selectors import posting_list
+
+    rows = []
+    for p in posting_list().order_by("-posted_on", "-id")[:limit]:
+        rows.append(
+            {
+                "id": p.id, "external_id": p.external_id, "source": p.source, "title": p.title,
+                "employer": p.employer.name, "segment": p.segment.slug, "posted_on": p.posted_on.isoformat(),
+                "location": p.location, "url": p.url, "description": p.description,
+                "skills": [
+                    {"slug": s.skill.slug, "name": s.skill.name, "state": s.state, "matched_text": s.matched_text,
+                     "start": s.start, "end": s.end}
+                    for s in p.posting_skills.all()
+                ],
+            }
+        )
+    return json.dumps(
+        {"next": None, "previous": None, "results": rows}, ensure_ascii=False, separators=(",", ":")
+    ).encode()
+
+
+def serialized_page(limit: int = 50) -> bytes:
+    """The API's own path for the same page: the same query, the serializer, DRF's JSON renderer."""
+    from rest_framework.renderers import JSONRenderer
+
+    from postings.api.serializers import PostingSerializer
+    from postings.selectors import posting_list
+
+    serializer = PostingSerializer(posting_list().order_by("-posted_on", "-id")[:limit], many=True)
+    for name in PostingSerializer.Meta.fields:  # the public's view leaves out the editor-only fields
+        if name in ("status", "published_at", "duplicate_of"):
+            serializer.child.fields.pop(name)
+    return JSONRenderer().render({"next": None, "previous": None, "results": serializer.data})
+
+
+def timed(function, repeats: int) -> tuple[float, int]:
+    samples, size = [], 0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        size = len(function())
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000, size
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "CAREERHUB_API_ANON_RATE": "", "CAREERHUB_API_USER_RATE": "", "DJANGO_DEBUG": "0",
+           "DJANGO_LOG_LEVEL": "WARNING", "DATABASE_CONN_MAX_AGE": "600"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "careerhub.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/", timeout=2).read()
+            return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def wrk(url: str, *, connections: int, duration: int) -> dict:
+    result = subprocess.run(
+        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "5s", url],
+        capture_output=True, text=True, timeout=duration + 60, check=True,
+    )
+    out = result.stdout
+
+    def ms(text: str) -> float:
+        value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE)[1])
+    p50 = ms(re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE)[1])
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": round(rps, 1), "p50_ms": round(p50, 2), "p99_ms": round(p99, 2),
+            "non_2xx": int(errors[1]) if errors else 0, "socket_errors": socket_errors[1] if socket_errors else ""}
+
+
+def main() -> None:
+    args = parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database (it is filled with demo postings).")
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed for the load: apt-get install -y wrk")
+    import django
+
+    django.setup()
+    postings = ensure_data(args.postings)
+    print(f"Database: {postings:,} postings")
+
+    serialized_page(), bare_page()  # warm the connection and the caches
+    bare_ms, bare_bytes = timed(bare_page, args.repeats)
+    full_ms, full_bytes = timed(serialized_page, args.repeats)
+    ratio = full_ms / bare_ms
+    print(f"Page of 50 postings, median of {args.repeats}: bare {bare_ms:.2f} ms ({bare_bytes:,} bytes), "
+          f"serialized {full_ms:.2f} ms ({full_bytes:,} bytes): {ratio:.2f}x (target <= {TARGET_RATIO}x)")
+
+    from django.db import connections
+
+    connections.close_all()
+    server = start_server(args.port, args.workers)
+    load = {}
+    try:
+        for path in ENDPOINTS:
+            url = f"http://127.0.0.1:{args.port}{path}"
+            urllib.request.urlopen(url, timeout=10).read()  # every worker warms up on its first requests
+            wrk(url, connections=args.connections, duration=2)
+            load[path] = figures = wrk(url, connections=args.connections, duration=args.duration)
+            print(f"{path}: {figures['rps']:.0f} req/s, p50 {figures['p50_ms']:.1f} ms, "
+                  f"p99 {figures['p99_ms']:.1f} ms, non-2xx {figures['non_2xx']}")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    worst_p99 = max(f["p99_ms"] for f in load.values())
+    lowest_rps = min(f["rps"] for f in load.values())
+    summary = {
+        "postings": postings,
+        "connections": args.connections,
+        "workers": args.workers,
+        "duration_s": args.duration,
+        "bare_ms": round(bare_ms, 3),
+        "serialized_ms": round(full_ms, 3),
+        "serialization_ratio": round(ratio, 2),
+        "worst_p99_ms": worst_p99,
+        "lowest_rps": lowest_rps,
+        "targets_met": {
+            "p99_under_50ms": worst_p99 < TARGET_P99_MS,
+            "rps_at_least_600": lowest_rps >= TARGET_RPS,
+            "serialization_within_2x": ratio <= TARGET_RATIO,
+        },
+        "endpoints": load,
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

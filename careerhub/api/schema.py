@@ -1,0 +1,60 @@
+"""The OpenAPI schema: drf-spectacular's, with CareerHub's error answers and the ``fields`` parameter documented."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+
+class ApiErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text='The offending field, or "-" for the request as a whole.')
+    message = serializers.CharField()
+    row = serializers.IntegerField(required=False, help_text="The item of a batch, from 1.")
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """Every 4xx answer of the API."""
+
+    detail = serializers.CharField()
+    errors = ApiErrorItemSerializer(many=True)
+
+
+class CareerHubAutoSchema(AutoSchema):
+    """Adds the error answers every operation can give, and ``fields`` to the reads that support it."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.method == "GET" and getattr(self.view, "supports_fields", False):
+            parameters.append(
+                OpenApiParameter(
+                    "fields",
+                    str,
+                    description="Comma-separated names of the fields to return (the others are left out).",
+                )
+            )
+        return parameters
+
+    def get_request_serializer(self):
+        write_serializer = getattr(self.view, "write_serializer_class", None)
+        if write_serializer is not None and self.method in {"POST", "PATCH"}:
+            return write_serializer
+        return super().get_request_serializer()
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = {"400": "Invalid parameters or body: see errors.", "404": "Not found.", "429": "Too many requests."}
+        if self.method != "GET":
+            codes |= {
+                "401": "Authentication needed (a token).",
+                "403": "The user lacks the permission.",
+                "413": "The body is too large.",
+                "409": "A concurrent write; nothing was written.",
+            }
+        else:
+            codes |= {"401": "The credentials sent are invalid."}
+        for code, description in codes.items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(ApiErrorSerializer, code, direction=direction)
+                responses[code]["description"] = description
+        if self.method == "GET":
+            responses.setdefault("304", {"description": "Not modified (the ETag sent still matches)."})
+        return responses

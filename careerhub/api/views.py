@@ -1,0 +1,207 @@
+"""What every resource of the API shares: visibility, permissions by action, ``?fields=``, pagination,
+conditional GET (ETag, 304) and the way writes call services."""
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import conditional_page
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from careerhub.filters import can_see_drafts
+
+T = TypeVar("T")
+
+WRITE_ACTIONS = {"create": "add", "update": "change", "partial_update": "change", "bulk": "add"}
+MAX_FIELDS_PARAM = 1000
+
+
+def public_cache(view: Callable) -> Callable:
+    """Keep anonymous GET answers for ``CAREERHUB_API_CACHE_SECONDS`` in the shared cache (0: never).
+
+    Only requests without credentials (no Authorization header, no session cookie) are served from or
+    stored in it, so editors always see their own writes; the public may see a change that many
+    seconds late. Answers served from the cache do not count against the anonymous request limit.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        seconds = settings.CAREERHUB_API_CACHE_SECONDS
+        if (
+            not seconds
+            or request.method != "GET"
+            or "HTTP_AUTHORIZATION" in request.META
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            return view(request, *args, **kwargs)
+        key = "api:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        if (hit := cache.get(key)) is not None:
+            response = HttpResponse(hit[1], status=hit[0], content_type=hit[2])
+            patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and hasattr(response, "add_post_render_callback"):
+
+            def store(rendered):
+                cache.set(key, (rendered.status_code, rendered.content, rendered["Content-Type"]), seconds)
+
+            response.add_post_render_callback(store)
+        return response
+
+    return wrapped
+
+
+class ContentPagination(PageNumberPagination):
+    """Content (segments, tracks, skills, ...): numbered pages, ``?page=2&page_size=100``."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class OrderedCursorPagination(CursorPagination):
+    """Stable pages while rows keep arriving; ``ordering`` of the FilterSet picks the order, ``id`` breaks ties."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_ordering(self, request, queryset, view):
+        requested = [name.strip() for name in request.query_params.get("ordering", "").split(",") if name.strip()]
+        if not requested:
+            return self.ordering
+        tie = "-id" if requested[0].startswith("-") else "id"
+        return (*requested, tie) if requested[-1].lstrip("-") != "id" else tuple(requested)
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_detail = "A concurrent write touched the same rows; nothing was written. Retry."
+
+
+def service_call(function: Callable[..., T], **kwargs: Any) -> T:
+    """Call a write service, turning its refusals into the API's 400 (or 409) answers, field by field."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as error:
+        raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"-": error.messages}) from None
+    except ValueError as error:
+        raise ValidationError({"-": [str(error)]}) from None
+    except IntegrityError:
+        raise Conflict() from None
+
+
+class StrictSerializer(serializers.Serializer):
+    """An input serializer that refuses fields it does not accept (unknown or read-only), naming them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields or self.fields[key].read_only)
+            if unknown:
+                raise ValidationError(dict.fromkeys(unknown, "This field cannot be set here."))
+        return super().to_internal_value(data)
+
+
+class PublicViewSetMixin:
+    """Reads show published content only, except to editors; writes need the model's add/change permission.
+
+    Subclasses set ``model_label = ("app_label", "model_name")``.
+    """
+
+    model_label: tuple[str, str]
+    editor_fields: tuple[str, ...] = ("status", "published_at")
+    supports_fields = True
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        # ETag from the body and 304 when If-None-Match still matches, on every GET and HEAD.
+        return conditional_page(public_cache(super().as_view(*args, **kwargs)))
+
+    @property
+    def required_permission(self) -> str | None:
+        verb = WRITE_ACTIONS.get(getattr(self, "action", None) or "")
+        return f"{self.model_label[0]}.{verb}_{self.model_label[1]}" if verb else None
+
+    def sees_drafts(self) -> bool:
+        if self.request.method not in SAFE_METHODS:
+            return True  # a write reaches here only with the model permission (ReadOrModelPermission)
+        return can_see_drafts(self.request, *self.model_label)
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        target = serializer.child if isinstance(serializer, serializers.ListSerializer) else serializer
+        if not self.sees_drafts():
+            for name in self.editor_fields:
+                target.fields.pop(name, None)
+        self._trim_fields(target)
+        return serializer
+
+    def _trim_fields(self, serializer) -> None:
+        raw = self.request.query_params.get("fields", "")
+        if not raw:
+            return
+        wanted = [name.strip() for name in raw[:MAX_FIELDS_PARAM].split(",") if name.strip()]
+        available = list(serializer.fields)
+        unknown = [name for name in wanted if name not in available]
+        if unknown or not wanted:
+            raise ValidationError(
+                {"fields": [f"Unknown field(s): {', '.join(unknown)[:200]}. Available: {', '.join(available)}."]}
+            )
+        for name in available:
+            if name not in wanted:
+                serializer.fields.pop(name)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Editors and the public see different bodies for the same URL.
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        return response
+
+
+class WritableViewSet(
+    PublicViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, retrieve, create (POST) and change (PATCH); writes validate with ``write_serializer_class``."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    write_serializer_class: type
+
+    def create(self, request, *args, **kwargs):
+        data = self._validated(request, partial=False)
+        instance = self.perform_service_create(data)
+        return Response(self._output(instance), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self._validated(request, partial=True)
+        instance = self.perform_service_update(instance, data)
+        return Response(self._output(instance))
+
+    def perform_service_create(self, data: dict):
+        raise NotImplementedError
+
+    def perform_service_update(self, instance, data: dict):
+        raise NotImplementedError
+
+    def _validated(self, request, *, partial: bool) -> dict:
+        serializer = self.write_serializer_class(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def _output(self, instance):
+        fresh = self.get_queryset().get(pk=instance.pk)
+        return self.get_serializer(fresh).data

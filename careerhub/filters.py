@@ -1,0 +1,139 @@
+"""Pieces shared by every app's FilterSets (``<app>/filters.py``), used by the API and the HTML list pages.
+
+The same parameter names everywhere: ``segment``, ``skill``, ``category``, ``level``, ``employer`` (slugs),
+``from`` / ``to`` (a period of months, ``YYYY-MM``), ``posted_from`` / ``posted_to`` (dates), ``status``
+(editors only), ``q`` (text search) and ``ordering``.
+
+Choices that name other content (a segment's slug, a skill's slug) are drawn from what the request may
+see: to the public a draft's slug is as unknown as a slug that does not exist, so a filter can never
+reveal that a draft exists.
+"""
+
+import datetime
+import re
+from collections.abc import Callable
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .editorial import Status
+
+MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
+MAX_QUERY_LENGTH = 200
+
+
+def can_see_drafts(request: HttpRequest | None, app_label: str, model_name: str) -> bool:
+    """Editors (staff who may view the model) see drafts and archived items; nobody else does."""
+    user = getattr(request, "user", None)
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(f"{app_label}.view_{model_name}")
+    )
+
+
+def visible_to(selector: Callable[..., QuerySet], app_label: str, model_name: str) -> Callable[[HttpRequest], QuerySet]:
+    """A django-filter ``queryset`` callable: the selector's rows the request may see."""
+
+    def queryset(request: HttpRequest | None) -> QuerySet:
+        return selector(include_unpublished=can_see_drafts(request, app_label, model_name))
+
+    return queryset
+
+
+class MonthField(forms.Field):
+    """A calendar month written ``YYYY-MM``, cleaned to the first day of that month."""
+
+    default_error_messages = {"invalid": "Enter a month as YYYY-MM (for example 2026-03), from 2000-01."}
+
+    def to_python(self, value: object) -> datetime.date | None:
+        if value in self.empty_values:
+            return None
+        match = MONTH_RE.fullmatch(value) if isinstance(value, str) else None
+        if not match:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        year, month = int(match[1]), int(match[2])
+        if not (2000 <= year <= 9999 and 1 <= month <= 12):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return datetime.date(year, month, 1)
+
+
+class MonthFilter(django_filters.Filter):
+    """Months ``YYYY-MM``; ``lookup_expr`` ``gte`` for the first month of a period, ``lte`` for its last.
+
+    On a date field (``posted_on``) the last month counts whole: ``to=2026-03`` keeps March 31.
+    """
+
+    field_class = MonthField
+
+    def __init__(self, *args, whole_months: bool = False, **kwargs):
+        self.whole_months = whole_months
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: datetime.date | None) -> QuerySet:
+        if value is None:
+            return qs
+        if self.whole_months and self.lookup_expr == "lte":
+            index = value.year * 12 + value.month  # the month after, as a first day
+            return self.get_method(qs)(**{f"{self.field_name}__lt": datetime.date(index // 12, index % 12 + 1, 1)})
+        return super().filter(qs, value)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """``q``: every word must appear (ignoring case) in one of the FilterSet's ``search_fields``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        kwargs.setdefault("label", "Text search")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        words = value.split() if value else []
+        fields = self.parent.search_fields
+        for word in words[:10]:
+            qs = qs.filter(reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)))
+        return qs
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """Another object named by its slug; its ``queryset`` is usually ``visible_to(...)``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+class PublicFilterSet(django_filters.FilterSet):
+    """A FilterSet whose ``status`` filter exists only for editors (the public only ever sees published items).
+
+    Subclasses set ``search_fields`` (for ``q``) and ``draft_model`` (``"app_label.model_name"``).
+    """
+
+    search_fields: tuple[str, ...] = ()
+    draft_model: str = ""
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        if "status" in self.filters and not (
+            self.draft_model and can_see_drafts(request, *self.draft_model.split("."))
+        ):
+            del self.filters["status"]
+
+
+def status_filter() -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(choices=Status.choices, label="Status (editors only)")
+
+
+def rename_filter(filterset: type[django_filters.FilterSet], old: str, new: str) -> None:
+    """Give a declared filter a parameter name that is a Python keyword (``from``)."""
+    filterset.base_filters[new] = filterset.base_filters.pop(old)
+    filterset.declared_filters[new] = filterset.declared_filters.pop(old)

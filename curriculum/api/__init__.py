@@ -1,0 +1,1 @@
+"""The tracks and modules endpoints of the API."""

@@ -1,0 +1,58 @@
+"""Tracks and modules: published ones for everyone; editors with a token create and change them through
+the same services as the admin."""
+
+from careerhub.api.views import ContentPagination, WritableViewSet, service_call
+
+from ..filters import ModuleFilterSet, TrackFilterSet
+from ..selectors import module_list, track_list, track_list_with_modules
+from ..services import module_create, module_update, track_create, track_update
+from .serializers import (
+    ModuleSerializer,
+    ModuleWriteSerializer,
+    TrackDetailSerializer,
+    TrackSerializer,
+    TrackWriteSerializer,
+)
+
+
+class TrackViewSet(WritableViewSet):
+    """Curriculum tracks by slug; a track's own page lists its modules and the skills they teach."""
+
+    model_label = ("curriculum", "track")
+    filterset_class = TrackFilterSet
+    pagination_class = ContentPagination
+    write_serializer_class = TrackWriteSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        if self.action == "list":
+            return track_list(include_unpublished=self.sees_drafts())
+        return track_list_with_modules(include_unpublished=self.sees_drafts())
+
+    def get_serializer_class(self):
+        return TrackSerializer if self.action == "list" else TrackDetailSerializer
+
+    def perform_service_create(self, data):
+        return service_call(track_create, **data)
+
+    def perform_service_update(self, instance, data):
+        return service_call(track_update, track=instance, data=data)
+
+
+class ModuleViewSet(WritableViewSet):
+    """Modules of tracks by id, with the skills they teach."""
+
+    model_label = ("curriculum", "module")
+    serializer_class = ModuleSerializer
+    filterset_class = ModuleFilterSet
+    pagination_class = ContentPagination
+    write_serializer_class = ModuleWriteSerializer
+
+    def get_queryset(self):
+        return module_list(include_unpublished=self.sees_drafts())
+
+    def perform_service_create(self, data):
+        return service_call(module_create, **data)
+
+    def perform_service_update(self, instance, data):
+        return service_call(module_update, module=instance, data=data)

@@ -1,0 +1,222 @@
+"""Measuring the extractor against labelled job-posting sentences (SkillSpan), and learning its lexicon from them.
+
+SkillSpan (Zhang et al., NAACL 2022) gives job-posting sentences as tokens with BIO tags; its
+**knowledge** spans are the tools and technologies our extractor finds. A sentence is joined with
+single spaces, the extractor runs over it, and each match becomes the span of tokens it covers.
+
+- strict: a predicted span counts when it equals a gold span exactly;
+- loose: a predicted span counts when it overlaps a gold span (precision), a gold span is found when
+  a predicted span overlaps it (recall).
+
+``lexicon_learn`` derives the extractor's word lists from a **training** split only (the figures
+that matter are measured on a split it never saw): terms that are rarely knowledge where they
+occur (the stop-list), and head nouns that belong to the mention they follow ("AWS services").
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .matcher import Lexicon, Matcher
+from .text import fold
+
+Span = tuple[int, int]  # token offsets, end exclusive
+
+
+class SkillSpanError(ValueError):
+    """A SkillSpan file that cannot be read; the message names the line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One labelled sentence: its tokens and its gold knowledge spans."""
+
+    tokens: tuple[str, ...]
+    gold: tuple[Span, ...]
+    source: str = ""
+    posting: int = 0  # the posting the sentence comes from (``idx``): folds keep a posting's sentences together
+
+
+def bio_spans(tags: Iterable[str]) -> list[Span]:
+    """Spans from BIO tags; an ``I`` without a ``B`` before it starts a span (as the CoNLL scorer reads it)."""
+    spans, start = [], None
+    tags = list(tags)
+    for index, tag in enumerate([*tags, "O"]):
+        if tag == "B" or tag == "O" or (tag == "I" and start is None):
+            if start is not None:
+                spans.append((start, index))
+                start = None
+            if tag in ("B", "I"):
+                start = index
+    return spans
+
+
+def read_skillspan(path: Path | str, *, source: str | None = None) -> list[Sentence]:
+    """The sentences of a SkillSpan JSON-lines file, optionally of one source (``tech`` or ``house``)."""
+    path = Path(path)
+    sentences = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise SkillSpanError(f"{path}: not UTF-8 ({error.reason}).") from error
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            tokens, tags = item["tokens"], item["tags_knowledge"]
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise SkillSpanError(f"{path}, line {number}: not a SkillSpan record ({error}).") from error
+        if not isinstance(tokens, list) or not isinstance(tags, list) or len(tokens) != len(tags):
+            raise SkillSpanError(f"{path}, line {number}: tokens and tags_knowledge must be lists of equal length.")
+        if not all(isinstance(token, str) for token in tokens) or not set(tags) <= {"B", "I", "O"}:
+            raise SkillSpanError(f"{path}, line {number}: tokens must be text and tags B, I or O.")
+        if source and item.get("source") != source:
+            continue
+        posting = item.get("idx", 0)
+        sentences.append(
+            Sentence(
+                tuple(tokens),
+                tuple(bio_spans(tags)),
+                str(item.get("source", "")),
+                posting if isinstance(posting, int) else 0,
+            )
+        )
+    return sentences
+
+
+def predicted_spans(matcher: Matcher, tokens: tuple[str, ...]) -> list[Span]:
+    """The token spans the extractor's matches cover in the sentence (joined with single spaces)."""
+    starts, position = [], 0
+    for token in tokens:
+        starts.append(position)
+        position += len(token) + 1
+    spans: list[Span] = []
+    for match in matcher.find_all(" ".join(tokens)):
+        covered = [i for i, start in enumerate(starts) if start < match.end and start + len(tokens[i]) > match.start]
+        if covered:
+            span = (covered[0], covered[-1] + 1)
+            if span not in spans:
+                spans.append(span)
+    return spans
+
+
+def _overlaps(span: Span, others: Iterable[Span]) -> bool:
+    return any(span[0] < other[1] and other[0] < span[1] for other in others)
+
+
+def _prf(true_predicted: int, predicted: int, true_gold: int, gold: int) -> dict[str, float]:
+    precision = true_predicted / predicted if predicted else 0.0
+    recall = true_gold / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def evaluate(matcher: Matcher, sentences: Iterable[Sentence]) -> dict:
+    """Strict and loose precision, recall and F1 of the extractor on the sentences, with the counts."""
+    predicted = gold = strict = loose_predicted = loose_gold = count = 0
+    for sentence in sentences:
+        count += 1
+        spans = predicted_spans(matcher, sentence.tokens)
+        wanted = set(sentence.gold)
+        predicted += len(spans)
+        gold += len(wanted)
+        strict += sum(1 for span in spans if span in wanted)
+        loose_predicted += sum(1 for span in spans if _overlaps(span, wanted))
+        loose_gold += sum(1 for span in wanted if _overlaps(span, spans))
+    return {
+        "strict": _prf(strict, predicted, strict, gold),
+        "loose": _prf(loose_predicted, predicted, loose_gold, gold),
+        "counts": {
+            "sentences": count,
+            "gold": gold,
+            "predicted": predicted,
+            "strict_true": strict,
+            "loose_true_predicted": loose_predicted,
+            "loose_true_gold": loose_gold,
+        },
+    }
+
+
+# A term is stop-listed when fewer than this share of its matches in training overlap a gold span.
+STOP_BELOW = 0.3
+# A word following matches becomes a head noun when it is part of the gold span at least this often.
+HEAD_AT_LEAST = 0.5
+HEAD_MIN_COUNT = 2
+# Terms never seen in training are judged by class (source, words, shape): a class whose unseen terms'
+# mentions overlapped gold spans less often than this, in cross-validation, is dropped.
+UNSEEN_BELOW = 0.45
+UNSEEN_MIN_COUNT = 10
+FOLDS = 2
+
+
+def lexicon_learn(matcher: Matcher, sentences: Iterable[Sentence]) -> Lexicon:
+    """Learn the stop-list, head nouns and classes of unseen terms to drop, from training sentences only.
+
+    Stop-list and head nouns come from how each term's matches compare with the gold spans. How to
+    treat terms the training data never shows is learned by cross-validation: learn on one half of the
+    postings, look at the other half's mentions of terms that half never showed, and drop the classes
+    of such terms that were mostly wrong.
+    """
+    bare = matcher.without_lexicon()
+    sentences = list(sentences)
+    stop, heads, seen = _learn_terms(bare, sentences)
+    counts: Counter = Counter()
+    good: Counter = Counter()
+    for fold_number in range(FOLDS):
+        held = [s for s in sentences if s.posting % FOLDS == fold_number]
+        rest = [s for s in sentences if s.posting % FOLDS != fold_number]
+        fold_stop, fold_heads, fold_seen = _learn_terms(bare, rest)
+        fold_matcher = bare.with_lexicon(Lexicon(stop=fold_stop, heads=fold_heads))
+        for sentence in held:
+            wanted = set(sentence.gold)
+            for span, key, term_class in _spans_with_keys(fold_matcher, sentence.tokens):
+                if key not in fold_seen:
+                    counts[term_class] += 1
+                    good[term_class] += _overlaps(span, wanted)
+    unseen_drop = frozenset(
+        term_class
+        for term_class, count in counts.items()
+        if count >= UNSEEN_MIN_COUNT
+        and good[term_class] / count < UNSEEN_BELOW
+        and not term_class.startswith("curated|")
+    )
+    return Lexicon(stop=stop, heads=heads, seen=seen - stop, unseen_drop=unseen_drop)
+
+
+def _learn_terms(matcher: Matcher, sentences: list[Sentence]) -> tuple[frozenset, frozenset, frozenset]:
+    hits: Counter = Counter()
+    good: Counter = Counter()
+    following: Counter = Counter()
+    extended: Counter = Counter()
+    for sentence in sentences:
+        tokens, wanted = sentence.tokens, set(sentence.gold)
+        for span, key, _class in _spans_with_keys(matcher, tokens):
+            hits[key] += 1
+            good[key] += _overlaps(span, wanted)
+            if span[1] < len(tokens):
+                word = fold(tokens[span[1]])
+                following[word] += 1
+                extended[word] += (span[0], span[1] + 1) in wanted
+    stop = frozenset(key for key, count in hits.items() if good[key] / count < STOP_BELOW)
+    heads = frozenset(
+        word
+        for word, count in following.items()
+        if word and extended[word] >= HEAD_MIN_COUNT and extended[word] / count >= HEAD_AT_LEAST
+    )
+    return stop, heads, frozenset(hits)
+
+
+def _spans_with_keys(matcher: Matcher, tokens: tuple[str, ...]):
+    starts, position = [], 0
+    for token in tokens:
+        starts.append(position)
+        position += len(token) + 1
+    for match, key, term_class in matcher.find_keys(" ".join(tokens)):
+        covered = [i for i, start in enumerate(starts) if start < match.end and start + len(tokens[i]) > match.start]
+        if covered:
+            yield (covered[0], covered[-1] + 1), key, term_class

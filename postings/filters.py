@@ -1,0 +1,171 @@
+"""FilterSets of the taxonomy, employers, postings and demand rows, shared by the API and the HTML list pages."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from careerhub.filters import (
+    MonthFilter,
+    PublicFilterSet,
+    SearchFilter,
+    SlugFilter,
+    can_see_drafts,
+    rename_filter,
+    status_filter,
+    visible_to,
+)
+from segments.selectors import segment_list
+
+from .demand.models import SkillDemand
+from .models import Employer, Posting, PostingSkill, PostingSkillState, Skill, SkillAlias, SkillCategory, SkillType
+from .selectors import employer_list, skill_list
+
+
+def _segment_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+    return SlugFilter(
+        queryset=visible_to(segment_list, "segments", "segment"),
+        label="Segment (slug)",
+        **kwargs,
+    )
+
+
+def _skill_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+    return SlugFilter(
+        queryset=visible_to(skill_list, "postings", "skill"), label="Skill (slug)", **kwargs
+    )
+
+
+def _category_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+    return SlugFilter(
+        queryset=SkillCategory.objects.all(), label="Skill category (slug)", **kwargs
+    )
+
+
+class SkillCategoryFilterSet(django_filters.FilterSet):
+    """Categories by text; ordered by display order unless told otherwise."""
+
+    search_fields = ("name", "description")
+
+    q = SearchFilter()
+    ordering = django_filters.OrderingFilter(fields=("display_order", "name"))
+
+    class Meta:
+        model = SkillCategory
+        fields = ("q",)
+
+
+class SkillFilterSet(PublicFilterSet):
+    """Skills by ``category``, ``type`` and text (name, description and aliases)."""
+
+    draft_model = "postings.skill"
+
+    category = _category_filter()
+    type = django_filters.ChoiceFilter(choices=SkillType.choices)
+    q = SearchFilter(method="search")
+    status = status_filter()
+    ordering = django_filters.OrderingFilter(fields=("name", "category__name", "updated_at"))
+
+    class Meta:
+        model = Skill
+        fields = ("category", "type", "q", "status")
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split()[:10]:
+            aliases = SkillAlias.objects.filter(skill=OuterRef("pk"), text__icontains=word)
+            queryset = queryset.filter(Q(name__icontains=word) | Q(description__icontains=word) | Exists(aliases))
+        return queryset
+
+
+class EmployerFilterSet(django_filters.FilterSet):
+    """Employers by ``segment`` they post in, and by name."""
+
+    search_fields = ("name",)
+
+    segment = _segment_filter(method="filter_segment")
+    q = SearchFilter()
+    ordering = django_filters.OrderingFilter(fields=("name",))
+
+    class Meta:
+        model = Employer
+        fields = ("segment", "q")
+
+    def filter_segment(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if value is None:
+            return queryset
+        postings = Posting.objects.filter(employer=OuterRef("pk"), segment=value)
+        if not can_see_drafts(self.request, "postings", "posting"):
+            postings = postings.published()
+        return queryset.filter(Exists(postings))
+
+
+class PostingFilterSet(PublicFilterSet):
+    """Postings by segment, skill, skill category, employer, month period, posting date range and text."""
+
+    search_fields = ("title", "description", "location")
+    draft_model = "postings.posting"
+
+    segment = _segment_filter()
+    skill = _skill_filter(method="filter_skill")
+    category = _category_filter(method="filter_category")
+    employer = SlugFilter(
+        queryset=visible_to(employer_list, "postings", "posting"), label="Employer (slug)"
+    )
+    period_from = MonthFilter(field_name="posted_on", lookup_expr="gte", label="First month (YYYY-MM)")
+    period_to = MonthFilter(
+        field_name="posted_on", lookup_expr="lte", whole_months=True, label="Last month (YYYY-MM), included"
+    )
+    posted_from = django_filters.DateFilter(field_name="posted_on", lookup_expr="gte", label="Posted on or after")
+    posted_to = django_filters.DateFilter(field_name="posted_on", lookup_expr="lte", label="Posted on or before")
+    q = SearchFilter()
+    status = status_filter()
+    ordering = django_filters.OrderingFilter(fields=("posted_on", "title", "id"))
+
+    class Meta:
+        model = Posting
+        fields = ("segment", "skill", "category", "employer", "posted_from", "posted_to", "q", "status")
+
+    def _links(self):
+        links = PostingSkill.objects.filter(posting=OuterRef("pk")).exclude(state=PostingSkillState.REJECTED)
+        if not can_see_drafts(self.request, "postings", "skill"):
+            links = links.filter(skill__status="published")
+        return links
+
+    def filter_skill(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset if value is None else queryset.filter(Exists(self._links().filter(skill=value)))
+
+    def filter_category(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset if value is None else queryset.filter(Exists(self._links().filter(skill__category=value)))
+
+
+rename_filter(PostingFilterSet, "period_from", "from")
+rename_filter(PostingFilterSet, "period_to", "to")
+
+
+class DemandFilterSet(django_filters.FilterSet):
+    """Demand rows (skill, month) of one ``segment`` (all segments together when none is given).
+
+    ``skill``, ``category`` and a period of months narrow them; ``ordering`` by month or postings.
+    """
+
+    segment = _segment_filter(method="filter_segment")
+    skill = _skill_filter()
+    category = _category_filter(field_name="skill__category")
+    period_from = MonthFilter(field_name="month", lookup_expr="gte", label="First month (YYYY-MM)")
+    period_to = MonthFilter(field_name="month", lookup_expr="lte", label="Last month (YYYY-MM), included")
+    ordering = django_filters.OrderingFilter(fields=("month", "postings", ("skill__name", "skill")))
+
+    class Meta:
+        model = SkillDemand
+        fields = ("segment", "skill", "category")
+
+    def filter_segment(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        # Applied in filter_queryset so that "no segment" means the scope of all segments.
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        segment = self.form.cleaned_data.get("segment")
+        queryset = queryset.filter(segment=segment) if segment else queryset.filter(segment__isnull=True)
+        return super().filter_queryset(queryset)
+
+
+rename_filter(DemandFilterSet, "period_from", "from")
+rename_filter(DemandFilterSet, "period_to", "to")

@@ -1,0 +1,140 @@
+"""The extraction evaluation on SkillSpan: span reading, strict and loose scoring (hand-checked), lexicon learning."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from postings.extraction import Lexicon, Matcher, Term
+from postings.extraction.evaluation import (
+    SkillSpanError,
+    bio_spans,
+    evaluate,
+    lexicon_learn,
+    predicted_spans,
+    read_skillspan,
+)
+from postings.extraction.matcher import EMPTY_LEXICON
+from tests.factories import SkillAliasFactory, SkillFactory
+
+TINY = Path(__file__).parent / "fixtures" / "skillspan_tiny.json"
+TERMS = [Term(1, "Python"), Term(2, "Kubernetes"), Term(3, "Docker"), Term(4, "AWS")]
+
+
+def test_bio_tags_become_spans():
+    assert bio_spans(["O", "B", "I", "O", "B", "B", "I", "I"]) == [(1, 3), (4, 5), (5, 8)]
+    assert bio_spans(["I", "I", "O", "I"]) == [(0, 2), (3, 4)]  # an I without a B starts a span
+    assert bio_spans([]) == []
+
+
+def test_matches_map_to_the_tokens_they_cover():
+    matcher = Matcher(TERMS)
+    assert predicted_spans(matcher, ("Experience", "with", "Python", "3", "and", "Kubernetes", "clusters")) == [
+        (2, 4),  # "Python 3": the version belongs to the mention
+        (5, 6),
+    ]
+
+
+def test_scores_on_the_tiny_fixture_match_the_hand_count():
+    # given: 3 gold spans; without role words the extractor predicts 5 spans:
+    # "Python 3" (exact), "Kubernetes" (gold is "Kubernetes clusters": overlap only), "Python" in a job
+    # title (wrong), "Docker" (exact), "AWS" (wrong).
+    sentences = read_skillspan(TINY)
+    # when
+    result = evaluate(Matcher(TERMS, lexicon=EMPTY_LEXICON), sentences)
+    # then
+    assert result["counts"] == {
+        "sentences": 3,
+        "gold": 3,
+        "predicted": 5,
+        "strict_true": 2,
+        "loose_true_predicted": 3,
+        "loose_true_gold": 3,
+    }
+    assert result["strict"] == {"precision": 0.4, "recall": 0.6667, "f1": 0.5}
+    assert result["loose"] == {"precision": 0.6, "recall": 1.0, "f1": 0.75}
+
+
+def test_a_job_title_is_not_a_requirement():
+    # "Senior Python Engineer" names a role: with the role words, that prediction goes (4 left).
+    result = evaluate(Matcher(TERMS, lexicon=Lexicon()), read_skillspan(TINY))
+    assert result["counts"]["predicted"] == 4
+    assert result["strict"] == {"precision": 0.5, "recall": 0.6667, "f1": 0.5714}
+    assert result["loose"] == {"precision": 0.75, "recall": 1.0, "f1": 0.8571}
+
+
+def test_source_filter_keeps_one_source():
+    sentences = read_skillspan(TINY, source="tech")
+    assert len(sentences) == 2
+    result = evaluate(Matcher(TERMS, lexicon=EMPTY_LEXICON), sentences)
+    assert result["strict"] == {"precision": 0.3333, "recall": 0.5, "f1": 0.4}
+
+
+def test_nothing_predicted_scores_zero_without_dividing_by_zero():
+    result = evaluate(Matcher([]), read_skillspan(TINY))
+    assert result["strict"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0}
+
+
+def test_learning_stop_lists_terms_that_are_rarely_knowledge_and_finds_head_nouns(tmp_path):
+    # given: "AWS" is never gold (stop-listed); "clusters" extends "Kubernetes" in the gold twice
+    lines = [
+        {"idx": 1, "tokens": ["Kubernetes", "clusters", "and", "AWS"], "tags_knowledge": ["B", "I", "O", "O"]},
+        {"idx": 2, "tokens": ["run", "Kubernetes", "clusters"], "tags_knowledge": ["O", "B", "I"]},
+        {"idx": 3, "tokens": ["AWS", "bill"], "tags_knowledge": ["O", "O"]},
+    ]
+    path = tmp_path / "train.json"
+    path.write_text("\n".join(json.dumps({**line, "source": "tech"}) for line in lines))
+    # when
+    lexicon = lexicon_learn(Matcher(TERMS), read_skillspan(path))
+    # then
+    assert lexicon.stop == {"aws"}
+    assert lexicon.heads == {"clusters"}
+    assert lexicon.seen == {"kubernetes"}
+    learned = Matcher(TERMS, lexicon=lexicon)
+    assert [m.text for m in learned.find_all("AWS and Kubernetes clusters")] == ["Kubernetes clusters"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "line 1"),
+        ('{"tokens": ["a"], "tags_knowledge": ["O", "O"]}', "equal length"),
+        ('{"tokens": ["a"], "tags_knowledge": ["X"]}', "tags B, I or O"),
+        ('{"tokens": ["a"]}\n', "line 1"),
+    ],
+)
+def test_malformed_skillspan_names_the_line(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(SkillSpanError, match=message):
+        read_skillspan(path)
+
+
+def test_non_utf8_skillspan_is_refused(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_bytes(b'{"tokens": ["\xff"], "tags_knowledge": ["O"]}')
+    with pytest.raises(SkillSpanError, match="not UTF-8"):
+        read_skillspan(path)
+
+
+@pytest.mark.django_db
+def test_the_command_prints_one_json_object_with_the_taxonomy_in_the_database():
+    # given: the taxonomy in the database spells the same four skills
+    for name in ("Python", "Kubernetes", "Docker"):
+        SkillFactory(name=name)
+    SkillAliasFactory(skill=SkillFactory(name="Amazon Web Services"), text="AWS")
+    out = StringIO()
+    # when
+    call_command("evaluate_extraction", str(TINY), "--no-lexicon", stdout=out)
+    # then
+    result = json.loads(out.getvalue())
+    assert result["counts"]["gold"] == 3
+    assert result["strict"]["precision"] == 0.5  # the role words apply even without the learned lexicon
+    assert result["loose"]["f1"] == 0.8571
+
+
+def test_the_command_refuses_a_missing_file():
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("evaluate_extraction", "/nonexistent/dev.json")
