@@ -54,8 +54,6 @@ def track_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
             "modules": [
                 (module, [(skill, evidence[skill.pk]) for skill in module.skills.all()]) for module in modules
             ],
-            # The coverage of the segments' demand by this track is shown here when that feature provides it.
-            "coverage": None,
         },
     )
 

@@ -64,6 +64,7 @@ def test_the_track_page_makes_a_fixed_number_of_queries(client, world, django_as
     SkillFactory()
     compute(world, world["track"])
 
-    # then: the track page's four queries, and coverage, its segment rows, the gap skills
-    with django_assert_num_queries(7):
+    # then: the track page's ten (track, modules, skills, demand evidence) and coverage's three
+    # (coverage, its segment rows, the gap skills)
+    with django_assert_num_queries(13):
         assert client.get(world["track"].get_absolute_url()).status_code == 200
