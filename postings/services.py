@@ -117,7 +117,7 @@ def skill_save(*, skill: Skill, by_editor: bool = False, changed_fields: Iterabl
         skill.editor_fields = sorted(set(skill.editor_fields) | set(changed_fields))
     validated_save(skill)
     if stored and stored != (skill.name, skill.name_ambiguous, skill.status):
-        _reextract_after_commit([stored[0], skill.name])
+        postings_reextract_after_commit([stored[0], skill.name])
     if skill.status != (stored[2] if stored else None):
         demand_hooks.skills_shown_changed([skill.pk])
     return skill
@@ -155,7 +155,7 @@ def skill_alias_save(*, alias: SkillAlias, by_editor: bool = False) -> SkillAlia
         alias.editor_edited = True
     validated_save(alias)
     if stored != (alias.text, alias.case_sensitive, alias.ambiguous, alias.skill_id):
-        _reextract_after_commit([alias.text, *([stored[0]] if stored else [])])
+        postings_reextract_after_commit([alias.text, *([stored[0]] if stored else [])])
     return alias
 
 
@@ -164,10 +164,10 @@ def skill_alias_delete(*, alias: SkillAlias) -> None:
     """Delete an alias; postings that mention it are re-extracted after commit."""
     text = alias.text
     alias.delete()
-    _reextract_after_commit([text])
+    postings_reextract_after_commit([text])
 
 
-def _reextract_after_commit(texts: list[str] | None) -> None:
+def postings_reextract_after_commit(texts: list[str] | None) -> None:
     """Queue the re-extraction of postings mentioning ``texts`` (all postings for None) once the change commits."""
     from .tasks import reextract_postings_mentioning
 
@@ -231,6 +231,8 @@ def skill_merge(*, source: Skill, target: Skill, merged_by: str = "") -> SkillMe
     # After the marks are written: the source's own marks and summaries go with it (cascade), the
     # target's cells stay marked.
     name, ambiguous = source.name, source.name_ambiguous
+    # Readers of published demand (curriculum coverage) see one skill fewer and the target's figures move.
+    demand_hooks.skills_shown_changed([source.pk, target.pk])
     source.delete()
     validated_save(target)
     if not SkillAlias.objects.filter(text__iexact=name).exists() and name.lower() != target.name.lower():

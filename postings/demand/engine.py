@@ -72,9 +72,16 @@ def _lock(keys: Iterable[tuple[int, int]], *, shared: bool = False) -> None:
     if not _is_postgres():
         return  # SQLite runs one writer at a time
     function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    # One round trip: the sorted subquery feeds the lock calls in key order, as every worker takes them.
     with connection.cursor() as cursor:
-        for key in sorted(set(keys)):
-            cursor.execute(f"SELECT {function}(%s, %s)", key)
+        cursor.execute(
+            f"SELECT count({function}(a, b)) FROM (SELECT a, b FROM unnest(%s::int[], %s::int[]) AS k(a, b) "
+            "ORDER BY a, b) AS ordered",
+            [[a for a, _ in keys], [b for _, b in keys]],
+        )
 
 
 def _month_lock_key(segment_id: int | None, month: datetime.date) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from careerhub.editorial import Status
 
 from ..models import Skill, SkillAlias, SkillCategory
-from ..services import _reextract_after_commit
+from ..services import postings_reextract_after_commit
 from .readers import TAXONOMY_FORMAT, SkillRecord
 
 # Fields an import may fill on an existing skill, when they are empty and no editor changed them.
@@ -162,7 +162,7 @@ def skills_import(
         transaction.set_rollback(True)
     elif new_skills or aliases:
         texts = [skill.name for skill in new_skills] + [alias.text for alias in aliases]
-        _reextract_after_commit(None if len(texts) > REEXTRACT_ALL_ABOVE else texts)
+        postings_reextract_after_commit(None if len(texts) > REEXTRACT_ALL_ABOVE else texts)
     return summary
 
 

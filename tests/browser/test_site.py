@@ -26,7 +26,7 @@ def world(django_capture_on_commit_callbacks):
         status=Status.PUBLISHED,
     )
     world.hostile_posting = PostingFactory(
-        title=f"<script>alert('t')</script> {HOSTILE_WORD}", employer=world.employer, segment=world.segment,
+        title=f"<script>alert('t')</script> {HOSTILE_WORD[:250]}", employer=world.employer, segment=world.segment,
         description=f"<img src=x onerror=alert(1)>\n{HOSTILE_WORD}\n\u202e reversed 🚀 " * 3,
         location="<b>Nowhere</b>",
     )

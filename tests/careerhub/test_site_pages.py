@@ -113,7 +113,7 @@ def test_track_list_filters_by_level_and_segment_and_names_a_bad_filter(client, 
     body = page(client, "/tracks/?level=architect")
     assert "Architect path" in body and "ML Platform Engineer" not in body
     body = page(client, "/tracks/?segment=secret-segment")  # a draft is not a valid choice
-    assert "Some filters were ignored" in body and "Segment: Select a valid choice" in body
+    assert "Some filters were ignored" in body and "segment (slug): Select a valid choice" in body
     assert other.title in body  # the bad filter is ignored, nothing is lost
 
 
@@ -226,7 +226,7 @@ QUERIES = {
     # (cold cache, warm cache)
     "home": (7, 4),
     "segment": (12, 4),
-    "track": (11, 5),  # with the coverage section's lookup (no coverage computed in this world)
+    "track": (11, 5),  # with the coverage section's query (coverage not computed in this world)
     "module": (10, 4),
     "skill": (16, 5),
 }

@@ -49,10 +49,10 @@ def test_filters_by_segment_skill_employer_and_dates(client, kubernetes):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("posted_from=2026-13-45", "Posted from: Enter a valid date."),
-        ("skill=no-such-skill", "Skill: Select a valid choice."),
-        ("posted_to=" + "9" * 300, "Posted to: Enter a valid date."),
-        ("segment=%00", "Segment: "),
+        ("posted_from=2026-13-45", "Posted on or after: Enter a valid date."),
+        ("skill=no-such-skill", "Skill (slug): Select a valid choice."),
+        ("posted_to=" + "9" * 300, "Posted on or before: Enter a valid date."),
+        ("segment=%00", "Segment (slug): "),
     ],
 )
 def test_bad_filters_are_named_and_ignored(client, query, message):
