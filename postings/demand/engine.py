@@ -277,7 +277,9 @@ def recount_everything() -> Recount:
         .annotate(n=Count("id"))
         .order_by()
     )
-    for segment_id, month, skill_id, n in links.iterator(chunk_size=20_000):
+    # Fetched whole (one row per cell, tens of thousands at most), not through a server-side cursor:
+    # PostgreSQL plans cursors for the first rows and picks a much slower plan for this aggregate.
+    for segment_id, month, skill_id, n in links:
         recount.cells[(segment_id, month, skill_id)] = n
         key = (None, month, skill_id)
         recount.cells[key] = recount.cells.get(key, 0) + n
@@ -300,7 +302,7 @@ def stored_summaries() -> Recount:
         (segment_id, month, skill_id): n
         for segment_id, month, skill_id, n in SkillDemand.objects.values_list(
             "segment_id", "month", "skill_id", "postings"
-        ).iterator(chunk_size=20_000)
+        )
     }
     stored.totals = {
         (segment_id, month): n
