@@ -122,7 +122,7 @@ def time_baselines(texts: list[tuple[str, str]]) -> dict:
         started = time.perf_counter()
         ids = insert_rows(Posting, POSTING_FIELDS, posting_rows, with_ids=True)
         links = [
-            (posting_id, m.skill_id, "auto", m.text, m.start, m.end, "x")
+            (posting_id, m.skill_id, "auto", m.text, m.start, m.end, "x", segment_id, today.replace(day=1))
             for posting_id, matches in zip(ids, found, strict=True)
             for m in matches
         ]

@@ -214,6 +214,12 @@ class Posting(EditorialModel):
             models.Index(
                 fields=["-posted_on", "-id"], name="posting_published_recent", condition=Q(status="published")
             ),
+            # The postings that count in demand, by segment and date: a segment-month total is an index-only count.
+            models.Index(
+                fields=["segment", "posted_on"],
+                name="posting_counted_segment_date",
+                condition=Q(status="published", duplicate_of__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -258,8 +264,14 @@ class PostingSkill(models.Model):
     start = models.PositiveIntegerField(null=True, blank=True, help_text="Offset of the match in the text.")
     end = models.PositiveIntegerField(null=True, blank=True)
     extractor_version = models.CharField(max_length=40, blank=True)
+    # The demand cell this link counts in: a copy of its posting's segment and month, set while the
+    # posting counts (published, not a duplicate) and the link is not rejected, null otherwise.
+    # Kept by the demand engine's write side (``postings.demand.marks``) in the write's transaction,
+    # so that recounting one cell reads only that cell's links, from one index.
+    counted_segment_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    counted_month = models.DateField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["counted_segment_id", "counted_month"])
 
     class Meta:
         constraints = [
@@ -271,7 +283,15 @@ class PostingSkill(models.Model):
             ),
         ]
         # Postings asking for a skill, in id order: the skill filter of the postings list and co-occurrence.
-        indexes = [models.Index(fields=["skill", "posting"], name="postingskill_skill_posting")]
+        indexes = [
+            models.Index(fields=["skill", "posting"], name="postingskill_skill_posting"),
+            # One demand cell's links: the drain recounts a cell with an index-only count.
+            models.Index(
+                fields=["counted_segment_id", "counted_month", "skill"],
+                name="postingskill_counted_cell",
+                condition=Q(counted_month__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.posting_id} → {self.skill}"

@@ -27,7 +27,7 @@ from django.utils import timezone
 from ..models import Posting, PostingSkill
 from . import hooks
 from .cache import demand_generation_bump_on_commit
-from .marks import COUNTED_LINK, COUNTED_POSTING, drain_pending_key
+from .marks import COUNTED_LINK, COUNTED_POSTING, counted_cell_updates, drain_pending_key
 from .models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand
 from .months import add_months
 from .versions import current_versions
@@ -97,19 +97,22 @@ def _month_range(segment_id: int, month: datetime.date) -> Q:
 
 
 def recount_cells(groups: dict[tuple[int, datetime.date], set[int]]) -> dict[CellKey, int]:
-    """Counted postings per (segment, month, skill) for the given skills of each segment-month."""
+    """Counted postings per (segment, month, skill) for the given skills of each segment-month.
+
+    Reads the cell each link counts in (``PostingSkill.counted_*``, kept by the write side), so a
+    cell's recount is an index-only count of its own links however many postings its month holds.
+    The full recompute counts through the postings instead, which checks those copies too.
+    """
     if not groups:
         return {}
     conditions = [
-        Q(posting__segment_id=segment_id, posting__posted_on__gte=month,
-          posting__posted_on__lt=add_months(month, 1), skill_id__in=sorted(skills))
+        Q(counted_segment_id=segment_id, counted_month=month, skill_id__in=sorted(skills))
         for (segment_id, month), skills in groups.items()
     ]
     rows = (
-        PostingSkill.objects.filter(COUNTED_LINK, reduce(or_, conditions))
-        .annotate(month=TruncMonth("posting__posted_on"))
-        .values_list("posting__segment_id", "month", "skill_id")
-        .annotate(n=Count("id"))
+        PostingSkill.objects.filter(reduce(or_, conditions))
+        .values_list("counted_segment_id", "counted_month", "skill_id")
+        .annotate(n=Count("*"))
         .order_by()
     )
     return {(segment_id, month, skill_id): n for segment_id, month, skill_id, n in rows}
@@ -123,7 +126,7 @@ def recount_totals(segment_months: set[tuple[int, datetime.date]]) -> dict[Total
         Posting.objects.filter(COUNTED_POSTING, reduce(or_, [_month_range(s, m) for s, m in segment_months]))
         .annotate(month=TruncMonth("posted_on"))
         .values_list("segment_id", "month")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # not count(id): the partial index of counted postings answers it alone
         .order_by()
     )
     return {(segment_id, month): n for segment_id, month, n in rows}
@@ -318,17 +321,22 @@ class Comparison:
     cells: list[tuple[CellKey, int, int]]  # (key, stored, fresh)
     totals: list[tuple[TotalKey, int, int]]
     pending: int  # differences explained by marks not yet drained
+    # Cells whose links' copies of their demand cell (``PostingSkill.counted_*``) disagree with
+    # their postings: (key, counted from the copies, fresh). Checked when asked for.
+    copies: list[tuple[CellKey, int, int]] = field(default_factory=list)
 
     @property
     def drift(self) -> int:
-        return len(self.cells) + len(self.totals)
+        return len(self.cells) + len(self.totals) + len(self.copies)
 
     def sample(self, limit: int = 50) -> list[dict]:
         cells = [{"segment": s, "month": f"{m:%Y-%m}", "skill": k, "stored": a, "fresh": b}
                  for (s, m, k), a, b in self.cells]
         totals = [{"segment": s, "month": f"{m:%Y-%m}", "skill": None, "stored": a, "fresh": b}
                   for (s, m), a, b in self.totals]
-        return (cells + totals)[:limit]
+        copies = [{"segment": s, "month": f"{m:%Y-%m}", "skill": k, "stored": a, "fresh": b, "links": True}
+                  for (s, m, k), a, b in self.copies]
+        return (cells + totals + copies)[:limit]
 
 
 def compare(stored: Recount, fresh: Recount) -> Comparison:
@@ -360,16 +368,53 @@ def compare(stored: Recount, fresh: Recount) -> Comparison:
     return Comparison(cells=cells, totals=totals, pending=pending)
 
 
+def recount_copies() -> dict[CellKey, int]:
+    """Every per-segment cell counted from the links' copies of their cell (what the drain reads)."""
+    rows = (
+        PostingSkill.objects.filter(counted_month__isnull=False)
+        .values_list("counted_segment_id", "counted_month", "skill_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return {(segment_id, month, skill_id): n for segment_id, month, skill_id, n in rows}
+
+
+def stale_copies(fresh: Recount) -> list[tuple[CellKey, int, int]]:
+    """Cells the drain would miscount because some links' copies of their cell are out of date."""
+    copies = recount_copies()
+    counted = {key: n for key, n in fresh.cells.items() if key[0] is not None}
+    return sorted(
+        ((key, copies.get(key, 0), counted.get(key, 0)) for key in copies.keys() | counted.keys()
+         if copies.get(key, 0) != counted.get(key, 0)),
+        key=lambda row: (row[0][0], row[0][1], row[0][2]),
+    )
+
+
+def repair_copies(segment_months: Iterable[tuple[int, datetime.date]]) -> None:
+    """Copy the current cell onto every link of these segment-months, and onto links that claim to count there."""
+    for segment_id, month in sorted(set(segment_months)):
+        in_month = Q(posting__posted_on__gte=month, posting__posted_on__lt=add_months(month, 1))
+        PostingSkill.objects.filter(
+            Q(in_month, posting__segment_id=segment_id) | Q(counted_segment_id=segment_id, counted_month=month)
+        ).update(**counted_cell_updates())
+
+
 @transaction.atomic
-def recompute_all(*, apply: bool = True) -> tuple[Comparison, int]:
+def recompute_all(*, apply: bool = True, check_copies: bool = False) -> tuple[Comparison, int]:
     """Recount every cell from the source; report drift; with ``apply``, store the fresh figures.
 
-    Returns the comparison (made before applying) and the number of cells written.
+    With ``check_copies`` the links' copies of their cell are checked against the same recount
+    (and, with ``apply``, repaired where they differ). Returns the comparison (made before
+    applying) and the number of cells written.
     """
     _lock([GLOBAL_LOCK])
     stored = stored_summaries()
     fresh = recount_everything()
     comparison = compare(stored, fresh)
+    if check_copies:
+        comparison.copies = stale_copies(fresh)
+        if apply:
+            repair_copies((segment_id, month) for (segment_id, month, _), _, _ in comparison.copies)
     if not apply:
         return comparison, 0
     versions, now = current_versions(), timezone.now()

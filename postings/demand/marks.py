@@ -13,7 +13,8 @@ from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Case, OuterRef, Q, Subquery, When
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from careerhub.bulk import insert_rows
@@ -60,6 +61,28 @@ def cells_of_postings(posting_ids: Iterable[int]) -> set[Cell]:
     return cells
 
 
+def counted_cell_updates() -> dict:
+    """``PostingSkill`` column values that copy, set-based, the demand cell each link counts in from its posting."""
+    counted = Posting.objects.filter(COUNTED_POSTING, pk=OuterRef("posting_id"))
+    month = counted.annotate(month=TruncMonth("posted_on")).values("month")[:1]
+    rejected = When(state=PostingSkillState.REJECTED, then=None)
+    return {
+        "counted_segment_id": Case(rejected, default=Subquery(counted.values("segment_id")[:1])),
+        "counted_month": Case(rejected, default=Subquery(month)),
+    }
+
+
+def sync_counted_cells(posting_ids: Iterable[int]) -> None:
+    """Copy each posting's current demand cell onto its skill links (``PostingSkill.counted_*``).
+
+    Runs in the write's transaction, after the write and before its marks are drained, so the
+    drain's recount of a cell reads exactly the links that count in it.
+    """
+    ids = sorted(set(posting_ids))
+    for start in range(0, len(ids), ID_CHUNK):
+        PostingSkill.objects.filter(posting_id__in=ids[start : start + ID_CHUNK]).update(**counted_cell_updates())
+
+
 class MarkCollector:
     """Collects the postings a write touches; see ``demand_marks``."""
 
@@ -80,6 +103,7 @@ def demand_marks(posting_ids: Iterable[int] = ()) -> Iterator[MarkCollector]:
     """
     collector = MarkCollector(posting_ids)
     yield collector
+    sync_counted_cells(collector.posting_ids)
     collector.cells |= cells_of_postings(collector.posting_ids)
     insert_marks(collector.cells)
 

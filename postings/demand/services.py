@@ -36,7 +36,7 @@ def demand_recompute_all(*, trigger: str, apply: bool = True) -> dict[str, int]:
     kind = DemandRun.Kind.FULL if apply else DemandRun.Kind.VERIFY
     run = engine.record_run(kind, trigger)
     try:
-        comparison, written = engine.recompute_all(apply=apply)
+        comparison, written = engine.recompute_all(apply=apply, check_copies=True)
     except Exception as error:
         _record_failure(run, kind, trigger, error)
         raise

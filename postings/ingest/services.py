@@ -64,7 +64,17 @@ HISTORY_FIELDS = (
     "history_type",
     "history_user_id",
 )
-LINK_FIELDS = ("posting_id", "skill_id", "state", "matched_text", "start", "end", "extractor_version")
+LINK_FIELDS = (
+    "posting_id",
+    "skill_id",
+    "state",
+    "matched_text",
+    "start",
+    "end",
+    "extractor_version",
+    "counted_segment_id",
+    "counted_month",
+)
 UPDATABLE_FIELDS = ("title", "description", "location", "url", "posted_on", "segment_id", "employer_id")
 
 
@@ -395,6 +405,8 @@ class _Importer:
             counted = posting_id not in duplicate_of
             if counted:
                 cells.add((item.segment_id, month, None))
+            # The demand cell the links count in (see PostingSkill.counted_month): none for a duplicate.
+            cell = (item.segment_id, month) if counted else (None, None)
             for match in self.matcher.find(text_of(row.title, row.description)):
                 links.append(
                     (
@@ -405,6 +417,7 @@ class _Importer:
                         match.start,
                         match.end,
                         EXTRACTOR_VERSION,
+                        *cell,
                     )
                 )
                 if counted:

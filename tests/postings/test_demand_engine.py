@@ -12,7 +12,14 @@ from postings.demand import engine
 from postings.demand.models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand
 from postings.demand.selectors import cooccurrence, demand_cells, skill_trends, top_skills
 from postings.models import PostingSkill
-from postings.services import posting_create, posting_delete, posting_link_duplicate, posting_skill_save, posting_update
+from postings.services import (
+    posting_create,
+    posting_delete,
+    posting_link_duplicate,
+    posting_set_status,
+    posting_skill_save,
+    posting_update,
+)
 from tests.factories import EmployerFactory, SegmentFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +123,64 @@ def test_deleting_an_original_lets_its_earliest_duplicate_count(world):
     assert cells()[("Finance", OCT, "Kubernetes")] == 1
     assert totals()[("Finance", OCT)] == 1
     assert engine.compare(engine.stored_summaries(), engine.recount_everything()).drift == 0
+
+
+def link_cells(posting):
+    """Each of the posting's links: (skill name, the segment and month its copy says it counts in)."""
+    return {
+        (link.skill.name, link.counted_segment_id, link.counted_month)
+        for link in PostingSkill.objects.filter(posting=posting).select_related("skill")
+    }
+
+
+def test_links_carry_the_cell_they_count_in_through_every_write(world):
+    finance, health = world["finance"].pk, world["health"].pk
+    # created published: every link counts in the posting's segment and month
+    posting = post(world, "finance", datetime.date(2026, 10, 3), ["k8s", "mlflow"])
+    assert link_cells(posting) == {("Kubernetes", finance, OCT), ("MLflow", finance, OCT)}
+
+    # re-segmented and re-dated: the copies follow
+    posting_update(posting=posting, data={"segment": world["health"], "posted_on": datetime.date(2026, 11, 2)})
+    assert link_cells(posting) == {("Kubernetes", health, NOV), ("MLflow", health, NOV)}
+
+    # an editor rejects one link: it counts nowhere; the other still counts
+    link = PostingSkill.objects.get(posting=posting, skill=world["mlflow"])
+    link.state = PostingSkill.State.REJECTED
+    posting_skill_save(posting_skill=link)
+    assert link_cells(posting) == {("Kubernetes", health, NOV), ("MLflow", None, None)}
+
+    # unpublished, then a duplicate of another posting: nothing counts
+    posting_set_status(postings=[posting], status=Status.DRAFT)
+    assert link_cells(posting) == {("Kubernetes", None, None), ("MLflow", None, None)}
+    posting_set_status(postings=[posting], status=Status.PUBLISHED)
+    original = post(world, "finance", datetime.date(2026, 10, 1), ["sox"])
+    posting_link_duplicate(posting=posting, original=original)
+    assert link_cells(posting) == {("Kubernetes", None, None), ("MLflow", None, None)}
+
+    # the original deleted: the duplicate is released and counts again
+    posting_delete(posting=original)
+    assert link_cells(posting) == {("Kubernetes", health, NOV), ("MLflow", None, None)}
+    engine.recompute_marked()
+    assert engine.recompute_all(apply=False, check_copies=True)[0].drift == 0
+
+
+def test_verify_finds_stale_link_copies_and_full_recompute_repairs_them(world):
+    posting = post(world, "finance", datetime.date(2026, 10, 3), ["k8s"])
+    engine.recompute_marked()
+    # damage behind the engine's back: the link claims to count in Health
+    PostingSkill.objects.filter(posting=posting).update(counted_segment_id=world["health"].pk)
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="2 summary cells differ"):
+        call_command("recompute_demand", "--verify", stdout=out, stderr=err)
+    assert (f"segment {world['finance'].pk}, month 2026-10, skill {world['k8s'].pk}: "
+            "skill links' cells count 0, fresh 1") in err.getvalue()
+    assert (f"segment {world['health'].pk}, month 2026-10, skill {world['k8s'].pk}: "
+            "skill links' cells count 1, fresh 0") in err.getvalue()
+
+    call_command("recompute_demand", "--full", "--verify", stdout=out, stderr=err)
+    assert "Verified" in out.getvalue()
+    assert link_cells(posting) == {("Kubernetes", world["finance"].pk, OCT)}
 
 
 def test_a_rolled_back_write_leaves_no_mark(world):

@@ -120,7 +120,7 @@ class DemandMachine(RuleBasedStateMachine):
         with transaction.atomic():
             engine.recompute_marked()
             assert not DemandMark.objects.exists()
-            comparison, _ = engine.recompute_all(apply=False)
+            comparison, _ = engine.recompute_all(apply=False, check_copies=True)
             assert comparison.drift == 0, comparison.sample(10)
             transaction.set_rollback(True)
 

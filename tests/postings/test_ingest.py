@@ -315,6 +315,15 @@ def test_exact_duplicates_across_sources_are_linked_to_the_first_and_not_counted
     assert report.duplicates == 2
     assert {copy.duplicate_of_id for copy in copies} == {original.pk}
     assert SkillDemand.objects.get(segment=world["finance"], skill=world["k8s"]).postings == 1
+    # the links of the original count in its cell; a duplicate's links count nowhere
+    month = original.posted_on.replace(day=1)
+    assert set(original.posting_skills.values_list("counted_segment_id", "counted_month")) == {
+        (world["finance"].pk, month)
+    }
+    assert set(PostingSkill.objects.filter(posting__in=copies).values_list("counted_segment_id", "counted_month")) == {
+        (None, None)
+    }
+    assert engine.recompute_all(apply=False, check_copies=True)[0].drift == 0
 
 
 def test_identical_rows_within_one_batch_link_to_the_first(world):
