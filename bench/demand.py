@@ -63,14 +63,18 @@ def generate(postings: int, per_posting: int) -> int:
         # difference of two k stays below the number of skills.
         cursor.execute(
             """
-            INSERT INTO postings_postingskill (posting_id, skill_id, state, matched_text, extractor_version)
+            INSERT INTO postings_postingskill (posting_id, skill_id, state, matched_text, extractor_version,
+                counted_segment_id, counted_month)
             SELECT p.id, (%(skills)s::bigint[])[1 + (p.id * 31 + k * (1 + p.id %% 13)) %% %(n_skills)s],
-                'auto', '', 'bench'
+                'auto', '', 'bench', p.segment_id, date_trunc('month', p.posted_on)::date
             FROM postings_posting AS p CROSS JOIN generate_series(0, %(per_posting)s - 1) AS k
             """,
             {"skills": skills, "n_skills": len(skills), "per_posting": per_posting},
         )
-        cursor.execute("ANALYZE postings_posting; ANALYZE postings_postingskill")
+    # As autovacuum would after a load this size: index-only scans need the visibility map.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE postings_posting")
+        cursor.execute("VACUUM ANALYZE postings_postingskill")
         cursor.execute("SELECT count(*) FROM postings_postingskill")
         return cursor.fetchone()[0]
 

@@ -69,8 +69,12 @@ def add_postings(
         )
         for n in range(count)
     )
+    # Written directly for speed, so with the demand cell each link counts in, as the services write it.
     PostingSkill.objects.bulk_create(
-        PostingSkill(posting=posting, skill=skill, state=PostingSkill.State.AUTO)
+        PostingSkill(
+            posting=posting, skill=skill, state=PostingSkill.State.AUTO,
+            counted_segment_id=segment.pk, counted_month=day.replace(day=1),
+        )
         for skill, n in skills.items()
         for posting in postings[:n]
     )

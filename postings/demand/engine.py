@@ -25,7 +25,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ..models import Posting, PostingSkill
-from . import hooks
+from . import hooks, upsert
 from .cache import demand_generation_bump_on_commit
 from .marks import COUNTED_LINK, COUNTED_POSTING, counted_cell_updates, drain_pending_key
 from .models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand
@@ -68,19 +68,21 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _lock(keys: Iterable[tuple[int, int]], *, shared: bool = False) -> None:
+def _lock(keys: Iterable[tuple[int, int]], *, shared: Iterable[tuple[int, int]] = ()) -> None:
+    """Take transaction-level advisory locks: ``shared`` ones shared, ``keys`` exclusive, all in key order."""
     if not _is_postgres():
         return  # SQLite runs one writer at a time
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    keys = sorted(set(keys))
+    shared = set(shared)
+    keys = sorted(set(keys) | shared)
     if not keys:
         return
     # One round trip: the sorted subquery feeds the lock calls in key order, as every worker takes them.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count({function}(a, b)) FROM (SELECT a, b FROM unnest(%s::int[], %s::int[]) AS k(a, b) "
-            "ORDER BY a, b) AS ordered",
-            [[a for a, _ in keys], [b for _, b in keys]],
+            "SELECT count(CASE WHEN s THEN pg_advisory_xact_lock_shared(a, b) ELSE pg_advisory_xact_lock(a, b) END) "
+            "FROM (SELECT a, b, s FROM unnest(%s::int[], %s::int[], %s::bool[]) AS k(a, b, s) ORDER BY a, b) "
+            "AS ordered",
+            [[a for a, _ in keys], [b for _, b in keys], [key in shared for key in keys]],
         )
 
 
@@ -191,7 +193,7 @@ def claim_marks(limit: int = BATCH_MARKS) -> list[tuple[int, int, datetime.date,
 
 
 def recompute_claimed(marks: list[tuple[int, int, datetime.date, int | None]]) -> int:
-    """Recompute every cell the claimed marks name; return how many cells were recomputed.
+    """Recompute every cell the claimed marks name and delete the marks; return how many cells were recomputed.
 
     Runs inside the claiming transaction.
     """
@@ -204,12 +206,22 @@ def recompute_claimed(marks: list[tuple[int, int, datetime.date, int | None]]) -
             cell_groups[(segment_id, month)].add(skill_id)
 
     months = {month for _, month in cell_groups} | {month for _, month in total_groups}
-    _lock([GLOBAL_LOCK], shared=True)
     _lock([_month_lock_key(s, m) for s, m in (*cell_groups, *total_groups)]
-          + [_month_lock_key(None, m) for m in months])
+          + [_month_lock_key(None, m) for m in months], shared=[GLOBAL_LOCK])
 
     versions, now = current_versions(), timezone.now()
-    segment_keys = [(s, m, k) for (s, m), skills in cell_groups.items() for k in skills]
+    segment_keys = [(s, m, k) for (s, m), skills in sorted(cell_groups.items()) for k in sorted(skills)]
+    all_keys = {(m, k) for _, m, k in segment_keys}
+    if _is_postgres():
+        upsert.store_claimed(segment_keys, total_groups, [mark[0] for mark in marks], versions, now)
+    else:
+        _store_claimed(cell_groups, segment_keys, total_groups, versions, now)
+        DemandMark.objects.filter(id__in=[mark[0] for mark in marks]).delete()
+    return len(segment_keys) + len(all_keys) + 2 * len(total_groups)
+
+
+def _store_claimed(cell_groups, segment_keys, total_groups, versions, now) -> None:
+    """The portable path of ``recompute_claimed`` (see ``upsert`` for PostgreSQL's)."""
     _replace_cells(segment_keys, recount_cells(cell_groups), versions, now)
 
     # All segments together: the sum of the (now exact) per-segment rows of each claimed skill-month.
@@ -240,8 +252,6 @@ def recompute_claimed(marks: list[tuple[int, int, datetime.date, int | None]]) -
         )
         _replace_totals([(None, m) for m in total_months], {(None, m): n for m, n in sums}, versions, now)
 
-    return len(segment_keys) + len(all_keys) + 2 * len(total_groups)
-
 
 def recompute_marked(*, max_batches: int | None = None, batch_size: int = BATCH_MARKS) -> DrainResult:
     """Drain the dirty marks: claim a batch, recompute its cells, delete its marks, commit; repeat."""
@@ -259,11 +269,13 @@ def recompute_marked(*, max_batches: int | None = None, batch_size: int = BATCH_
                 break
             result.cells += recompute_claimed(marks)
             hooks.summaries_changed({mark[1] for mark in marks})
-            DemandMark.objects.filter(id__in=[mark[0] for mark in marks]).delete()
             # Pages cache demand figures per generation: the new one starts when this batch commits.
             demand_generation_bump_on_commit()
         result.marks += len(marks)
         result.batches += 1
+        if len(marks) < batch_size:
+            # Drained: a mark committed from now on requested a drain of its own (the flag was cleared first).
+            break
     return result
 
 
