@@ -1,6 +1,6 @@
 """Benchmark: the demand engine on PostgreSQL, full and incremental, against bare SQL in the same run.
 
-    .venv/bin/python bench/demand.py [--postings 1000000] [--skills-per-posting 8]
+    .venv/bin/python bench/demand.py [--postings 1000000] [--skills-per-posting 8] [--reuse]
 
 1. Full recompute: N postings with about 8 skills each are generated in SQL; the nightly full
    recompute (``recompute_all``) is timed against a bare ``GROUP BY`` of the same rows.
@@ -73,6 +73,40 @@ def generate(postings: int, per_posting: int) -> int:
         )
     # As autovacuum would after a load this size: index-only scans need the visibility map.
     with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE postings_posting")
+        cursor.execute("VACUUM ANALYZE postings_postingskill")
+        cursor.execute("SELECT count(*) FROM postings_postingskill")
+        return cursor.fetchone()[0]
+
+
+def generated_postings(url: str) -> int:
+    """How many generated postings the benchmark's database holds (0 when it does not exist)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url) as conn:
+            return conn.execute("SELECT count(*) FROM postings_posting WHERE source = 'bench'").fetchone()[0]
+    except psycopg.Error:
+        return 0
+
+
+def drop_incremental_postings() -> int:
+    """Remove what an earlier run's incremental steps added, leaving the generated postings."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM postings_demandmark")
+        cursor.execute("DELETE FROM postings_nearduplicate")
+        cursor.execute(
+            "DELETE FROM postings_historicalpostingskill WHERE posting_id IN "
+            "(SELECT id FROM postings_posting WHERE source <> 'bench')"
+        )
+        cursor.execute(
+            "DELETE FROM postings_postingskill WHERE posting_id IN "
+            "(SELECT id FROM postings_posting WHERE source <> 'bench')"
+        )
+        cursor.execute("DELETE FROM postings_historicalposting WHERE source <> 'bench'")
+        cursor.execute("DELETE FROM postings_posting WHERE source <> 'bench'")
         cursor.execute("VACUUM ANALYZE postings_posting")
         cursor.execute("VACUUM ANALYZE postings_postingskill")
         cursor.execute("SELECT count(*) FROM postings_postingskill")
@@ -231,9 +265,16 @@ def main() -> None:
     parser.add_argument("--skills-per-posting", type=int, default=8)
     parser.add_argument("--trickle-seconds", type=float, default=15.0)
     parser.add_argument("--burst", type=int, default=10_000)
+    parser.add_argument(
+        "--reuse", action="store_true",
+        help="keep the generated postings of an earlier run with the same --postings (drops what the "
+             "incremental steps added); saves the generation's minutes",
+    )
     args = parser.parse_args()
 
-    recreate_database(DATABASE_URL)
+    reuse = args.reuse and generated_postings(DATABASE_URL) == args.postings
+    if not reuse:
+        recreate_database(DATABASE_URL)
     setup_django(DATABASE_URL, BROKER_URL)
     from careerhub.celery import app as celery_app
 
@@ -242,8 +283,13 @@ def main() -> None:
         broker.default_channel.queue_purge(QUEUE)
 
     started = time.perf_counter()
-    links = generate(args.postings, args.skills_per_posting)
-    print(f"Generated {args.postings:,} postings and {links:,} skill links in {time.perf_counter() - started:.0f} s.")
+    if reuse:
+        links = drop_incremental_postings()
+        print(f"Reusing {args.postings:,} generated postings and {links:,} skill links.")
+    else:
+        links = generate(args.postings, args.skills_per_posting)
+        seconds = time.perf_counter() - started
+        print(f"Generated {args.postings:,} postings and {links:,} skill links in {seconds:.0f} s.")
     first, cells = timed_full_recompute()
     print(f"First full recompute (writes {cells:,} summary rows): {first:.1f} s.")
     bare = bare_group_by()
