@@ -16,6 +16,10 @@ SHINGLE_WORDS = 5
 SKETCH_BINS = 32  # one-permutation MinHash: the smallest hash in each of 32 bins
 BANDS = 8  # 8 bands of 4 bins: pairs with Jaccard 0.8 collide in some band with probability > 0.99
 NEAR_DUPLICATE_JACCARD = 0.8
+# A new posting is scored against at most this many of the latest postings sharing each of its
+# bands: an ad reposted many times still pairs with a recent copy, and a burst of near-identical
+# texts costs linear time instead of quadratic.
+CANDIDATES_PER_BAND = 50
 WORD = re.compile(r"\w+")
 
 
@@ -62,7 +66,7 @@ def near_duplicate_pairs(postings: Iterable[tuple[int, str]], *, new_from_id: in
         texts[posting_id] = hashes
         bands = [(band, sketch_bins) for band, sketch_bins in _bands(sketch(hashes), rows)]
         if posting_id >= new_from_id:
-            candidates = {other for key in bands for other in buckets.get(key, ())}
+            candidates = {other for key in bands for other in buckets.get(key, ())[-CANDIDATES_PER_BAND:]}
             scored = [(jaccard(hashes, texts[other]), other) for other in candidates]
             best = max(scored, default=None)
             if best and best[0] >= NEAR_DUPLICATE_JACCARD:

@@ -38,6 +38,7 @@ from .rows import PostingRow, RowError, parse_row
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000  # rows per write batch; see docs/benchmarks.md (Ingestion) for how it was chosen
+NEAR_DUPLICATE_HISTORY = 5000  # earlier postings of the employer new ones are compared with
 # Column orders of the rows ``_Importer.create`` inserts (see careerhub.bulk.insert_rows).
 POSTING_FIELDS = (
     "status",
@@ -479,12 +480,20 @@ def _link_duplicates(duplicate_of: dict[int, int]) -> None:
 
 
 def near_duplicates_find(*, employer_ids: Iterable[int], from_id: int) -> int:
-    """Flag near-identical postings of these employers whose later posting has an id >= ``from_id``."""
+    """Flag near-identical postings of these employers whose later posting has an id >= ``from_id``.
+
+    New postings are compared with each other and with the employer's ``NEAR_DUPLICATE_HISTORY``
+    postings before them (reposts follow their ad closely), so the work per import stays bounded
+    however many postings an employer has.
+    """
     found = 0
     for employer_id in sorted(set(employer_ids)):
         # Only postings not already linked as exact duplicates; texts are read one employer at a time.
+        postings = Posting.objects.filter(employer_id=employer_id, duplicate_of__isnull=True)
+        history = postings.filter(id__lt=from_id).order_by("-id").values_list("id", flat=True)
+        oldest = history[NEAR_DUPLICATE_HISTORY - 1 : NEAR_DUPLICATE_HISTORY].first() or 0
         texts = (
-            Posting.objects.filter(employer_id=employer_id, duplicate_of__isnull=True)
+            postings.filter(id__gte=oldest)
             .order_by("id")
             .values_list("id", "description")
             .iterator(chunk_size=2000)

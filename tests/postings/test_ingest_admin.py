@@ -58,6 +58,28 @@ def test_near_duplicate_pairs_pair_a_repost_with_its_original_only():
     assert [(later, earlier) for later, earlier, _ in pairs] == [(3, 1)]
 
 
+def test_many_identical_texts_pair_each_with_the_latest_copy_before_it():
+    pairs = near_duplicate_pairs([(n, AD) for n in range(1, 301)], new_from_id=2)
+    assert pairs == [(n, n - 1, 1.0) for n in range(2, 301)]
+
+
+def test_a_repost_is_compared_with_the_employers_recent_history_only(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr("postings.ingest.services.NEAR_DUPLICATE_HISTORY", 2)
+    others = [f"Another ad number {n} about something else entirely, with its own words." for n in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        postings_import([(1, row(1, AD))] + [(n + 2, row(n + 10, text)) for n, text in enumerate(others)], source="t")
+    with django_capture_on_commit_callbacks(execute=True):
+        postings_import([(1, row(3, REPOST))], source="test")
+    assert not NearDuplicate.objects.exists()  # the ad is three postings back, beyond a history of two
+
+    monkeypatch.setattr("postings.ingest.services.NEAR_DUPLICATE_HISTORY", 4)
+    with django_capture_on_commit_callbacks(execute=True):
+        postings_import([(1, row(4, REPOST + " Apply now."))], source="test")
+    assert {(n.posting.external_id, n.similar_to.external_id) for n in NearDuplicate.objects.all()} == {("r4", "r3")}
+
+
 def test_an_import_flags_a_repost_of_the_same_employer_but_not_of_another(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         postings_import([(1, row(1, AD)), (2, row(2, OTHER))], source="test")
