@@ -49,6 +49,8 @@ class Command(BaseCommand):
                         "heads": sorted(learned.heads),
                         "unseen_drop": sorted(learned.unseen_drop),
                         "seen": sorted(learned.seen),
+                        "modifiers": sorted(learned.modifiers),
+                        "phrases": sorted(learned.phrases),
                     },
                     indent=0,
                     ensure_ascii=False,
@@ -56,7 +58,10 @@ class Command(BaseCommand):
                 + "\n",
                 encoding="utf-8",
             )
-            self.stderr.write(f"{len(learned.stop)} stop terms, {len(learned.heads)} head nouns written to {lexicon}.")
+            self.stderr.write(
+                f"{len(learned.stop)} stop terms, {len(learned.heads)} head nouns, {len(learned.modifiers)} modifiers, "
+                f"{len(learned.phrases)} phrases written to {lexicon}."
+            )
             matcher = matcher.with_lexicon(learned)
             result["learned"] = True
         result.update(evaluate(matcher, sentences))
