@@ -327,9 +327,9 @@ class Matcher:
         heads = self.lexicon.heads
         first, last = folded.original(start - 1), folded.original(end - 2) + 1
         if heads:
-            # The next word as written ("services", or a closing ")" the mention opened earlier), else folded.
+            # The next word as written ("services", or a token such as ")" that folding drops), else folded.
             word = self._next_raw_word(text, last)
-            if word in heads:
+            if word.lower() in heads:
                 last += len(word) + 1
             else:
                 word = self._next_word(padded, end)
@@ -339,8 +339,8 @@ class Matcher:
 
     @staticmethod
     def _next_raw_word(text: str, last: int) -> str:
-        """The word after ``last`` in the original text, as written and lower-cased, when one space separates them."""
+        """The word after ``last`` in the original text, as written, when one space separates them."""
         if text[last : last + 1] != " ":
             return ""
         stop = text.find(" ", last + 1)
-        return text[last + 1 : stop if stop > 0 else len(text)].lower()
+        return text[last + 1 : stop if stop > 0 else len(text)]
