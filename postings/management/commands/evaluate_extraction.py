@@ -12,8 +12,9 @@ class Command(BaseCommand):
         "Measure the skill extractor, with the taxonomy in the database, on SkillSpan job-posting sentences "
         "(--format skillspan, JSON lines with tokens and tags_knowledge): precision, recall and F1 for strict "
         "(exact span) and loose (overlapping span) matching against the gold knowledge spans, printed as one "
-        "JSON object. With --learn, first learn the extractor's stop-list and head nouns from PATH (use the "
-        "training split only) and write them to the lexicon file; then score a split it has not seen."
+        "JSON object. With --learn, first learn the extractor's lexicon (stop-list, heads, modifiers, phrases, "
+        "unseen classes) from PATH (use the training split only) and write it to the lexicon file; then score a split "
+        "it has not seen."
     )
 
     def add_arguments(self, parser):
