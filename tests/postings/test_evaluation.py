@@ -234,7 +234,7 @@ def test_learning_judges_a_rarely_seen_term_with_its_class(tmp_path):
 
 def test_head_nouns_are_learned_from_the_mentions_that_were_knowledge(tmp_path):
     # given: "ecosystem" after Docker is part of the gold span both times Docker was knowledge, and
-    # follows three mentions that were not knowledge at all (which say nothing about its boundary)
+    # follows four mentions that were not knowledge at all (which say nothing about its boundary)
     sentences = _training(
         tmp_path,
         [
@@ -243,6 +243,7 @@ def test_head_nouns_are_learned_from_the_mentions_that_were_knowledge(tmp_path):
             ("Docker ecosystem partners", []),
             ("no Docker ecosystem", []),
             ("Docker ecosystem news", []),
+            ("Docker ecosystem jobs", []),
             ("Docker and Kubernetes", [(0, 1), (2, 3)]),
             ("Docker", [(0, 1)]),
         ],
