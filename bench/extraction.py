@@ -149,6 +149,9 @@ def main() -> None:
     tracemalloc.stop()
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"memory: automaton build peak {build_peak / 2**20:.0f} MiB (traced); process peak RSS {peak_rss_mb:.0f} MiB")
+    # The machine is shared: the load says how far the absolute rates can be trusted (the ratio travels).
+    load = os.getloadavg()
+    print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
     figures = {
         "terms": len(terms),
@@ -162,6 +165,7 @@ def main() -> None:
         "skills_per_posting": round(found, 1),
         "build_peak_mib": round(build_peak / 2**20, 1),
         "peak_rss_mib": round(peak_rss_mb),
+        "load_avg_1m": round(load[0], 2),
         "targets_met": rate >= 5000 and ratio <= 2 and build_s < 2,
     }
     print(json.dumps(figures))

@@ -16,7 +16,7 @@ from careerhub.editorial import Status
 from .matcher import Lexicon, Match, Matcher, Term
 
 # Bump when the matcher's rules or word lists change: summaries and links record it.
-EXTRACTOR_VERSION = "ac-2"
+EXTRACTOR_VERSION = "ac-3"
 # Learned from SkillSpan's training split by `evaluate_extraction --learn` (never from the split it is scored on).
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.json"
 
@@ -71,7 +71,7 @@ def taxonomy_terms() -> list[Term]:
 
 
 def lexicon_load(path: Path = LEXICON_FILE) -> Lexicon:
-    """The learned word lists (stop-list, head nouns) the matcher applies; none when the file is absent."""
+    """The learned word lists (stop-list, heads, modifiers, phrases, ...) the matcher applies; none when absent."""
     if not path.is_file():
         return Lexicon()
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -80,6 +80,8 @@ def lexicon_load(path: Path = LEXICON_FILE) -> Lexicon:
         heads=frozenset(data.get("heads", ())),
         seen=frozenset(data.get("seen", ())),
         unseen_drop=frozenset(data.get("unseen_drop", ())),
+        phrases=frozenset(data.get("phrases", ())),
+        modifiers=frozenset(data.get("modifiers", ())),
     )
 
 

@@ -10,7 +10,10 @@ single spaces, the extractor runs over it, and each match becomes the span of to
 
 ``lexicon_learn`` derives the extractor's word lists from a **training** split only (the figures
 that matter are measured on a split it never saw): terms that are rarely knowledge where they
-occur (the stop-list), and head nouns that belong to the mention they follow ("AWS services").
+occur (the stop-list), and longer terms whose mentions postings mostly mean as a shorter term inside
+them; head nouns and modifiers that belong to the mention they follow or precede ("AWS services",
+"public cloud"); phrases that hold a term and are mostly meant whole ("agile software development");
+and the classes of terms it never saw whose mentions were mostly wrong.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from .matcher import Lexicon, Matcher
+from .matcher import Lexicon, Matcher, Term
 from .text import fold
 
 Span = tuple[int, int]  # token offsets, end exclusive
@@ -142,40 +146,58 @@ def evaluate(matcher: Matcher, sentences: Iterable[Sentence]) -> dict:
     }
 
 
-# A term is stop-listed when fewer than this share of its matches in training overlap a gold span.
-STOP_BELOW = 0.3
-# A word following matches becomes a head noun when it is part of the gold span at least this often.
-HEAD_AT_LEAST = 0.5
+# A term is stop-listed when fewer than this share of its matches in training overlap a gold span...
+STOP_BELOW = 0.35
+# ...that share taking in the record of the term's class (source, words, shape) as this many mentions'
+# worth: a term seen once or twice is judged mostly by how terms like it fared.
+PRIOR_WEIGHT = 2
+# A word just after (head) or before (modifier) matches that overlap a gold span becomes part of the
+# mention when the gold span includes it at least this often, and at least HEAD_MIN_COUNT times.
+HEAD_AT_LEAST = 0.4
 HEAD_MIN_COUNT = 2
 # Terms never seen in training are judged by class (source, words, shape): a class whose unseen terms'
 # mentions overlapped gold spans less often than this, in cross-validation, is dropped.
 UNSEEN_BELOW = 0.45
 UNSEEN_MIN_COUNT = 10
 FOLDS = 2
+# A gold span that is not a term becomes a learned phrase when it holds a term, is exactly a gold span
+# at least this many times, and in at least this share of the places it occurs.
+PHRASE_MIN_COUNT = 2
+PHRASE_AT_LEAST = 0.5
+
+
+class _Learned(NamedTuple):
+    stop: frozenset[str]
+    heads: frozenset[str]
+    modifiers: frozenset[str]
+    seen: frozenset[str]
 
 
 def lexicon_learn(matcher: Matcher, sentences: Iterable[Sentence]) -> Lexicon:
-    """Learn the stop-list, head nouns and classes of unseen terms to drop, from training sentences only.
+    """Learn the lexicon from training sentences only: stop-list, heads, modifiers, phrases, unseen classes.
 
-    Stop-list and head nouns come from how each term's matches compare with the gold spans. How to
-    treat terms the training data never shows is learned by cross-validation: learn on one half of the
-    postings, look at the other half's mentions of terms that half never showed, and drop the classes
-    of such terms that were mostly wrong.
+    Stop-list, head nouns and modifiers come from how each term's matches compare with the gold spans;
+    phrases are gold spans that hold a term and are mostly meant as that whole span. How to treat terms
+    the training data never shows is learned by cross-validation: learn on one half of the postings,
+    look at the other half's mentions of terms that half never showed, and drop the classes of such
+    terms that were mostly wrong.
     """
     bare = matcher.without_lexicon()
     sentences = list(sentences)
-    stop, heads, seen = _learn_terms(bare, sentences)
+    learned = _learn_terms(bare, sentences)
     counts: Counter = Counter()
     good: Counter = Counter()
     for fold_number in range(FOLDS):
         held = [s for s in sentences if s.posting % FOLDS == fold_number]
         rest = [s for s in sentences if s.posting % FOLDS != fold_number]
-        fold_stop, fold_heads, fold_seen = _learn_terms(bare, rest)
-        fold_matcher = bare.with_lexicon(Lexicon(stop=fold_stop, heads=fold_heads))
+        fold_learned = _learn_terms(bare, rest)
+        fold_matcher = bare.with_lexicon(
+            Lexicon(stop=fold_learned.stop, heads=fold_learned.heads, modifiers=fold_learned.modifiers)
+        )
         for sentence in held:
             wanted = set(sentence.gold)
             for span, key, term_class in _spans_with_keys(fold_matcher, sentence.tokens):
-                if key not in fold_seen:
+                if key not in fold_learned.seen:
                     counts[term_class] += 1
                     good[term_class] += _overlaps(span, wanted)
     unseen_drop = frozenset(
@@ -185,30 +207,102 @@ def lexicon_learn(matcher: Matcher, sentences: Iterable[Sentence]) -> Lexicon:
         and good[term_class] / count < UNSEEN_BELOW
         and not term_class.startswith("curated|")
     )
-    return Lexicon(stop=stop, heads=heads, seen=seen - stop, unseen_drop=unseen_drop)
+    return Lexicon(
+        stop=learned.stop,
+        heads=learned.heads,
+        modifiers=learned.modifiers,
+        seen=learned.seen - learned.stop,
+        unseen_drop=unseen_drop,
+        phrases=_learn_phrases(bare, sentences),
+    )
 
 
-def _learn_terms(matcher: Matcher, sentences: list[Sentence]) -> tuple[frozenset, frozenset, frozenset]:
+def _learn_terms(matcher: Matcher, sentences: list[Sentence]) -> _Learned:
     hits: Counter = Counter()
     good: Counter = Counter()
+    exact: Counter = Counter()
+    inside: Counter = Counter()
+    classes: dict[str, Counter] = {}
+    class_hits: Counter = Counter()
+    class_good: Counter = Counter()
     following: Counter = Counter()
     extended: Counter = Counter()
+    preceding: Counter = Counter()
+    widened: Counter = Counter()
     for sentence in sentences:
         tokens, wanted = sentence.tokens, set(sentence.gold)
-        for span, key, _class in _spans_with_keys(matcher, tokens):
+        for span, key, term_class in _spans_with_keys(matcher, tokens):
+            hit = _overlaps(span, wanted)
             hits[key] += 1
-            good[key] += _overlaps(span, wanted)
+            good[key] += hit
+            exact[key] += span in wanted
+            inside[key] += any(span[0] <= g[0] and g[1] <= span[1] and g != span for g in wanted)
+            classes.setdefault(key, Counter())[term_class] += 1
+            class_hits[term_class] += 1
+            class_good[term_class] += hit
+            if not hit:
+                continue  # a wrong mention is wrong whatever its boundaries: it says nothing about them
             if span[1] < len(tokens):
-                word = fold(tokens[span[1]])
+                # As written, so that a token like ")" can be learned too; the matcher compares both ways.
+                word = tokens[span[1]].lower()
                 following[word] += 1
                 extended[word] += (span[0], span[1] + 1) in wanted
-    stop = frozenset(key for key, count in hits.items() if good[key] / count < STOP_BELOW)
-    heads = frozenset(
-        word
-        for word, count in following.items()
-        if word and extended[word] >= HEAD_MIN_COUNT and extended[word] / count >= HEAD_AT_LEAST
+            if span[0] > 0:
+                word = fold(tokens[span[0] - 1])
+                if word and " " not in word:
+                    preceding[word] += 1
+                    widened[word] += (span[0] - 1, span[1]) in wanted
+    stop = set()
+    for key, count in hits.items():
+        term_class = classes[key].most_common(1)[0][0]
+        prior = class_good[term_class] / class_hits[term_class]
+        if (good[key] + PRIOR_WEIGHT * prior) / (count + PRIOR_WEIGHT) < STOP_BELOW:
+            stop.add(key)
+        elif " " in key and inside[key] >= HEAD_MIN_COUNT and inside[key] > exact[key]:
+            # Postings mostly mean a shorter term inside it ("Java Spring" is "Java" and "Spring"):
+            # without it, the matcher finds the shorter terms.
+            stop.add(key)
+    return _Learned(
+        stop=frozenset(stop),
+        heads=_part_of_mention(following, extended),
+        modifiers=_part_of_mention(preceding, widened),
+        seen=frozenset(hits),
     )
-    return stop, heads, frozenset(hits)
+
+
+def _part_of_mention(next_to: Counter, included: Counter) -> frozenset[str]:
+    """Words next to good mentions that the gold span includes often enough."""
+    return frozenset(
+        word
+        for word, count in next_to.items()
+        if word and included[word] >= HEAD_MIN_COUNT and included[word] / count >= HEAD_AT_LEAST
+    )
+
+
+def _learn_phrases(matcher: Matcher, sentences: list[Sentence]) -> frozenset[str]:
+    """Gold spans that are not terms but hold one, and that postings mostly mean as exactly that span."""
+    gold: Counter = Counter()
+    for sentence in sentences:
+        for start, end in sentence.gold:
+            key = fold(" ".join(sentence.tokens[start:end]))
+            if key and matcher.lookup(key) is None:
+                gold[key] += 1
+    # Only phrases that hold a term: a learned phrase is linked to the skill of that term.
+    candidates = [key for key, count in gold.items() if count >= PHRASE_MIN_COUNT and matcher.find_all(key)]
+    if not candidates:
+        return frozenset()
+    # How often each candidate occurs at all, and how often exactly as a gold span.
+    finder = Matcher([Term(index, key) for index, key in enumerate(candidates)])
+    occurs: Counter = Counter()
+    exact: Counter = Counter()
+    for sentence in sentences:
+        wanted = set(sentence.gold)
+        for span, key, _class in _spans_with_keys(finder, sentence.tokens):
+            occurs[key] += 1
+            exact[key] += span in wanted
+    return frozenset(
+        key for key in candidates if exact[key] >= PHRASE_MIN_COUNT and exact[key] / occurs[key] >= PHRASE_AT_LEAST
+    )
 
 
 def _spans_with_keys(matcher: Matcher, tokens: tuple[str, ...]):

@@ -90,17 +90,33 @@ class Lexicon:
     # terms not seen there whose mentions were mostly not technologies: those mentions are dropped.
     seen: frozenset[str] = frozenset()
     unseen_drop: frozenset[str] = frozenset()
+    # Longer spellings that postings mostly mean as one mention ("agile software development",
+    # "public cloud"): matched as a whole and linked to the skill of the longest term inside them.
+    phrases: frozenset[str] = frozenset()
+    # Words that belong to the mention they precede ("public cloud", "relational databases").
+    modifiers: frozenset[str] = frozenset()
 
     def fingerprint(self) -> str:
         import hashlib
 
         digest = hashlib.sha1(usedforsecurity=False)
-        for words in (self.stop, self.heads, self.roles, self.seen, self.unseen_drop):
+        for words in (self.stop, self.heads, self.roles, self.seen, self.unseen_drop, self.phrases, self.modifiers):
             digest.update("\n".join(sorted(words)).encode() + b"\0")
         return digest.hexdigest()[:8]
 
 
 EMPTY_LEXICON = Lexicon(roles=frozenset())
+
+
+def _inner_skill(phrase: str, keys: dict[str, int]) -> int | None:
+    """The skill of the longest spelling inside a phrase (the rightmost of equally long ones), if any."""
+    words = phrase.split(" ")
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size, -1, -1):
+            skill_id = keys.get(" ".join(words[start : start + size]))
+            if skill_id is not None:
+                return skill_id
+    return None
 
 
 class Matcher:
@@ -120,9 +136,13 @@ class Matcher:
         self._sources: list[str] = []
         self._judged: list[bool] = []
         seen: dict[str, int] = {}
+        # Every spelling's skill, stop-listed ones too: what a learned phrase is linked through.
+        every: dict[str, int] = {}
         stop = lexicon.stop
         for term in terms:
             key = fold(term.text)
+            if key:
+                every.setdefault(key, term.skill_id)
             if not key or key in stop:
                 continue
             if key in seen:
@@ -149,9 +169,19 @@ class Matcher:
                 bool(lexicon.unseen_drop) and key not in lexicon.seen and source_group(term.source) != "curated"
             )
             self._automaton.add_word(f" {key} ", len(self._payloads) - 1)
+        for key in sorted(lexicon.phrases - seen.keys()):
+            skill_id = _inner_skill(key, every)
+            if skill_id is None:
+                continue
+            seen[key] = len(self._payloads)
+            self._payloads.append((skill_id, None, False, len(key)))
+            self._sources.append("learned")
+            self._judged.append(False)
+            self._automaton.add_word(f" {key} ", len(self._payloads) - 1)
         self.size = len(self._payloads)
         self._lengths = [payload[3] for payload in self._payloads]
         self._keys = seen
+        self._keys_by_index: list[str] | None = None  # built on the first find_keys (learning only)
         if self.size:
             self._automaton.make_automaton()
 
@@ -182,7 +212,9 @@ class Matcher:
         """Every mention with the folded term that matched it and its ``term_class`` (what lexicons learn from)."""
         if not self.size or not text:
             return []
-        keys = self._index_keys()
+        if self._keys_by_index is None:
+            self._keys_by_index = self._index_keys()
+        keys = self._keys_by_index
         folded, chosen = self._scan(text)
         return [
             (self._match(text, folded, start, end, index), keys[index], self._class(text, folded, start, end, index))
@@ -226,7 +258,22 @@ class Matcher:
             chosen = [c for c in chosen if self._next_word(padded, c[1]) not in self.lexicon.roles]
         if self.lexicon.unseen_drop:
             chosen = [c for c in chosen if not self._judged[c[2]] or self._unseen_kept(text, folded, *c)]
+        if self.lexicon.modifiers:
+            chosen = self._with_modifiers(padded, chosen)
         return folded, chosen
+
+    def _with_modifiers(self, padded: str, chosen: list) -> list:
+        """Each mention extended over a modifier word just before it, unless that word ends another mention."""
+        modifiers = self.lexicon.modifiers
+        extended = []
+        previous_end = 0
+        for start, end, index in chosen:
+            before = padded.rfind(" ", 0, start - 1) + 1
+            if before >= previous_end and padded[before : start - 1] in modifiers:
+                start = before
+            extended.append((start, end, index))
+            previous_end = end + 1
+        return extended
 
     def _unseen_kept(self, text: str, folded: Folded, start: int, end: int, index: int) -> bool:
         """A term the lexicon has not seen counts unless mentions of its class were mostly not technologies."""
@@ -278,9 +325,22 @@ class Matcher:
         if version:
             end = version.end()
         heads = self.lexicon.heads
-        if heads:
-            word = self._next_word(padded, end)
-            if word in heads:
-                end += len(word) + 1
         first, last = folded.original(start - 1), folded.original(end - 2) + 1
+        if heads:
+            # The next word as written ("services", or a token such as ")" that folding drops), else folded.
+            word = self._next_raw_word(text, last)
+            if word.lower() in heads:
+                last += len(word) + 1
+            else:
+                word = self._next_word(padded, end)
+                if word in heads:
+                    last = folded.original(end + len(word) - 1) + 1
         return Match(self._payloads[index][0], first, last, text[first:last])
+
+    @staticmethod
+    def _next_raw_word(text: str, last: int) -> str:
+        """The word after ``last`` in the original text, as written, when one space separates them."""
+        if text[last : last + 1] != " ":
+            return ""
+        stop = text.find(" ", last + 1)
+        return text[last + 1 : stop if stop > 0 else len(text)]

@@ -138,3 +138,115 @@ def test_the_command_prints_one_json_object_with_the_taxonomy_in_the_database():
 def test_the_command_refuses_a_missing_file():
     with pytest.raises(CommandError, match="no such file"):
         call_command("evaluate_extraction", "/nonexistent/dev.json")
+
+
+def _training(tmp_path, lines) -> list:
+    """SkillSpan sentences from (tokens, gold token ranges) pairs, one posting each."""
+    records = []
+    for number, (text, spans) in enumerate(lines, start=1):
+        tokens = text.split(" ")
+        tags = ["O"] * len(tokens)
+        for start, end in spans:
+            tags[start : end] = ["B"] + ["I"] * (end - start - 1)
+        records.append(json.dumps({"idx": number, "tokens": tokens, "tags_knowledge": tags, "source": "tech"}))
+    path = tmp_path / "train.json"
+    path.write_text("\n".join(records))
+    return read_skillspan(path)
+
+
+def test_learning_keeps_a_gold_phrase_holding_a_term_when_it_is_mostly_meant_whole(tmp_path):
+    # given: "Agile Software Development" is gold whole twice; "cloud native thing" once only;
+    # "agile teams" is gold twice but occurs five times, three times not as knowledge
+    sentences = _training(
+        tmp_path,
+        [
+            ("We do Agile Software Development", [(2, 5)]),
+            ("Agile Software Development and Docker", [(0, 3), (4, 5)]),
+            ("a cloud native thing", [(1, 4)]),
+            ("agile teams rock", [(0, 2)]),
+            ("agile teams here", [(0, 2)]),
+            ("our agile teams", []),
+            ("agile teams everywhere", []),
+            ("new agile teams", []),
+        ],
+    )
+    terms = [Term(1, "Agile"), Term(2, "Docker"), Term(3, "cloud")]
+    # when
+    lexicon = lexicon_learn(Matcher(terms), sentences)
+    # then
+    assert lexicon.phrases == {"agile software development"}
+    assert [m.text for m in Matcher(terms, lexicon=lexicon).find_all("Agile Software Development")] == [
+        "Agile Software Development"
+    ]
+
+
+def test_learning_finds_modifiers_and_splits_terms_postings_mean_shorter(tmp_path):
+    # given: "public" belongs to the gold span before "cloud"; "Java Spring" is a term, but the gold
+    # spans are "Java" and "Spring" on their own
+    sentences = _training(
+        tmp_path,
+        [
+            ("Deploy to public cloud", [(2, 4)]),
+            ("the public cloud team", [(1, 3)]),
+            ("Java Spring and more", [(0, 1), (1, 2)]),
+            ("Know Java Spring", [(1, 2), (2, 3)]),
+        ],
+    )
+    terms = [Term(1, "cloud"), Term(2, "Java"), Term(3, "Spring"), Term(4, "Java Spring")]
+    # when
+    lexicon = lexicon_learn(Matcher(terms), sentences)
+    # then
+    assert lexicon.modifiers == {"public"}
+    assert "java spring" in lexicon.stop
+    learned = Matcher(terms, lexicon=lexicon)
+    assert [m.text for m in learned.find_all("public cloud with Java Spring")] == ["public cloud", "Java", "Spring"]
+
+
+def test_learning_judges_a_rarely_seen_term_with_its_class(tmp_path):
+    # given: "fire" and "Rust" are each knowledge once in two mentions (half the time), but the other
+    # lower-case imported terms are never knowledge while capitalised curated ones always are
+    sentences = _training(
+        tmp_path,
+        [
+            ("fire safety", [(0, 1)]),
+            ("a fire drill", []),
+            ("foo and bar", []),
+            ("bar or foo", []),
+            ("foo bar", []),
+            ("Rust code", [(0, 1)]),
+            ("Rust belt", []),
+            ("Docker and Docker", [(0, 1), (2, 3)]),
+            ("Docker", [(0, 1)]),
+        ],
+    )
+    terms = [
+        Term(1, "fire", source="terms"),
+        Term(2, "foo", source="terms"),
+        Term(3, "bar", source="terms"),
+        Term(4, "Rust"),
+        Term(5, "Docker"),
+    ]
+    # when
+    lexicon = lexicon_learn(Matcher(terms), sentences)
+    # then: "fire" goes with its class, "Rust" stays with its class
+    assert lexicon.stop == {"fire", "foo", "bar"}
+
+
+def test_head_nouns_are_learned_from_the_mentions_that_were_knowledge(tmp_path):
+    # given: "ecosystem" after Docker is part of the gold span both times Docker was knowledge, and
+    # follows four mentions that were not knowledge at all (which say nothing about its boundary)
+    sentences = _training(
+        tmp_path,
+        [
+            ("the Docker ecosystem", [(1, 3)]),
+            ("Docker ecosystem skills", [(0, 2)]),
+            ("Docker ecosystem partners", []),
+            ("no Docker ecosystem", []),
+            ("Docker ecosystem news", []),
+            ("Docker ecosystem jobs", []),
+            ("Docker and Kubernetes", [(0, 1), (2, 3)]),
+            ("Docker", [(0, 1)]),
+        ],
+    )
+    lexicon = lexicon_learn(Matcher(TERMS), sentences)
+    assert lexicon.heads == {"ecosystem"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from postings.extraction import Match, Matcher, Term, get_matcher, invalidate, taxonomy_version
+from postings.extraction import Lexicon, Match, Matcher, Term, get_matcher, invalidate, taxonomy_version
 from postings.models import PostingSkill, SkillAlias
 from postings.services import (
     posting_create,
@@ -198,3 +198,54 @@ def test_the_matcher_is_cached_per_taxonomy_version(taxonomy):
     second = get_matcher()
     assert second is not first
     assert second.lookup("tf") == taxonomy["terraform"].pk
+
+
+# The learned lexicon's span rules (phrases, heads, modifiers), on a small taxonomy.
+CLOUD, AGILE, SPRING, DOCKER = range(20, 24)
+SPAN_TERMS = [Term(CLOUD, "cloud"), Term(AGILE, "Agile"), Term(SPRING, "Spring"), Term(DOCKER, "Docker")]
+
+
+def test_a_learned_phrase_is_one_mention_linked_to_the_skill_inside_it():
+    # given: "agile software development" is no term, but a learned phrase holding the term "Agile"
+    learned = Matcher(SPAN_TERMS, lexicon=Lexicon(phrases=frozenset({"agile software development"})))
+    # when
+    matches = learned.find_all("We follow Agile Software Development daily")
+    # then
+    assert matches == [Match(AGILE, 10, 36, "Agile Software Development")]
+    assert Matcher(SPAN_TERMS).find_all("We follow Agile Software Development daily") == [Match(AGILE, 10, 15, "Agile")]
+
+
+def test_a_learned_phrase_holding_no_term_is_ignored():
+    learned = Matcher(SPAN_TERMS, lexicon=Lexicon(phrases=frozenset({"pair programming"})))
+    assert learned.find_all("Pair programming sessions") == []
+    assert len(learned) == len(SPAN_TERMS)
+
+
+def test_a_learned_phrase_links_through_a_stop_listed_term():
+    # "cloud" alone is stop-listed, but "public cloud" is learned as meant whole: it still links to cloud
+    lexicon = Lexicon(stop=frozenset({"cloud"}), phrases=frozenset({"public cloud"}))
+    learned = Matcher(SPAN_TERMS, lexicon=lexicon)
+    assert [(m.skill_id, m.text) for m in learned.find_all("our cloud, in the public cloud")] == [
+        (CLOUD, "public cloud")
+    ]
+
+
+def test_a_modifier_before_a_mention_belongs_to_it():
+    learned = Matcher(SPAN_TERMS, lexicon=Lexicon(modifiers=frozenset({"public"})))
+    assert [m.text for m in learned.find_all("Deploy to public cloud and private cloud")] == ["public cloud", "cloud"]
+
+
+def test_a_modifier_that_ends_another_mention_is_left_to_it():
+    # "spring" as a modifier must not swallow the mention of Spring itself before "cloud"
+    learned = Matcher(SPAN_TERMS, lexicon=Lexicon(modifiers=frozenset({"spring"})))
+    assert [m.text for m in learned.find_all("Spring cloud")] == ["Spring", "cloud"]
+
+
+def test_a_head_written_as_punctuation_is_part_of_the_mention():
+    # A head learned as written (a token such as ")"), compared with the next word as it stands in the text
+    learned = Matcher(SPAN_TERMS, lexicon=Lexicon(heads=frozenset({")", "ecosystem"})))
+    assert [m.text for m in learned.find_all("Docker ) and the Docker ecosystem, Docker)")] == [
+        "Docker )",
+        "Docker ecosystem",
+        "Docker",  # no space before ")": the parenthesis is not a word of its own
+    ]

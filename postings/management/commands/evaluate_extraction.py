@@ -12,8 +12,9 @@ class Command(BaseCommand):
         "Measure the skill extractor, with the taxonomy in the database, on SkillSpan job-posting sentences "
         "(--format skillspan, JSON lines with tokens and tags_knowledge): precision, recall and F1 for strict "
         "(exact span) and loose (overlapping span) matching against the gold knowledge spans, printed as one "
-        "JSON object. With --learn, first learn the extractor's stop-list and head nouns from PATH (use the "
-        "training split only) and write them to the lexicon file; then score a split it has not seen."
+        "JSON object. With --learn, first learn the extractor's lexicon (stop-list, heads, modifiers, phrases, "
+        "unseen classes) from PATH (use the training split only) and write it to the lexicon file; then score a split "
+        "it has not seen."
     )
 
     def add_arguments(self, parser):
@@ -49,6 +50,8 @@ class Command(BaseCommand):
                         "heads": sorted(learned.heads),
                         "unseen_drop": sorted(learned.unseen_drop),
                         "seen": sorted(learned.seen),
+                        "modifiers": sorted(learned.modifiers),
+                        "phrases": sorted(learned.phrases),
                     },
                     indent=0,
                     ensure_ascii=False,
@@ -56,7 +59,10 @@ class Command(BaseCommand):
                 + "\n",
                 encoding="utf-8",
             )
-            self.stderr.write(f"{len(learned.stop)} stop terms, {len(learned.heads)} head nouns written to {lexicon}.")
+            self.stderr.write(
+                f"{len(learned.stop)} stop terms, {len(learned.heads)} head nouns, {len(learned.modifiers)} modifiers, "
+                f"{len(learned.phrases)} phrases written to {lexicon}."
+            )
             matcher = matcher.with_lexicon(learned)
             result["learned"] = True
         result.update(evaluate(matcher, sentences))
