@@ -1,8 +1,9 @@
 """One search over segments, tracks, modules, skills and postings, ranked.
 
 On PostgreSQL: full-text search (``websearch_to_tsquery``, English stemming, titles weighted
-above text); postings use a stored search document with a GIN index (see ``postings/migrations``) and only the
-newest matching postings are ranked, so a common word stays fast over 100,000 postings.
+above text) over a stored search document per row with a GIN index (see the migrations of
+segments, curriculum and postings); only the newest matching postings are ranked, so a common
+word stays fast over 100,000 postings.
 Elsewhere (SQLite): every word must appear in a title or text, and titles count more. Only
 published content is ever searched: a draft module, or a module of a draft track, is never
 found. One query per kind of content.
@@ -89,36 +90,30 @@ def _hit(kind: str, obj, rank: float) -> Hit:
     )
 
 
-def _search_postgresql(kind: str, query: str) -> list[Hit]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+def _document_match(column: str, query: str) -> tuple[RawSQL, RawSQL]:
+    """Whether ``column`` (a stored search document) matches ``query``, and its rank."""
+    matches = RawSQL(f"{column} @@ websearch_to_tsquery(%s, %s)", [CONFIG, query], output_field=BooleanField())
+    rank = RawSQL(f"ts_rank({column}, websearch_to_tsquery(%s, %s))", [CONFIG, query], output_field=FloatField())
+    return matches, rank
 
-    search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
-    _, title_field, text_fields = KINDS[kind]
-    weighted = SearchVector(title_field, weight="A", config=CONFIG) + SearchVector(
-        *text_fields, weight="B", config=CONFIG
-    )
+
+def _search_postgresql(kind: str, query: str) -> list[Hit]:
+    # Every kind has a stored, weighted search document with a GIN index (see the migrations of
+    # segments, curriculum and postings): a search neither parses nor weighs any text again.
+    model = KINDS[kind][0]
     queryset = _published(kind)
     if kind == "posting":
-        # The stored, indexed search document (see the postings migrations): the newest matching
-        # postings are found through the GIN index and ranked without parsing their text again.
-        # Unqualified column names: inside the subquery they name the subquery's own table.
-        matches = RawSQL(
-            "search_document @@ websearch_to_tsquery(%s, %s)",
-            [CONFIG, query],
-            output_field=BooleanField(),
-        )
-        rank = RawSQL(
-            "ts_rank(search_document, websearch_to_tsquery(%s, %s))",
-            [CONFIG, query],
-            output_field=FloatField(),
-        )
-        newest = Posting.objects.published().filter(matches).order_by("-posted_on", "-id").values("pk")
-        ranked = (
-            queryset.filter(pk__in=Subquery(newest[:POSTING_CANDIDATES])).annotate(rank=rank).order_by("-rank", "pk")
-        )[:PER_KIND]
-        return [_hit(kind, obj, obj.rank) for obj in ranked]
-    queryset = queryset.annotate(document=weighted).filter(document=search_query)
-    ranked = queryset.annotate(rank=SearchRank(weighted, search_query)).order_by("-rank", "pk")[:PER_KIND]
+        # The newest matching postings are found through the GIN index and only they are ranked.
+        # Unqualified column name: inside the subquery it names the subquery's own table.
+        candidates, _ = _document_match("search_document", query)
+        _, rank = _document_match(connection.ops.quote_name(model._meta.db_table) + ".search_document", query)
+        newest = Posting.objects.published().filter(candidates).order_by("-posted_on", "-id").values("pk")
+        queryset = queryset.filter(pk__in=Subquery(newest[:POSTING_CANDIDATES]))
+    else:
+        # Qualified column name: a module's query joins its track, which has a document too.
+        matches, rank = _document_match(connection.ops.quote_name(model._meta.db_table) + ".search_document", query)
+        queryset = queryset.filter(matches)
+    ranked = queryset.annotate(rank=rank).order_by("-rank", "pk")[:PER_KIND]
     return [_hit(kind, obj, obj.rank) for obj in ranked]
 
 
