@@ -69,6 +69,7 @@ def test_search_page_lists_results_with_links(client, content):
         "' OR 1=1 --",
         "!!! & | :*",
         "é ü 漢字",
+        "%s %% %(x)s {0}",
     ],
 )
 def test_hostile_and_odd_queries_are_harmless(client, content, query):
@@ -126,3 +127,20 @@ def test_edited_content_is_found_by_its_new_words_only(content):
     assert not [hit for hit in site_search("prometheus") if hit.kind == "skill"]
     assert [hit.kind for hit in site_search("opentelemetry")] == ["module"]
     assert [hit.kind for hit in site_search("reliability")] == ["track"]
+
+
+def test_a_hit_shows_its_first_text_cut_at_the_snippet_length_and_links_to_its_page(content):
+    # given: a module without a summary, a long segment summary, a posting with its employer
+    module = ModuleFactory(title="Canary basics", summary="", body="Canary releases step by step.")
+    segment = SegmentFactory(name="Canary users", summary="canary " * 60)
+    posting = PostingFactory(title="Canary engineer", description="Ships canaries.", source="demo")
+    # when
+    hits = {hit.kind: hit for hit in site_search("canary")}
+    # then
+    assert hits["module"].snippet == "Canary releases step by step."
+    assert hits["module"].title == f"Canary basics ({module.track.title})"
+    assert hits["module"].url == module.get_absolute_url()
+    assert hits["segment"].snippet == segment.summary[: search.SNIPPET] + "…"
+    assert hits["segment"].url == segment.get_absolute_url()
+    assert hits["posting"].title == f"Canary engineer, {posting.employer.name}" and hits["posting"].demo
+    assert hits["posting"].url == posting.get_absolute_url()
