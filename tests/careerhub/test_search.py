@@ -3,8 +3,11 @@
 Runs on SQLite (the simple fallback) and, with DATABASE_URL set, on PostgreSQL full-text search.
 """
 
+import datetime
+
 import pytest
 
+from careerhub import search
 from careerhub.editorial import Status
 from careerhub.search import MAX_QUERY, clean_query, site_search
 from tests.factories import ModuleFactory, PostingFactory, SegmentFactory, SkillFactory, TrackFactory
@@ -66,6 +69,7 @@ def test_search_page_lists_results_with_links(client, content):
         "' OR 1=1 --",
         "!!! & | :*",
         "é ü 漢字",
+        "%s %% %(x)s {0}",
     ],
 )
 def test_hostile_and_odd_queries_are_harmless(client, content, query):
@@ -81,3 +85,62 @@ def test_clean_query_drops_nul_and_caps_length():
     assert clean_query("a\x00b") == ("a b", None)
     query, note = clean_query("x" * (MAX_QUERY + 1))
     assert len(query) == MAX_QUERY and note
+
+
+def _posting_titles(query: str) -> set[str]:
+    return {hit.title.split(",")[0] for hit in site_search(query) if hit.kind == "posting"}
+
+
+@pytest.mark.parametrize(
+    ("newest", "found"),
+    [
+        # given the newest postings hold enough matches, they are the ones ranked
+        (["Canary rollout 6", "Other 5", "Canary rollout 4", "Canary rollout 3", "Other 2"],
+         {"Canary rollout 6", "Canary rollout 4", "Canary rollout 3"}),
+        # given too few matches among the newest postings, older matches are reached
+        (["Other 6", "Other 5", "Canary rollout 4", "Other 3", "Other 2"],
+         {"Canary rollout 4", "Canary rollout 1", "Canary rollout 0"}),
+    ],
+)  # fmt: skip
+def test_only_the_newest_matching_published_postings_are_ranked(monkeypatch, newest, found):
+    # given: three candidates, read first from the four newest postings (on PostgreSQL the
+    # date-ordered read covers the first case, the fallback through the index the second)
+    monkeypatch.setattr(search, "POSTING_CANDIDATES", 3)
+    monkeypatch.setattr(search, "POSTING_SCAN", 4)
+    PostingFactory(title="Canary rollout draft", posted_on=datetime.date(2026, 10, 31), **DRAFT)
+    for day, title in enumerate(["Canary rollout 0", "Canary rollout 1", *reversed(newest)], start=1):
+        PostingFactory(title=title, description="Ships models.", posted_on=datetime.date(2026, 10, day))
+    # when / then
+    assert _posting_titles("canary rollout") == found
+
+
+def test_edited_content_is_found_by_its_new_words_only(content):
+    # given: content edited after it was first saved
+    content["skill"].name = "Alertmanager"
+    content["skill"].save()
+    content["module"].body = "Tracing with OpenTelemetry."
+    content["module"].save()
+    content["track"].title = "Reliability track"
+    content["track"].save()
+    # when / then: the stored search documents follow every edit
+    assert [hit.title for hit in site_search("alertmanager")] == ["Alertmanager"]
+    assert not [hit for hit in site_search("prometheus") if hit.kind == "skill"]
+    assert [hit.kind for hit in site_search("opentelemetry")] == ["module"]
+    assert [hit.kind for hit in site_search("reliability")] == ["track"]
+
+
+def test_a_hit_shows_its_first_text_cut_at_the_snippet_length_and_links_to_its_page(content):
+    # given: a module without a summary, a long segment summary, a posting with its employer
+    module = ModuleFactory(title="Canary basics", summary="", body="Canary releases step by step.")
+    segment = SegmentFactory(name="Canary users", summary="canary " * 60)
+    posting = PostingFactory(title="Canary engineer", description="Ships canaries.", source="demo")
+    # when
+    hits = {hit.kind: hit for hit in site_search("canary")}
+    # then
+    assert hits["module"].snippet == "Canary releases step by step."
+    assert hits["module"].title == f"Canary basics ({module.track.title})"
+    assert hits["module"].url == module.get_absolute_url()
+    assert hits["segment"].snippet == segment.summary[: search.SNIPPET] + "…"
+    assert hits["segment"].url == segment.get_absolute_url()
+    assert hits["posting"].title == f"Canary engineer, {posting.employer.name}" and hits["posting"].demo
+    assert hits["posting"].url == posting.get_absolute_url()

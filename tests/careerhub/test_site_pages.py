@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 
 from postings.demand.engine import recompute_all
@@ -277,12 +278,15 @@ def test_demand_pages_make_a_fixed_number_of_queries(client, world, django_asser
         ("/skills/?q=kube&category=containers", 3),
         ("/postings/", 5),
         ("/postings/?segment=financial-services&skill=kubernetes&employer=harbor-trust-bank&posted_from=2026-01-01", 8),
-        ("/search/?q=kubernetes", 5),
+        ("/search/?q=kubernetes", "search"),
         ("/search/?q=", 0),
     ],
 )
 @pytest.mark.parametrize("extra", [0, 25])
 def test_list_pages_make_a_fixed_number_of_queries(client, world, django_assert_num_queries, url, queries, extra):
+    if queries == "search":
+        # One query for every kind of content on PostgreSQL; one per kind in the simple search elsewhere.
+        queries = 1 if connection.vendor == "postgresql" else 5
     for _ in range(extra):
         PostingFactory(segment=world.segment, employer=world.employer, title="Kubernetes engineer").skills.add(
             world.kubernetes, SkillFactory()
