@@ -9,7 +9,8 @@ drains the demand marks and then the coverage marks.
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from postings.demand.marks import request_recompute
 
@@ -35,9 +36,18 @@ def coverage_mark_segments(segment_ids: set[int]) -> int:
     """
     from curriculum.models import Track
 
-    through = Track.segments.through
-    track_ids = set(through.objects.filter(segment_id__in=segment_ids).values_list("track_id", flat=True))
-    return _insert(track_ids, request=False)
+    # One INSERT ... SELECT: this runs in every demand batch, where each round trip counts.
+    through = Track.segments.through._meta
+    quote = connection.ops.quote_name
+    segment_ids = sorted(segment_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(CoverageMark._meta.db_table)} (track_id, created_at) "
+            f"SELECT DISTINCT track_id, %s FROM {quote(through.db_table)} "
+            f"WHERE segment_id IN ({', '.join(['%s'] * len(segment_ids))})",
+            [timezone.now(), *segment_ids],
+        )
+        return cursor.rowcount
 
 
 def coverage_mark_skills(skill_ids: set[int]) -> int:

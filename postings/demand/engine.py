@@ -68,18 +68,27 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _lock(keys: Iterable[tuple[int, int]], *, shared: Iterable[tuple[int, int]] = ()) -> None:
-    """Take transaction-level advisory locks: ``shared`` ones shared, ``keys`` exclusive, all in key order."""
+def _lock(
+    keys: Iterable[tuple[int, int]], *, shared: Iterable[tuple[int, int]] = (), asynchronous_commit: bool = False
+) -> None:
+    """Take transaction-level advisory locks: ``shared`` ones shared, ``keys`` exclusive, all in key order.
+
+    With ``asynchronous_commit`` the transaction's commit does not wait for its WAL flush: fit for a
+    drain batch, whose writes are derived from the source rows and whose marks come back with them
+    if the server crashes before the flush (the cells are then recomputed again).
+    """
     if not _is_postgres():
         return  # SQLite runs one writer at a time
     shared = set(shared)
     keys = sorted(set(keys) | shared)
     if not keys:
         return
+    commit = "off" if asynchronous_commit else "on"
     # One round trip: the sorted subquery feeds the lock calls in key order, as every worker takes them.
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(CASE WHEN s THEN pg_advisory_xact_lock_shared(a, b) ELSE pg_advisory_xact_lock(a, b) END) "
+            f"SELECT set_config('synchronous_commit', '{commit}', true), "
+            "count(CASE WHEN s THEN pg_advisory_xact_lock_shared(a, b) ELSE pg_advisory_xact_lock(a, b) END) "
             "FROM (SELECT a, b, s FROM unnest(%s::int[], %s::int[], %s::bool[]) AS k(a, b, s) ORDER BY a, b) "
             "AS ordered",
             [[a for a, _ in keys], [b for _, b in keys], [key in shared for key in keys]],
@@ -185,6 +194,14 @@ def _replace_totals(keys: Iterable[TotalKey], fresh: dict[TotalKey, int], versio
 
 def claim_marks(limit: int = BATCH_MARKS) -> list[tuple[int, int, datetime.date, int | None]]:
     """Lock and return up to ``limit`` marks that no other worker holds, oldest first."""
+    if _is_postgres():  # the same query without the ORM's per-call cost: it starts every drain
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, segment_id, month, skill_id FROM {connection.ops.quote_name(DemandMark._meta.db_table)} "
+                "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                [limit],
+            )
+            return cursor.fetchall()
     return list(
         DemandMark.objects.select_for_update(skip_locked=True)
         .order_by("id")
@@ -207,7 +224,7 @@ def recompute_claimed(marks: list[tuple[int, int, datetime.date, int | None]]) -
 
     months = {month for _, month in cell_groups} | {month for _, month in total_groups}
     _lock([_month_lock_key(s, m) for s, m in (*cell_groups, *total_groups)]
-          + [_month_lock_key(None, m) for m in months], shared=[GLOBAL_LOCK])
+          + [_month_lock_key(None, m) for m in months], shared=[GLOBAL_LOCK], asynchronous_commit=True)
 
     versions, now = current_versions(), timezone.now()
     segment_keys = [(s, m, k) for (s, m), skills in sorted(cell_groups.items()) for k in sorted(skills)]

@@ -5,11 +5,13 @@ and cached in the process; ``Matcher.find(text)`` returns one ``Match`` per skil
 mention) with the offsets editors see as evidence.
 """
 
+import datetime
 import json
 import threading
 from pathlib import Path
 
-from django.db.models import Count, Max
+from django.db import connection
+from django.utils.dateparse import parse_datetime
 
 from careerhub.editorial import Status
 
@@ -43,10 +45,19 @@ def taxonomy_version() -> str:
     """A fingerprint of the taxonomy that changes whenever a skill or alias is added, edited or removed."""
     from ..models import Skill, SkillAlias
 
-    skills = Skill.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    aliases = SkillAlias.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    stamp = max((at for at in (skills["at"], aliases["at"]) if at), default=None)
-    return f"{skills['n']}s-{aliases['n']}a-{stamp:%Y%m%d%H%M%S%f}" if stamp else "empty"
+    # One plain query for both tables: every demand batch records the version.
+    quote = connection.ops.quote_name
+    skills, aliases = quote(Skill._meta.db_table), quote(SkillAlias._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {skills}), (SELECT MAX(updated_at) FROM {skills}), "
+            f"(SELECT COUNT(*) FROM {aliases}), (SELECT MAX(updated_at) FROM {aliases})"
+        )
+        skill_count, skills_at, alias_count, aliases_at = cursor.fetchone()
+    # SQLite answers a computed MAX as text
+    stamps = [at if isinstance(at, datetime.datetime) else parse_datetime(at) for at in (skills_at, aliases_at) if at]
+    stamp = max(stamps, default=None)
+    return f"{skill_count}s-{alias_count}a-{stamp:%Y%m%d%H%M%S%f}" if stamp else "empty"
 
 
 def taxonomy_terms() -> list[Term]:
