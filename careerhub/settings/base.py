@@ -152,8 +152,6 @@ CAREERHUB_API_THROTTLE_RATES = {
     "user": os.environ.get("CAREERHUB_API_USER_RATE", "1200/minute") or None,
 }
 
-# Anonymous GET answers are kept this many seconds in the shared cache (0: not cached).
-CAREERHUB_API_CACHE_SECONDS = int(os.environ.get("CAREERHUB_API_CACHE_SECONDS", "0"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "CareerHub API",
@@ -237,6 +235,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Anonymous GET answers of the API are kept in the cache until a write commits, and at most this many
+# seconds (0: not cached). Exact only with a cache every process shares, hence off by default here.
+CAREERHUB_API_CACHE_SECONDS = int(os.environ.get("CAREERHUB_API_CACHE_SECONDS", "0"))
 
 LOGGING = {
     "version": 1,
