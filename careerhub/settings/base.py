@@ -238,7 +238,7 @@ CACHES = {
 
 # Anonymous GET answers of the API are kept in the cache until a write commits, and at most this many
 # seconds (0: not cached). Exact only with a cache every process shares, hence off by default here.
-CAREERHUB_API_CACHE_SECONDS = int(os.environ.get("CAREERHUB_API_CACHE_SECONDS", "0"))
+CAREERHUB_API_CACHE_SECONDS = int(os.environ.get("CAREERHUB_API_CACHE_SECONDS") or "0")
 
 LOGGING = {
     "version": 1,
