@@ -21,6 +21,9 @@ process's writes; with a per-process cache (the embedded mode's local memory) th
 within one process, which is why it is off unless configured (and on by default in production only
 when the cache is shared).
 
+The answer is stored with the generation it was computed at, and served only while that generation
+is current; both are read in one round trip.
+
 Only requests without credentials (no ``Authorization`` header, no session cookie) are served from or
 stored in the cache, and only public answers (200) are stored: editors' answers, which may show
 drafts, are never cached, and an editor's request never sees the public's cached answer.
@@ -38,13 +41,13 @@ from django.core.cache import cache
 from django.db import connection as default_connection
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers, set_response_etag
+from django.utils.cache import get_conditional_response
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "content:generation:{database}"
-ANSWER_KEY = "api:answer:{database}:{generation}:{digest}"
-VARY = ("Accept", "Authorization", "Cookie")
+ANSWER_KEY = "api:answer:{database}:{digest}"
+PREFIX = "/api/"
 # The first keyword of a statement that may change rows (a data-modifying WITH is looked into below).
 WRITE_START = ("INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY")
 WRITE_IN_WITH = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
@@ -122,42 +125,70 @@ def _credentials(request) -> bool:
 
 
 def public_cache(view: Callable) -> Callable:
-    """Serve anonymous GETs from the cache while the content generation is unchanged.
-
-    ``CAREERHUB_API_CACHE_SECONDS`` (0: off) bounds how long an answer is kept; a committed write makes
-    the next read fresh long before that. Answers served from the cache do not count against the
-    anonymous request limit, and carry the ETag computed when they were stored.
-    """
+    """Mark a view's answers as public reads that ``AnswerCacheMiddleware`` may keep for anonymous clients."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        seconds = settings.CAREERHUB_API_CACHE_SECONDS
-        if not seconds or request.method != "GET" or _credentials(request):
-            return view(request, *args, **kwargs)
-        try:
-            digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key = ANSWER_KEY.format(database=_database(), generation=content_generation(), digest=digest)
-            hit = cache.get(key)
-        except Exception:
-            logger.warning("Cache unavailable; answering without it.", exc_info=True)
-            return view(request, *args, **kwargs)
-        if hit is not None:
-            content, content_type, etag = hit
-            response = HttpResponse(content, content_type=content_type)
-            response["ETag"] = etag
-            patch_vary_headers(response, VARY)
-            return response
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and hasattr(response, "add_post_render_callback"):
-
-            def store(rendered):
-                set_response_etag(rendered)  # once here, instead of hashing the body on every hit
-                try:
-                    cache.set(key, (rendered.content, rendered["Content-Type"], rendered["ETag"]), seconds)
-                except Exception:
-                    logger.warning("Cache unavailable; answer not stored.", exc_info=True)
-
-            response.add_post_render_callback(store)
+        response.public_answer = True
         return response
 
     return wrapped
+
+
+class AnswerCacheMiddleware:
+    """Serve anonymous GETs of the API from the cache while the content generation is unchanged.
+
+    It sits high in the middleware (after security, sessions and CORS) so that a hit costs one cache
+    round trip and none of the request's other work: the answer's own headers (ETag, Vary, ...) are
+    stored with it and replayed, and a matching ``If-None-Match`` gets its 304 here.
+    ``CAREERHUB_API_CACHE_SECONDS`` (0: off) bounds how long an answer is kept; a committed write
+    makes the next read fresh long before that. Answers served from the cache do not count against
+    the anonymous request limit. The key is the absolute URL (host included: pages link to the next
+    page by absolute URL), and reading it validates the host against ``ALLOWED_HOSTS`` as Django would.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.CAREERHUB_API_CACHE_SECONDS
+        if not seconds or request.method != "GET" or not request.path.startswith(PREFIX) or _credentials(request):
+            return self.get_response(request)
+        digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        database = _database()
+        answer_key = ANSWER_KEY.format(database=database, digest=digest)
+        generation_key = GENERATION_KEY.format(database=database)
+        try:
+            # One round trip: the generation and the answer stored with the generation it was computed at.
+            found = cache.get_many([generation_key, answer_key])
+            generation = found.get(generation_key)
+            if generation is None:
+                generation = content_generation()
+        except Exception:
+            logger.warning("Cache unavailable; answering without it.", exc_info=True)
+            return self.get_response(request)
+        hit = found.get(answer_key)
+        if hit is not None and hit[0] == generation:
+            return self._replay(request, *hit[1:])
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and getattr(response, "public_answer", False)
+            and not response.streaming
+            and not response.cookies
+        ):
+            # The headers set below this middleware; those above it (security, CORS) are added to hits anew.
+            headers = list(response.items())
+            try:
+                cache.set(answer_key, (generation, response.content, headers), seconds)
+            except Exception:
+                logger.warning("Cache unavailable; answer not stored.", exc_info=True)
+        return response
+
+    @staticmethod
+    def _replay(request, content: bytes, headers: list[tuple[str, str]]) -> HttpResponse:
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)

@@ -92,3 +92,14 @@ def test_write_statements_are_recognised():
     assert is_write('INSERT INTO "t" VALUES (1)') and is_write("  update t set a = 1")
     assert is_write("DELETE FROM t") and is_write("WITH x AS (DELETE FROM t RETURNING id) SELECT * FROM x")
     assert not is_write('SELECT "updated_at", "deleted" FROM t') and not is_write("WITH x AS (SELECT 1) SELECT 2")
+
+
+def test_answers_are_kept_per_host_because_pages_link_by_absolute_url(world, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://board.example"]
+    first = APIClient().get("/api/v1/postings/?page_size=1", HTTP_HOST="localhost")
+    second = APIClient().get("/api/v1/postings/?page_size=1", HTTP_HOST="127.0.0.1", HTTP_ORIGIN="https://board.example")
+    assert first.json()["next"].startswith("http://localhost/")
+    assert second.json()["next"].startswith("http://127.0.0.1/")
+    hit = APIClient().get("/api/v1/postings/?page_size=1", HTTP_HOST="127.0.0.1", HTTP_ORIGIN="https://board.example")
+    assert hit.content == second.content and hit["Access-Control-Allow-Origin"] == "https://board.example"
+    assert "Cookie" in hit["Vary"] and hit["ETag"] == second["ETag"]
