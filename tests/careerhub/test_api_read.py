@@ -329,3 +329,12 @@ def test_the_fast_posting_rows_equal_drf_generic_output(world):
     assert serializer.data == generic
     assert generic["skills"] and generic["published_at"] and generic["duplicate_of"] == world["postings"][1].pk
 
+
+
+@pytest.mark.parametrize("as_editor", [False, True])
+def test_posting_rows_of_a_list_equal_the_postings_own_answers(world, as_editor):
+    client = token_client(editor=True) if as_editor else APIClient()
+    rows = client.get("/api/v1/postings/").json()["results"]
+    assert rows and any(row["skills"] for row in rows)
+    for row in rows:
+        assert row == client.get(f"/api/v1/postings/{row['id']}/").json()
