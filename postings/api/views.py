@@ -82,7 +82,7 @@ class SkillViewSet(WritableViewSet):
 
     def get_queryset(self):
         skills = skill_list(include_unpublished=self.sees_drafts()).prefetch_related(
-            Prefetch("aliases", queryset=SkillAlias.objects.order_by("text"))
+            Prefetch("aliases", queryset=SkillAlias.objects.only("id", "skill_id", "text").order_by("text"))
         )
         return skills_with_teaching(skills)
 
