@@ -145,7 +145,8 @@ class AnswerCacheMiddleware:
     ``CAREERHUB_API_CACHE_SECONDS`` (0: off) bounds how long an answer is kept; a committed write
     makes the next read fresh long before that. Answers served from the cache do not count against
     the anonymous request limit. The key is the absolute URL (host included: pages link to the next
-    page by absolute URL), and reading it validates the host against ``ALLOWED_HOSTS`` as Django would.
+    page by absolute URL; reading it validates the host against ``ALLOWED_HOSTS`` as Django would)
+    and the ``Accept`` header.
     """
 
     def __init__(self, get_response):
@@ -155,7 +156,9 @@ class AnswerCacheMiddleware:
         seconds = settings.CAREERHUB_API_CACHE_SECONDS
         if not seconds or request.method != "GET" or not request.path.startswith(PREFIX) or _credentials(request):
             return self.get_response(request)
-        digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        # The answer depends on the URL and on what the client accepts (a JSON-only API refuses others).
+        identity = f"{request.build_absolute_uri()} {request.META.get('HTTP_ACCEPT', '')}"
+        digest = hashlib.sha256(identity.encode()).hexdigest()
         database = _database()
         answer_key = ANSWER_KEY.format(database=database, digest=digest)
         generation_key = GENERATION_KEY.format(database=database)

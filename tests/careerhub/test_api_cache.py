@@ -103,3 +103,8 @@ def test_answers_are_kept_per_host_because_pages_link_by_absolute_url(world, set
     hit = APIClient().get("/api/v1/postings/?page_size=1", HTTP_HOST="127.0.0.1", HTTP_ORIGIN="https://board.example")
     assert hit.content == second.content and hit["Access-Control-Allow-Origin"] == "https://board.example"
     assert "Cookie" in hit["Vary"] and hit["ETag"] == second["ETag"]
+
+
+def test_what_the_client_accepts_is_part_of_the_key(world):
+    assert APIClient().get("/api/v1/tracks/").status_code == 200
+    assert APIClient().get("/api/v1/tracks/", HTTP_ACCEPT="text/html").status_code == 406
