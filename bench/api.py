@@ -8,7 +8,7 @@
    links as plain rows) plus JSON encoding of the same fields with no HTTP and no serializer, against
    the API's path for the same page (the same queries, the serializer and DRF's JSON renderer).
    Ratio = serialized / bare (target: within 2x).
-3. Load: gunicorn serves the API on 127.0.0.1 (threaded workers, as ``gunicorn.conf.py``), and wrk
+3. Load: gunicorn serves the API on 127.0.0.1 (``--workers`` of ``--worker-class``), and wrk
    (Debian package ``wrk``) drives each list endpoint with 16 connections; p99 latency (target < 50 ms)
    and requests a second (target >= 600). With ``--cache-seconds`` the server keeps anonymous answers
    in the exact cache (``careerhub/api/cache.py``; ``--cache-url`` a Redis database for it, shared by
@@ -54,7 +54,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=10, help="Seconds of load per endpoint (default 10).")
     parser.add_argument("--connections", type=int, default=16, help="Concurrent connections (default 16).")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4).")
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (default gthread).")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync).")
     parser.add_argument("--threads", type=int, default=4, help="Threads per gthread worker (default 4).")
     parser.add_argument("--port", type=int, default=8931, help="Loopback port for gunicorn.")
     parser.add_argument(
