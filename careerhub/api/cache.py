@@ -2,9 +2,10 @@
 
 The public API is read-mostly: the same pages are asked for again and again between writes. An answer
 kept for a fixed time would show the public a change that many seconds late; instead every answer is
-stored under the **content generation** current when it was computed, and every transaction that writes
-to the database bumps the generation once it has committed. The next read after a commit therefore
-misses and computes a fresh answer; superseded answers are never read again and simply expire.
+stored with the **content generation** current when it was computed and served only while that
+generation is current, and every transaction that writes to the database bumps the generation once it
+has committed. The next read after a commit therefore misses and computes a fresh answer, which
+replaces the stale one (both are read in one round trip).
 
 Why the bump is hooked to the database connection rather than to each service: every write path (the
 admin, the API, imports, commands, Celery tasks, the demand engine's raw SQL) reaches the database
@@ -13,16 +14,13 @@ Statements that change no row (an empty drain) do not bump. ``COPY`` bypasses Dj
 wrappers, so ``careerhub.bulk`` bumps explicitly.
 
 Order matters for exactness: a request reads the generation *before* its queries, and a writer bumps
-only *after* its commit, so an answer stored under generation ``g`` was never computed from data
+only *after* its commit, so an answer stored with generation ``g`` was never computed from data
 older than the last commit that produced ``g``.
 
 The generation lives in the shared cache (Redis in production), so every process sees every other
 process's writes; with a per-process cache (the embedded mode's local memory) the cache is exact only
 within one process, which is why it is off unless configured (and on by default in production only
 when the cache is shared).
-
-The answer is stored with the generation it was computed at, and served only while that generation
-is current; both are read in one round trip.
 
 Only requests without credentials (no ``Authorization`` header, no session cookie) are served from or
 stored in the cache, and only public answers (200) are stored: editors' answers, which may show
