@@ -4,11 +4,15 @@
 
 1. Makes sure the database holds the seed content and at least ``--postings`` demo postings (loading
    100,000 the first time takes several minutes; later runs reuse them).
-2. Bare cost, in this process: the selector's query for one page plus JSON encoding of the same
-   fields with no HTTP and no serializer, against the API's path for the same page (the same query,
-   the serializer and DRF's JSON renderer). Ratio = serialized / bare (target: within 2x).
-3. Load: gunicorn serves the API on 127.0.0.1, and wrk (Debian package ``wrk``) drives each list
-   endpoint with 16 connections; p99 latency (target < 50 ms) and requests a second (target >= 600).
+2. Bare cost, in this process: the selectors' two queries for one page (postings, then their skill
+   links as plain rows) plus JSON encoding of the same fields with no HTTP and no serializer, against
+   the API's path for the same page (the same queries, the serializer and DRF's JSON renderer).
+   Ratio = serialized / bare (target: within 2x).
+3. Load: gunicorn serves the API on 127.0.0.1 (``--workers`` of ``--worker-class``), and wrk
+   (Debian package ``wrk``) drives each list endpoint with 16 connections; p99 latency (target < 50 ms)
+   and requests a second (target >= 600). With ``--cache-seconds`` the server keeps anonymous answers
+   in the exact cache (``careerhub/api/cache.py``; ``--cache-url`` a Redis database for it, shared by
+   the workers): the first request of each endpoint computes its answer, wrk's are then served from it.
 
 Request limits are turned off for the server (one client address sends everything). The last line
 printed is one JSON object with every figure.
@@ -50,12 +54,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=10, help="Seconds of load per endpoint (default 10).")
     parser.add_argument("--connections", type=int, default=16, help="Concurrent connections (default 16).")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4).")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync).")
+    parser.add_argument("--threads", type=int, default=4, help="Threads per gthread worker (default 4).")
     parser.add_argument("--port", type=int, default=8931, help="Loopback port for gunicorn.")
     parser.add_argument(
         "--cache-seconds",
         type=int,
         default=0,
         help="CAREERHUB_API_CACHE_SECONDS for the server (default 0: every request does the work).",
+    )
+    parser.add_argument(
+        "--cache-url", default="", help="CACHE_URL for the server, e.g. redis://127.0.0.1:6379/13 (default: none)."
     )
     parser.add_argument("--repeats", type=int, default=200, help="Repeats of the in-process bare/serialized page.")
     return parser.parse_args()
@@ -82,53 +91,76 @@ def ensure_data(count: int) -> int:
 
 
 def bare_page(limit: int = 50) -> bytes:
-    """The selector's query for one page, and plain JSON of the same fields: no HTTP, no serializer."""
-    from postings.selectors import posting_list
+    """The selectors' queries for one page, and plain JSON of the same fields: no HTTP, no serializer."""
+    from postings.selectors import posting_feed, posting_skill_links
 
-    rows = []
-    for p in posting_list().order_by("-posted_on", "-id")[:limit]:
-        rows.append(
-            {
-                "id": p.id,
-                "external_id": p.external_id,
-                "source": p.source,
-                "title": p.title,
-                "employer": p.employer.name,
-                "segment": p.segment.slug,
-                "posted_on": p.posted_on.isoformat(),
-                "location": p.location,
-                "url": p.url,
-                "description": p.description,
-                "skills": [
-                    {
-                        "slug": s.skill.slug,
-                        "name": s.skill.name,
-                        "state": s.state,
-                        "matched_text": s.matched_text,
-                        "start": s.start,
-                        "end": s.end,
-                    }
-                    for s in p.posting_skills.all()
-                ],
-            }
-        )
+    postings = list(posting_feed().order_by("-posted_on", "-id")[:limit])
+    links = posting_skill_links([p.id for p in postings])
+    rows = [
+        {
+            "id": p.id,
+            "external_id": p.external_id,
+            "source": p.source,
+            "demo": p.is_demo,
+            "title": p.title,
+            "employer": p.employer.name,
+            "segment": p.segment.slug,
+            "posted_on": p.posted_on.isoformat(),
+            "location": p.location,
+            "url": p.url,
+            "description": p.description,
+            "skills": links.get(p.id, []),
+        }
+        for p in postings
+    ]
     return json.dumps(
         {"next": None, "previous": None, "results": rows}, ensure_ascii=False, separators=(",", ":")
     ).encode()
 
 
 def serialized_page(limit: int = 50) -> bytes:
-    """The API's own path for the same page: the same query, the serializer, DRF's JSON renderer."""
+    """The API's own path for the same page: the same queries, the serializer, DRF's JSON renderer."""
     from rest_framework.renderers import JSONRenderer
 
     from postings.api.serializers import PostingSerializer
-    from postings.selectors import posting_list
+    from postings.selectors import posting_feed, posting_skill_links
 
-    serializer = PostingSerializer(posting_list().order_by("-posted_on", "-id")[:limit], many=True)
+    postings = list(posting_feed().order_by("-posted_on", "-id")[:limit])
+    links = posting_skill_links([p.id for p in postings])
+    for posting in postings:
+        posting.skill_links = links.get(posting.id, [])
+    serializer = PostingSerializer(postings, many=True)
     for name in PostingSerializer.Meta.fields:  # the public's view leaves out the editor-only fields
         if name in ("status", "published_at", "duplicate_of"):
             serializer.child.fields.pop(name)
     return JSONRenderer().render({"next": None, "previous": None, "results": serializer.data})
+
+
+def cpu_per_request(repeats: int) -> dict[str, dict[str, float]]:
+    """CPU time of this process per request of each endpoint through Django's test client (no HTTP):
+    computing the answer (cache off), and serving it from the exact cache (local memory here). CPU
+    time moves far less with the machine's load than wall time does."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    settings.CAREERHUB_API_THROTTLE_RATES = {"anon": None, "user": None}
+    figures = {}
+    for path in ENDPOINTS:
+        row = {}
+        for label, seconds in (("computed_cpu_ms", 0), ("cached_cpu_ms", 3600)):
+            settings.CAREERHUB_API_CACHE_SECONDS = seconds
+            assert client.get(path).status_code == 200
+            samples = []
+            for _ in range(repeats):
+                start = time.process_time()
+                client.get(path)
+                samples.append(time.process_time() - start)
+            row[label] = round(statistics.median(samples) * 1000, 2)
+        figures[path] = row
+        print(f"{path}: CPU per request {row['computed_cpu_ms']:.2f} ms computed, {row['cached_cpu_ms']:.2f} ms cached")
+    settings.CAREERHUB_API_CACHE_SECONDS = 0
+    return figures
 
 
 def timed(function, repeats: int) -> tuple[float, int]:
@@ -140,13 +172,15 @@ def timed(function, repeats: int) -> tuple[float, int]:
     return statistics.median(samples) * 1000, size
 
 
-def start_server(port: int, workers: int, cache_seconds: int) -> subprocess.Popen:
+def start_server(args: argparse.Namespace) -> subprocess.Popen:
+    port = args.port
     env = {
         **os.environ,
         "CAREERHUB_API_ANON_RATE": "",
         "CAREERHUB_API_USER_RATE": "",
         "DJANGO_DEBUG": "0",
-        "CAREERHUB_API_CACHE_SECONDS": str(cache_seconds),
+        "CAREERHUB_API_CACHE_SECONDS": str(args.cache_seconds),
+        "CACHE_URL": args.cache_url,
         "DJANGO_LOG_LEVEL": "WARNING",
         "DATABASE_CONN_MAX_AGE": "600",
     }
@@ -157,7 +191,11 @@ def start_server(port: int, workers: int, cache_seconds: int) -> subprocess.Pope
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            str(workers),
+            str(args.workers),
+            "--worker-class",
+            args.worker_class,
+            "--threads",
+            str(args.threads),
             "--log-level",
             "warning",
         ],
@@ -224,10 +262,14 @@ def main() -> None:
         f"serialized {full_ms:.2f} ms ({full_bytes:,} bytes): {ratio:.2f}x (target <= {TARGET_RATIO}x)"
     )
 
+    cpu = cpu_per_request(min(args.repeats, 50))
+
     from django.db import connections
 
     connections.close_all()
-    server = start_server(args.port, args.workers, args.cache_seconds)
+    load_before = os.getloadavg()[0]
+    print(f"Machine load average (1 min) before the load: {load_before:.2f} on {os.cpu_count()} cores")
+    server = start_server(args)
     load = {}
     try:
         for path in ENDPOINTS:
@@ -250,8 +292,11 @@ def main() -> None:
         "postings": postings,
         "connections": args.connections,
         "workers": args.workers,
+        "worker_class": args.worker_class,
+        "threads": args.threads,
         "duration_s": args.duration,
         "cache_seconds": args.cache_seconds,
+        "load_average_1min_before": round(load_before, 2),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "bare_ms": round(bare_ms, 3),
         "serialized_ms": round(full_ms, 3),
@@ -263,7 +308,7 @@ def main() -> None:
             "rps_at_least_600": lowest_rps >= TARGET_RPS,
             "serialization_within_2x": ratio <= TARGET_RATIO,
         },
-        "endpoints": load,
+        "endpoints": {path: figures | cpu[path] for path, figures in load.items()},
     }
     print(json.dumps(summary))
 

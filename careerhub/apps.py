@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -7,8 +8,11 @@ class CareerHubConfig(AppConfig):
     verbose_name = "CareerHub"
 
     def ready(self) -> None:
+        from .api.cache import install_write_tracking
         from .services import editor_group_sync_after_migrate
 
         # After every `migrate`, so the editors' group follows new models and permissions. post_migrate
         # reaches only apps with models; one content app is enough, the handler covers all three.
         post_migrate.connect(editor_group_sync_after_migrate, sender=apps.get_app_config("curriculum"))
+        # Every committed write makes the API's cached anonymous answers stale (careerhub/api/cache.py).
+        connection_created.connect(install_write_tracking, dispatch_uid="careerhub-write-tracking")

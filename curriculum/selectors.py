@@ -51,6 +51,8 @@ def skills_with_teaching(skills: QuerySet[Skill]) -> QuerySet[Skill]:
         Module.objects.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
         .select_related("track")
         .order_by("track__display_order", "track__title", "order")
+        # What a skill shows of each (slugs and titles), not the modules' and tracks' texts.
+        .only("id", "slug", "title", "track__slug", "track__title")
     )
     return skills.prefetch_related(Prefetch("modules", queryset=modules, to_attr="teaching_modules"))
 

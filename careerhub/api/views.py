@@ -1,16 +1,11 @@
 """What every resource of the API shares: visibility, permissions by action, ``?fields=``, pagination,
 conditional GET (ETag, 304) and the way writes call services."""
 
-import hashlib
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, TypeVar
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import conditional_page
 from rest_framework import mixins, serializers, status, viewsets
@@ -21,45 +16,12 @@ from rest_framework.response import Response
 
 from careerhub.filters import can_see_drafts
 
+from .cache import public_cache
+
 T = TypeVar("T")
 
 WRITE_ACTIONS = {"create": "add", "update": "change", "partial_update": "change", "bulk": "add"}
 MAX_FIELDS_PARAM = 1000
-
-
-def public_cache(view: Callable) -> Callable:
-    """Keep anonymous GET answers for ``CAREERHUB_API_CACHE_SECONDS`` in the shared cache (0: never).
-
-    Only requests without credentials (no Authorization header, no session cookie) are served from or
-    stored in it, so editors always see their own writes; the public may see a change that many
-    seconds late. Answers served from the cache do not count against the anonymous request limit.
-    """
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        seconds = settings.CAREERHUB_API_CACHE_SECONDS
-        if (
-            not seconds
-            or request.method != "GET"
-            or "HTTP_AUTHORIZATION" in request.META
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-        ):
-            return view(request, *args, **kwargs)
-        key = "api:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        if (hit := cache.get(key)) is not None:
-            response = HttpResponse(hit[1], status=hit[0], content_type=hit[2])
-            patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
-            return response
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and hasattr(response, "add_post_render_callback"):
-
-            def store(rendered):
-                cache.set(key, (rendered.status_code, rendered.content, rendered["Content-Type"]), seconds)
-
-            response.add_post_render_callback(store)
-        return response
-
-    return wrapped
 
 
 class ContentPagination(PageNumberPagination):

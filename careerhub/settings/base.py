@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
+    # Anonymous API reads answered from the cache while no write has committed (careerhub/api/cache.py).
+    "careerhub.api.cache.AnswerCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -152,8 +154,6 @@ CAREERHUB_API_THROTTLE_RATES = {
     "user": os.environ.get("CAREERHUB_API_USER_RATE", "1200/minute") or None,
 }
 
-# Anonymous GET answers are kept this many seconds in the shared cache (0: not cached).
-CAREERHUB_API_CACHE_SECONDS = int(os.environ.get("CAREERHUB_API_CACHE_SECONDS", "0"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "CareerHub API",
@@ -237,6 +237,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Anonymous GET answers of the API are kept in the cache until a write commits, and at most this many
+# seconds (0: not cached). Exact only with a cache every process shares, hence off by default here.
+CAREERHUB_API_CACHE_SECONDS = int(os.environ.get("CAREERHUB_API_CACHE_SECONDS") or "0")
 
 LOGGING = {
     "version": 1,

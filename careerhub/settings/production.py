@@ -31,3 +31,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# The API's exact cache of anonymous answers (careerhub/api/cache.py) is on whenever the cache is shared
+# by every process (Redis): each committed write makes the next read fresh; the lifetime is a backstop
+# for writes made outside CareerHub (by hand in psql).
+CAREERHUB_API_CACHE_SECONDS = int(
+    os.environ.get("CAREERHUB_API_CACHE_SECONDS") or (3600 if CACHE_URL else 0)  # noqa: F405
+)

@@ -129,6 +129,8 @@ _datetime = serializers.DateTimeField()
 
 
 def _skill_links(posting: Posting) -> list[dict]:
+    if (rows := getattr(posting, "skill_links", None)) is not None:  # read for a whole page by the view
+        return rows
     return [
         {"slug": link.skill.slug, "name": link.skill.name, "state": link.state, "matched_text": link.matched_text,
          "start": link.start, "end": link.end}

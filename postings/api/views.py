@@ -27,7 +27,14 @@ from ..filters import EmployerFilterSet, PostingFilterSet, SkillCategoryFilterSe
 from ..ingest.rows import plain_text
 from ..ingest.services import ImportReport, postings_import
 from ..models import SkillAlias
-from ..selectors import employer_list, posting_list, skill_category_list, skill_list
+from ..selectors import (
+    employer_list,
+    posting_feed,
+    posting_list,
+    posting_skill_links,
+    skill_category_list,
+    skill_list,
+)
 from ..services import posting_update, skill_create, skill_update
 from .serializers import (
     EmployerSerializer,
@@ -75,7 +82,7 @@ class SkillViewSet(WritableViewSet):
 
     def get_queryset(self):
         skills = skill_list(include_unpublished=self.sees_drafts()).prefetch_related(
-            Prefetch("aliases", queryset=SkillAlias.objects.order_by("text"))
+            Prefetch("aliases", queryset=SkillAlias.objects.only("id", "skill_id", "text").order_by("text"))
         )
         return skills_with_teaching(skills)
 
@@ -122,7 +129,17 @@ class PostingViewSet(WritableViewSet):
     write_serializer_class = PostingWriteSerializer
 
     def get_queryset(self):
+        if self.action == "list":
+            return posting_feed(include_unpublished=self.sees_drafts())
         return posting_list(include_unpublished=self.sees_drafts())
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            links = posting_skill_links([posting.id for posting in page], include_unpublished=self.sees_drafts())
+            for posting in page:
+                posting.skill_links = links.get(posting.id, [])
+        return page
 
     @extend_schema(
         request=PostingCreateSerializer,

@@ -78,6 +78,8 @@ def demand_row_list() -> QuerySet[SkillDemand]:
     return (
         SkillDemand.objects.filter(skill__status=Status.PUBLISHED)
         .select_related("skill__category", "segment")
+        # What a row shows; not the segment's long texts nor the skill's description and sources.
+        .only("id", "month", "postings", "segment__slug", "skill__slug", "skill__name", "skill__category__slug")
         .annotate(total=total, rank=ahead + 1)
         .order_by("month", "-postings", "id")
     )

@@ -60,3 +60,19 @@ def test_env_bool_refuses_nonsense(monkeypatch):
     monkeypatch.setenv("X_FLAG", "maybe")
     with pytest.raises(ImproperlyConfigured, match="X_FLAG must be a boolean"):
         env_bool("X_FLAG")
+
+
+@pytest.mark.parametrize(("cache_url", "expected"), [("redis://127.0.0.1:6379/13", "3600"), ("", "0")])
+def test_production_caches_api_answers_only_with_a_shared_cache(cache_url, expected):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.CAREERHUB_API_CACHE_SECONDS)",
+        DJANGO_SETTINGS_MODULE="careerhub.settings.production",
+        DJANGO_SECRET_KEY="k" * 20 + "3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5",
+        CACHE_URL=cache_url,
+        CELERY_BROKER_URL="",
+        CAREERHUB_API_CACHE_SECONDS="",
+    )
+    assert result.stdout.split() == [expected], result.stderr

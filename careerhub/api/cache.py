@@ -1,0 +1,195 @@
+"""An exact cache of the API's anonymous answers, keyed by a content generation that every committed write bumps.
+
+The public API is read-mostly: the same pages are asked for again and again between writes. An answer
+kept for a fixed time would show the public a change that many seconds late; instead every answer is
+stored with the **content generation** current when it was computed and served only while that
+generation is current, and every transaction that writes to the database bumps the generation once it
+has committed. The next read after a commit therefore misses and computes a fresh answer, which
+replaces the stale one (both are read in one round trip).
+
+Why the bump is hooked to the database connection rather than to each service: every write path (the
+admin, the API, imports, commands, Celery tasks, the demand engine's raw SQL) reaches the database
+through a Django connection, so one hook there cannot miss a path that a list of services would.
+Statements that change no row (an empty drain) do not bump. ``COPY`` bypasses Django's cursor
+wrappers, so ``careerhub.bulk`` bumps explicitly.
+
+Order matters for exactness: a request reads the generation *before* its queries, and a writer bumps
+only *after* its commit, so an answer stored with generation ``g`` was never computed from data
+older than the last commit that produced ``g``.
+
+The generation lives in the shared cache (Redis in production), so every process sees every other
+process's writes; with a per-process cache (the embedded mode's local memory) the cache is exact only
+within one process, which is why it is off unless configured (and on by default in production only
+when the cache is shared).
+
+Only requests without credentials (no ``Authorization`` header, no session cookie) are served from or
+stored in the cache, and only public answers (200) are stored: editors' answers, which may show
+drafts, are never cached, and an editor's request never sees the public's cached answer.
+"""
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection as default_connection
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "content:generation:{database}"
+ANSWER_KEY = "api:answer:{database}:{digest}"
+PREFIX = "/api/"
+# The first keyword of a statement that may change rows (a data-modifying WITH is looked into below).
+WRITE_START = ("INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY")
+WRITE_IN_WITH = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def _database(connection=default_connection) -> str:
+    # Several CareerHub databases (tests, developers, benchmarks) may share one Redis.
+    return str(connection.settings_dict["NAME"])
+
+
+def content_generation() -> int:
+    """The current generation; a lost one (evicted, new cache) restarts from the clock, never from an old value."""
+    key = GENERATION_KEY.format(database=_database())
+    generation = cache.get(key)
+    if generation is None:
+        cache.add(key, time.time_ns() // 1000, timeout=None)
+        generation = cache.get(key)
+    return int(generation)
+
+
+def content_generation_bump(connection=default_connection) -> None:
+    """Make every cached answer stale. Runs after a writing transaction commits."""
+    key = GENERATION_KEY.format(database=_database(connection))
+    try:
+        try:
+            cache.incr(key)
+        except ValueError:  # no generation yet: any new value differs from all cached ones
+            cache.set(key, time.time_ns() // 1000, timeout=None)
+    except Exception:  # a cache outage must not fail a write; answers then expire on their own
+        logger.warning("Cache unavailable; cached API answers could not be invalidated.", exc_info=True)
+
+
+def content_changed(connection=default_connection) -> None:
+    """Bump the generation when the current transaction commits (at once in autocommit), once per transaction."""
+    if not connection.in_atomic_block:
+        content_generation_bump(connection)
+        return
+    if any(getattr(function, "content_bump_for", None) is connection for _, function, _ in connection.run_on_commit):
+        return  # already due at this transaction's commit
+
+    def bump() -> None:
+        content_generation_bump(connection)
+
+    bump.content_bump_for = connection
+    transaction.on_commit(bump, using=connection.alias, robust=True)
+
+
+def is_write(sql: str) -> bool:
+    start = sql.lstrip()[:8].upper()
+    if start.startswith(WRITE_START):
+        return True
+    return start.startswith("WITH") and bool(WRITE_IN_WITH.search(sql))
+
+
+def track_writes(execute, sql, params, many, context):
+    """A Django ``execute_wrapper``: a statement that changed rows schedules a generation bump."""
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and is_write(sql):
+        rowcount = getattr(context.get("cursor"), "rowcount", -1)
+        # -1 is unknown; SQLite counts the rows of INSERT ... RETURNING only as they are fetched.
+        if many or rowcount != 0 or "RETURNING" in sql.upper():
+            content_changed(context["connection"])
+    return result
+
+
+def install_write_tracking(sender, connection, **kwargs) -> None:
+    """``connection_created`` handler: track writes on every database connection of the process."""
+    if track_writes not in connection.execute_wrappers:
+        # First in the list: ``connection.execute_wrapper()`` blocks pop the last one on exit.
+        connection.execute_wrappers.insert(0, track_writes)
+
+
+def _credentials(request) -> bool:
+    return "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def public_cache(view: Callable) -> Callable:
+    """Mark a view's answers as public reads that ``AnswerCacheMiddleware`` may keep for anonymous clients."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.public_answer = True
+        return response
+
+    return wrapped
+
+
+class AnswerCacheMiddleware:
+    """Serve anonymous GETs of the API from the cache while the content generation is unchanged.
+
+    It sits high in the middleware (after security, sessions and CORS) so that a hit costs one cache
+    round trip and none of the request's other work: the answer's own headers (ETag, Vary, ...) are
+    stored with it and replayed, and a matching ``If-None-Match`` gets its 304 here.
+    ``CAREERHUB_API_CACHE_SECONDS`` (0: off) bounds how long an answer is kept; a committed write
+    makes the next read fresh long before that. Answers served from the cache do not count against
+    the anonymous request limit. The key is the absolute URL (host included: pages link to the next
+    page by absolute URL; reading it validates the host against ``ALLOWED_HOSTS`` as Django would)
+    and the ``Accept`` header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.CAREERHUB_API_CACHE_SECONDS
+        if not seconds or request.method != "GET" or not request.path.startswith(PREFIX) or _credentials(request):
+            return self.get_response(request)
+        # The answer depends on the URL and on what the client accepts (a JSON-only API refuses others).
+        identity = f"{request.build_absolute_uri()} {request.META.get('HTTP_ACCEPT', '')}"
+        digest = hashlib.sha256(identity.encode()).hexdigest()
+        database = _database()
+        answer_key = ANSWER_KEY.format(database=database, digest=digest)
+        generation_key = GENERATION_KEY.format(database=database)
+        try:
+            # One round trip: the generation and the answer stored with the generation it was computed at.
+            found = cache.get_many([generation_key, answer_key])
+            generation = found.get(generation_key)
+            if generation is None:
+                generation = content_generation()
+        except Exception:
+            logger.warning("Cache unavailable; answering without it.", exc_info=True)
+            return self.get_response(request)
+        hit = found.get(answer_key)
+        if hit is not None and hit[0] == generation:
+            return self._replay(request, *hit[1:])
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and getattr(response, "public_answer", False)
+            and not response.streaming
+            and not response.cookies
+        ):
+            # The headers set below this middleware; those above it (security, CORS) are added to hits anew.
+            headers = list(response.items())
+            try:
+                cache.set(answer_key, (generation, response.content, headers), seconds)
+            except Exception:
+                logger.warning("Cache unavailable; answer not stored.", exc_info=True)
+        return response
+
+    @staticmethod
+    def _replay(request, content: bytes, headers: list[tuple[str, str]]) -> HttpResponse:
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)
