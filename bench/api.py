@@ -53,7 +53,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--postings", type=int, default=100_000, help="Postings the database must hold.")
     parser.add_argument("--duration", type=int, default=10, help="Seconds of load per endpoint (default 10).")
     parser.add_argument("--connections", type=int, default=16, help="Concurrent connections (default 16).")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4).")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1,
+        help="gunicorn worker processes (default: one per core, as gunicorn.conf.py serves).",
+    )
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync).")
     parser.add_argument("--threads", type=int, default=4, help="Threads per gthread worker (default 4).")
     parser.add_argument("--port", type=int, default=8931, help="Loopback port for gunicorn.")
