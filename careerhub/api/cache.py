@@ -30,7 +30,6 @@ drafts, are never cached, and an editor's request never sees the public's cached
 import hashlib
 import logging
 import re
-import time
 from collections.abc import Callable
 from functools import wraps
 
@@ -40,6 +39,8 @@ from django.db import connection as default_connection
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
+
+from careerhub import generations
 
 logger = logging.getLogger(__name__)
 
@@ -52,30 +53,17 @@ WRITE_IN_WITH = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
 
 def _database(connection=default_connection) -> str:
-    # Several CareerHub databases (tests, developers, benchmarks) may share one Redis.
-    return str(connection.settings_dict["NAME"])
+    return generations.database_name(connection)
 
 
 def content_generation() -> int:
-    """The current generation; a lost one (evicted, new cache) restarts from the clock, never from an old value."""
-    key = GENERATION_KEY.format(database=_database())
-    generation = cache.get(key)
-    if generation is None:
-        cache.add(key, time.time_ns() // 1000, timeout=None)
-        generation = cache.get(key)
-    return int(generation)
+    """The current content generation (see ``careerhub.generations``)."""
+    return generations.current(GENERATION_KEY.format(database=_database()))
 
 
 def content_generation_bump(connection=default_connection) -> None:
     """Make every cached answer stale. Runs after a writing transaction commits."""
-    key = GENERATION_KEY.format(database=_database(connection))
-    try:
-        try:
-            cache.incr(key)
-        except ValueError:  # no generation yet: any new value differs from all cached ones
-            cache.set(key, time.time_ns() // 1000, timeout=None)
-    except Exception:  # a cache outage must not fail a write; answers then expire on their own
-        logger.warning("Cache unavailable; cached API answers could not be invalidated.", exc_info=True)
+    generations.bump(GENERATION_KEY.format(database=_database(connection)), what="cached API answers")
 
 
 def content_changed(connection=default_connection) -> None:

@@ -8,12 +8,13 @@ unpublished skill or a renamed segment never lingers in a cached fragment.
 """
 
 import logging
-import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection, transaction
+
+from careerhub import generations
 
 logger = logging.getLogger(__name__)
 
@@ -26,30 +27,17 @@ FRAGMENT_TTL = 6 * 3600
 
 
 def _database() -> str:
-    # Several CareerHub databases (tests, developers) may share one Redis.
-    return str(connection.settings_dict["NAME"])
+    return generations.database_name(connection)
 
 
 def demand_generation() -> int:
-    """The current generation; a lost one (evicted, new cache) restarts from the clock, never from an old value."""
-    key = GENERATION_KEY.format(database=_database())
-    generation = cache.get(key)
-    if generation is None:
-        cache.add(key, time.time_ns() // 1000, timeout=None)
-        generation = cache.get(key)
-    return int(generation)
+    """The current generation of demand figures (see ``careerhub.generations``)."""
+    return generations.current(GENERATION_KEY.format(database=_database()))
 
 
 def demand_generation_bump() -> None:
     """Make every cached demand fragment stale. Called after a recompute's transaction commits."""
-    key = GENERATION_KEY.format(database=_database())
-    try:
-        try:
-            cache.incr(key)
-        except ValueError:  # no generation yet: any new value differs from all cached ones
-            cache.set(key, time.time_ns() // 1000, timeout=None)
-    except Exception:  # a cache outage must not fail a recompute; entries expire on their own
-        logger.warning("Cache unavailable; demand fragments could not be invalidated.", exc_info=True)
+    generations.bump(GENERATION_KEY.format(database=_database()), what="demand fragments")
 
 
 def demand_generation_bump_on_commit() -> None:
