@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from careerhub.editorial import Status
 from curriculum.models import Module, Track
 from postings.demand.engine import recompute_all
+from postings.demand.marks import sync_counted_cells
 from postings.models import Employer, Posting, PostingSkill, Skill
 from segments.models import Segment
 from tests.factories import (
@@ -69,15 +70,13 @@ def add_postings(
         )
         for n in range(count)
     )
-    # Written directly for speed, so with the demand cell each link counts in, as the services write it.
     PostingSkill.objects.bulk_create(
-        PostingSkill(
-            posting=posting, skill=skill, state=PostingSkill.State.AUTO,
-            counted_segment_id=segment.pk, counted_month=day.replace(day=1),
-        )
+        PostingSkill(posting=posting, skill=skill, state=PostingSkill.State.AUTO)
         for skill, n in skills.items()
         for posting in postings[:n]
     )
+    # Written directly for speed: give the links the demand cell they count in, as the services do.
+    sync_counted_cells(posting.pk for posting in postings)
     return postings
 
 

@@ -40,6 +40,8 @@ def coverage_mark_segments(segment_ids: set[int]) -> int:
     through = Track.segments.through._meta
     quote = connection.ops.quote_name
     segment_ids = sorted(segment_ids)
+    if not segment_ids:
+        return 0
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(CoverageMark._meta.db_table)} (track_id, created_at) "

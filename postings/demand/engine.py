@@ -116,12 +116,16 @@ def recount_cells(groups: dict[tuple[int, datetime.date], set[int]]) -> dict[Cel
     """
     if not groups:
         return {}
-    conditions = [
+    return _count_links_by_cell(reduce(or_, [
         Q(counted_segment_id=segment_id, counted_month=month, skill_id__in=sorted(skills))
         for (segment_id, month), skills in groups.items()
-    ]
+    ]))
+
+
+def _count_links_by_cell(condition: Q) -> dict[CellKey, int]:
+    """Links per demand cell, by the cell each link says it counts in (an index-only count)."""
     rows = (
-        PostingSkill.objects.filter(reduce(or_, conditions))
+        PostingSkill.objects.filter(condition)
         .values_list("counted_segment_id", "counted_month", "skill_id")
         .annotate(n=Count("*"))
         .order_by()
@@ -399,13 +403,7 @@ def compare(stored: Recount, fresh: Recount) -> Comparison:
 
 def recount_copies() -> dict[CellKey, int]:
     """Every per-segment cell counted from the links' copies of their cell (what the drain reads)."""
-    rows = (
-        PostingSkill.objects.filter(counted_month__isnull=False)
-        .values_list("counted_segment_id", "counted_month", "skill_id")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    return {(segment_id, month, skill_id): n for segment_id, month, skill_id, n in rows}
+    return _count_links_by_cell(Q(counted_month__isnull=False))
 
 
 def stale_copies(fresh: Recount) -> list[tuple[CellKey, int, int]]:
