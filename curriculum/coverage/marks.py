@@ -65,12 +65,11 @@ def coverage_mark_skills(skill_ids: set[int]) -> int:
     return _insert(set(aimed) | set(teaching))
 
 
-def _insert(track_ids: set[int], *, request: bool = True) -> int:
+def _insert(track_ids: set[int]) -> int:
+    """Mark the tracks and request the coalescing recompute after commit."""
     if not track_ids:
         return 0
     CoverageMark.objects.bulk_create([CoverageMark(track_id=track_id) for track_id in sorted(track_ids)])
-    if not request:
-        return len(track_ids)
     # robust: a broker outage must not fail a committed write; the beat drain picks the marks up.
     transaction.on_commit(request_recompute, robust=True)
     return len(track_ids)
