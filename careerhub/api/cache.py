@@ -36,7 +36,6 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection as default_connection
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 
@@ -68,17 +67,9 @@ def content_generation_bump(connection=default_connection) -> None:
 
 def content_changed(connection=default_connection) -> None:
     """Bump the generation when the current transaction commits (at once in autocommit), once per transaction."""
-    if not connection.in_atomic_block:
-        content_generation_bump(connection)
-        return
-    if any(getattr(function, "content_bump_for", None) is connection for _, function, _ in connection.run_on_commit):
-        return  # already due at this transaction's commit
-
-    def bump() -> None:
-        content_generation_bump(connection)
-
-    bump.content_bump_for = connection
-    transaction.on_commit(bump, using=connection.alias, robust=True)
+    generations.bump_on_commit(
+        GENERATION_KEY.format(database=_database(connection)), what="cached API answers", connection=connection
+    )
 
 
 def is_write(sql: str) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.utils import timezone
 
+from careerhub.prepared import execute_prepared
 from postings.demand.marks import request_recompute
 
 from .models import CoverageMark
@@ -36,18 +37,25 @@ def coverage_mark_segments(segment_ids: set[int]) -> int:
     """
     from curriculum.models import Track
 
-    # One INSERT ... SELECT: this runs in every demand batch, where each round trip counts.
+    # One INSERT ... SELECT, prepared on PostgreSQL: this runs in every demand batch, where each round trip counts.
     through = Track.segments.through._meta
     quote = connection.ops.quote_name
     segment_ids = sorted(segment_ids)
     if not segment_ids:
         return 0
+    insert = (
+        f"INSERT INTO {quote(CoverageMark._meta.db_table)} (track_id, created_at) "
+        f"SELECT DISTINCT track_id, %(now)s FROM {quote(through.db_table)} WHERE segment_id "
+    )
+    if connection.vendor == "postgresql":
+        rows = execute_prepared(insert + "= ANY(%(segments)s::bigint[]) RETURNING 1",
+                                {"now": timezone.now(), "segments": segment_ids})
+        return len(rows)
     with connection.cursor() as cursor:
+        names = [f"segment_{n}" for n in range(len(segment_ids))]
         cursor.execute(
-            f"INSERT INTO {quote(CoverageMark._meta.db_table)} (track_id, created_at) "
-            f"SELECT DISTINCT track_id, %s FROM {quote(through.db_table)} "
-            f"WHERE segment_id IN ({', '.join(['%s'] * len(segment_ids))})",
-            [timezone.now(), *segment_ids],
+            insert + f"IN ({', '.join(f'%({name})s' for name in names)})",
+            {"now": timezone.now(), **dict(zip(names, segment_ids, strict=True))},
         )
         return cursor.rowcount
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 
 from careerhub import generations
 
@@ -42,7 +42,7 @@ def demand_generation_bump() -> None:
 
 def demand_generation_bump_on_commit() -> None:
     """Bump the generation once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(demand_generation_bump, robust=True)
+    generations.bump_on_commit(GENERATION_KEY.format(database=_database()), what="demand fragments")
 
 
 def demand_cached(name: str, compute: Callable[[], T]) -> T:

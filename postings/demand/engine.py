@@ -24,6 +24,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from careerhub import shared_cache
+
 from ..models import Posting, PostingSkill
 from . import hooks, upsert
 from .cache import demand_generation_bump_on_commit
@@ -40,10 +42,13 @@ BATCH_MARKS = 20_000
 
 LOCK_NAMESPACE = 0x43480000  # "CH": keeps CareerHub's advisory locks apart from other users'
 GLOBAL_LOCK = (LOCK_NAMESPACE, 0)
-ALL_SEGMENTS = 0  # lock key for the all-segments rows of a month
+# A segment-month's rows are locked under (LOCK_NAMESPACE + year * 12 + month, segment id), the
+# all-segments rows of a month under (..., ALL_SEGMENTS), so they sort after its segments.
+ALL_SEGMENTS = 2**31 - 1
 
 CellKey = tuple[int | None, datetime.date, int]  # (segment id or None for all, month, skill id)
 TotalKey = tuple[int | None, datetime.date]
+Mark = upsert.Mark
 
 
 @dataclass
@@ -68,36 +73,12 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _lock(
-    keys: Iterable[tuple[int, int]], *, shared: Iterable[tuple[int, int]] = (), asynchronous_commit: bool = False
-) -> None:
-    """Take transaction-level advisory locks: ``shared`` ones shared, ``keys`` exclusive, all in key order.
-
-    With ``asynchronous_commit`` the transaction's commit does not wait for its WAL flush: fit for a
-    drain batch, whose writes are derived from the source rows and whose marks come back with them
-    if the server crashes before the flush (the cells are then recomputed again).
-    """
+def _lock_everything() -> None:
+    """Take the global advisory lock exclusively: no drain batch runs until this transaction ends."""
     if not _is_postgres():
         return  # SQLite runs one writer at a time
-    shared = set(shared)
-    keys = sorted(set(keys) | shared)
-    if not keys:
-        return
-    commit = "off" if asynchronous_commit else "on"
-    # One round trip: the sorted subquery feeds the lock calls in key order, as every worker takes them.
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT set_config('synchronous_commit', '{commit}', true), "
-            "count(CASE WHEN s THEN pg_advisory_xact_lock_shared(a, b) ELSE pg_advisory_xact_lock(a, b) END) "
-            "FROM (SELECT a, b, s FROM unnest(%s::int[], %s::int[], %s::bool[]) AS k(a, b, s) ORDER BY a, b) "
-            "AS ordered",
-            [[a for a, _ in keys], [b for _, b in keys], [key in shared for key in keys]],
-        )
-
-
-def _month_lock_key(segment_id: int | None, month: datetime.date) -> tuple[int, int]:
-    # Segments sort before the all-segments key of the same month, in every worker.
-    return (LOCK_NAMESPACE + month.year * 12 + month.month, (segment_id or 0) if segment_id else 2**31 - 1)
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", GLOBAL_LOCK)
 
 
 # --- Recounting from the source -------------------------------------------------------------
@@ -196,27 +177,25 @@ def _replace_totals(keys: Iterable[TotalKey], fresh: dict[TotalKey, int], versio
 # --- Incremental ----------------------------------------------------------------------------
 
 
-def claim_marks(limit: int = BATCH_MARKS) -> list[tuple[int, int, datetime.date, int | None]]:
-    """Lock and return up to ``limit`` marks that no other worker holds, oldest first."""
-    if _is_postgres():  # the same query without the ORM's per-call cost: it starts every drain
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, segment_id, month, skill_id FROM {connection.ops.quote_name(DemandMark._meta.db_table)} "
-                "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
-                [limit],
-            )
-            return cursor.fetchall()
-    return list(
+def claim_marks(limit: int = BATCH_MARKS) -> tuple[list[Mark], tuple[str, str]]:
+    """Lock and return up to ``limit`` marks that no other worker holds, oldest first, and the versions to record.
+
+    On PostgreSQL the claim also takes the advisory locks of the claimed segment-months.
+    """
+    if _is_postgres():
+        return upsert.claim(limit, global_lock=GLOBAL_LOCK, namespace=LOCK_NAMESPACE, all_segments=ALL_SEGMENTS)
+    marks = list(
         DemandMark.objects.select_for_update(skip_locked=True)
         .order_by("id")
         .values_list("id", "segment_id", "month", "skill_id")[:limit]
     )
+    return marks, current_versions()
 
 
-def recompute_claimed(marks: list[tuple[int, int, datetime.date, int | None]]) -> int:
+def recompute_claimed(marks: list[Mark], versions: tuple[str, str]) -> int:
     """Recompute every cell the claimed marks name and delete the marks; return how many cells were recomputed.
 
-    Runs inside the claiming transaction.
+    Runs inside the claiming transaction, with the versions the claim read.
     """
     cell_groups: dict[tuple[int, datetime.date], set[int]] = defaultdict(set)
     total_groups: set[tuple[int, datetime.date]] = set()
@@ -226,11 +205,7 @@ def recompute_claimed(marks: list[tuple[int, int, datetime.date, int | None]]) -
         else:
             cell_groups[(segment_id, month)].add(skill_id)
 
-    months = {month for _, month in cell_groups} | {month for _, month in total_groups}
-    _lock([_month_lock_key(s, m) for s, m in (*cell_groups, *total_groups)]
-          + [_month_lock_key(None, m) for m in months], shared=[GLOBAL_LOCK], asynchronous_commit=True)
-
-    versions, now = current_versions(), timezone.now()
+    now = timezone.now()
     segment_keys = [(s, m, k) for (s, m), skills in sorted(cell_groups.items()) for k in sorted(skills)]
     all_keys = {(m, k) for _, m, k in segment_keys}
     if _is_postgres():
@@ -276,19 +251,17 @@ def _store_claimed(cell_groups, segment_keys, total_groups, versions, now) -> No
 
 def recompute_marked(*, max_batches: int | None = None, batch_size: int = BATCH_MARKS) -> DrainResult:
     """Drain the dirty marks: claim a batch, recompute its cells, delete its marks, commit; repeat."""
-    from django.core.cache import cache
-
     try:
-        cache.delete(drain_pending_key())  # writes committed from now on queue another drain
+        shared_cache.forget(drain_pending_key())  # writes committed from now on queue another drain
     except Exception:
         logger.warning("Cache unavailable; the demand drain continues without clearing its flag.", exc_info=True)
     result = DrainResult()
     while max_batches is None or result.batches < max_batches:
         with transaction.atomic():
-            marks = claim_marks(batch_size)
+            marks, versions = claim_marks(batch_size)
             if not marks:
                 break
-            result.cells += recompute_claimed(marks)
+            result.cells += recompute_claimed(marks, versions)
             hooks.summaries_changed({mark[1] for mark in marks})
             # Pages cache demand figures per generation: the new one starts when this batch commits.
             demand_generation_bump_on_commit()
@@ -434,7 +407,7 @@ def recompute_all(*, apply: bool = True, check_copies: bool = False) -> tuple[Co
     (and, with ``apply``, repaired where they differ). Returns the comparison (made before
     applying) and the number of cells written.
     """
-    _lock([GLOBAL_LOCK])
+    _lock_everything()
     stored = stored_summaries()
     fresh = recount_everything()
     comparison = compare(stored, fresh)

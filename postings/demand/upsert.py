@@ -1,22 +1,28 @@
 """The drain's recompute on PostgreSQL: claimed cells recounted and stored in two statements.
 
 The portable path in ``engine`` builds a dozen ORM queries per batch; for the common case of a
-few new postings that overhead is most of the drain's time. Here each batch is:
+few new postings that overhead is most of the drain's time. Here each batch is two prepared
+statements (``careerhub.prepared``: planned once per connection):
 
-1. the per-segment cells and segment-month totals, each recounted from the source rows (the
-   links' copies of their cell and the partial index of counted postings), then upserted, or
-   deleted when nothing counts any more;
-2. the all-segments rows of the same months, summed from the per-segment rows the first
-   statement just wrote (visible to the next statement of the transaction), and the claimed
-   marks deleted.
+1. the claim: the oldest marks no other worker holds, the advisory locks of their segment-months
+   (see ``engine``), and the taxonomy version the batch records;
+2. the store: the per-segment cells and segment-month totals, each recounted from the source rows
+   (the links' copies of their cell and the partial index of counted postings), the all-segments
+   rows of the same months summed from them, each upserted or deleted when nothing counts any
+   more, and the claimed marks deleted.
 
-The result is the same rows the portable path writes; the invariant tests run on both.
+The locks are taken by the claim, in its own statement, so the store reads a snapshot taken
+after they were granted. The result is the same rows the portable path writes; the
+invariant tests run on both.
 """
 
 import datetime
 
 from django.db import connection
 
+from careerhub.prepared import execute_prepared
+
+from ..extraction import EXTRACTOR_VERSION, taxonomy_version_columns, taxonomy_version_from
 from ..models import Posting, PostingSkill
 from .models import DemandMark, SegmentMonthTotal, SkillDemand
 
@@ -37,7 +43,31 @@ def _tables() -> dict[str, str]:
     }
 
 
-SEGMENT_ROWS = """
+Mark = tuple[int, int, datetime.date, int | None]  # (id, segment id, month, skill id or None for the total)
+
+# The advisory locks of ``engine``: the global key shared, then per claimed month one key per segment
+# and one (the largest) for the all-segments rows, exclusive, all taken in key order by every worker.
+CLAIM = """
+WITH claimed AS MATERIALIZED (
+    SELECT id, segment_id, month, skill_id FROM {marks} ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+), lock_keys AS (
+    SELECT %(global_a)s::int AS a, %(global_b)s::int AS b, true AS shared WHERE EXISTS (SELECT FROM claimed)
+    UNION
+    SELECT %(namespace)s::int + (extract(year FROM m.month) * 12 + extract(month FROM m.month))::int,
+        CASE WHEN s.scope = 0 THEN m.segment_id::int ELSE %(all_segments)s::int END, false
+    FROM (SELECT DISTINCT segment_id, month FROM claimed) AS m CROSS JOIN (VALUES (0), (1)) AS s(scope)
+), locked AS (
+    SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true),
+        count(CASE WHEN shared THEN pg_advisory_xact_lock_shared(a, b) ELSE pg_advisory_xact_lock(a, b) END)
+    FROM (SELECT a, b, shared FROM lock_keys ORDER BY a, b) AS ordered
+)
+SELECT c.id, c.segment_id, c.month, c.skill_id, {versions} FROM claimed AS c, locked ORDER BY c.id
+"""
+
+# Every claimed row in one statement. The all-segments rows add up the per-segment rows: the fresh
+# counts of the claimed segments and the stored ones of the others (a statement does not see its own
+# writes, so the claimed segments' stored rows are the old counts and are left out).
+CLAIMED_ROWS = """
 WITH claimed AS (
     SELECT * FROM unnest(%(segments)s::bigint[], %(months)s::date[], %(skills)s::bigint[])
         AS c(segment_id, month, skill_id)
@@ -71,44 +101,60 @@ WITH claimed AS (
     INSERT INTO {totals} (segment_id, month, postings, computed_at, taxonomy_version, extractor_version)
     SELECT segment_id, month, n, %(now)s, %(taxonomy)s, %(extractor)s FROM fresh_totals WHERE n > 0
     ON CONFLICT (segment_id, month) WHERE segment_id IS NOT NULL DO UPDATE SET {summary_set}
-)
-SELECT 1
-"""
-
-ALL_SEGMENT_ROWS = """
-WITH claimed AS (
-    SELECT DISTINCT month, skill_id FROM unnest(%(months)s::date[], %(skills)s::bigint[]) AS c(month, skill_id)
-), fresh AS (
-    SELECT c.month, c.skill_id, (
+), all_fresh AS (
+    SELECT a.month, a.skill_id, (
         SELECT coalesce(sum(d.postings), 0) FROM {cells} AS d
-        WHERE d.segment_id IS NOT NULL AND d.month = c.month AND d.skill_id = c.skill_id
-    ) AS n
-    FROM claimed AS c
-), removed AS (
-    DELETE FROM {cells} AS d USING fresh AS f
+        WHERE d.segment_id IS NOT NULL AND d.month = a.month AND d.skill_id = a.skill_id AND NOT EXISTS (
+            SELECT FROM fresh AS f WHERE f.segment_id = d.segment_id AND f.month = d.month AND f.skill_id = d.skill_id
+        )
+    ) + (SELECT coalesce(sum(f.n), 0) FROM fresh AS f WHERE f.month = a.month AND f.skill_id = a.skill_id) AS n
+    FROM (SELECT DISTINCT month, skill_id FROM claimed) AS a
+), all_removed AS (
+    DELETE FROM {cells} AS d USING all_fresh AS f
     WHERE f.n = 0 AND d.segment_id IS NULL AND d.month = f.month AND d.skill_id = f.skill_id
-), stored AS (
+), all_stored AS (
     INSERT INTO {cells} (segment_id, month, skill_id, postings, computed_at, taxonomy_version, extractor_version)
-    SELECT NULL, month, skill_id, n, %(now)s, %(taxonomy)s, %(extractor)s FROM fresh WHERE n > 0
+    SELECT NULL, month, skill_id, n, %(now)s, %(taxonomy)s, %(extractor)s FROM all_fresh WHERE n > 0
     ON CONFLICT (skill_id, month) WHERE segment_id IS NULL DO UPDATE SET {summary_set}
-), claimed_totals AS (
-    SELECT DISTINCT month FROM unnest(%(total_months)s::date[]) AS t(month)
-), fresh_totals AS (
-    SELECT t.month, (
-        SELECT coalesce(sum(s.postings), 0) FROM {totals} AS s WHERE s.segment_id IS NOT NULL AND s.month = t.month
-    ) AS n
-    FROM claimed_totals AS t
-), removed_totals AS (
-    DELETE FROM {totals} AS d USING fresh_totals AS f WHERE f.n = 0 AND d.segment_id IS NULL AND d.month = f.month
-), stored_totals AS (
+), all_fresh_totals AS (
+    SELECT a.month, (
+        SELECT coalesce(sum(s.postings), 0) FROM {totals} AS s
+        WHERE s.segment_id IS NOT NULL AND s.month = a.month AND NOT EXISTS (
+            SELECT FROM fresh_totals AS f WHERE f.segment_id = s.segment_id AND f.month = s.month
+        )
+    ) + (SELECT coalesce(sum(f.n), 0) FROM fresh_totals AS f WHERE f.month = a.month) AS n
+    FROM (SELECT DISTINCT month FROM claimed_totals) AS a
+), all_removed_totals AS (
+    DELETE FROM {totals} AS d USING all_fresh_totals AS f
+    WHERE f.n = 0 AND d.segment_id IS NULL AND d.month = f.month
+), all_stored_totals AS (
     INSERT INTO {totals} (segment_id, month, postings, computed_at, taxonomy_version, extractor_version)
-    SELECT NULL, month, n, %(now)s, %(taxonomy)s, %(extractor)s FROM fresh_totals WHERE n > 0
+    SELECT NULL, month, n, %(now)s, %(taxonomy)s, %(extractor)s FROM all_fresh_totals WHERE n > 0
     ON CONFLICT (month) WHERE segment_id IS NULL DO UPDATE SET {summary_set}
 ), done AS (
     DELETE FROM {marks} WHERE id = ANY(%(mark_ids)s::bigint[])
 )
 SELECT 1
 """
+
+
+def claim(
+    limit: int, *, global_lock: tuple[int, int], namespace: int, all_segments: int
+) -> tuple[list[Mark], tuple[str, str]]:
+    """Claim up to ``limit`` marks and lock their segment-months; return them and the versions to record.
+
+    The batch's commit does not wait for its WAL flush (``synchronous_commit`` off for this
+    transaction): its writes are derived from the source rows, and if the server crashes before the
+    flush its marks come back with them, so the cells are recomputed again.
+    """
+    rows = execute_prepared(
+        CLAIM.format(versions=taxonomy_version_columns(), **_tables()),
+        {"limit": limit, "global_a": global_lock[0], "global_b": global_lock[1], "namespace": namespace,
+         "all_segments": all_segments},
+    )
+    if not rows:
+        return [], ("", EXTRACTOR_VERSION)
+    return [row[:4] for row in rows], (taxonomy_version_from(*rows[0][4:]), EXTRACTOR_VERSION)
 
 
 def store_claimed(
@@ -118,7 +164,7 @@ def store_claimed(
     versions: tuple[str, str],
     now: datetime.datetime,
 ) -> None:
-    """Recount and store the claimed per-segment cells and totals, then their all-segments rows; drop the marks."""
+    """Recount and store the claimed per-segment cells and totals and their all-segments rows; drop the marks."""
     tables = _tables()
     taxonomy, extractor = versions
     totals = sorted(totals)
@@ -133,6 +179,4 @@ def store_claimed(
         "taxonomy": taxonomy,
         "extractor": extractor,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(SEGMENT_ROWS.format(summary_set=_SUMMARY_SET, **tables), parameters)
-        cursor.execute(ALL_SEGMENT_ROWS.format(summary_set=_SUMMARY_SET, **tables), parameters)
+    execute_prepared(CLAIMED_ROWS.format(summary_set=_SUMMARY_SET, **tables), parameters)

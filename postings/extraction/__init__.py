@@ -42,22 +42,32 @@ _cached: Matcher | None = None
 
 
 def taxonomy_version() -> str:
-    """A fingerprint of the taxonomy that changes whenever a skill or alias is added, edited or removed."""
-    from ..models import Skill, SkillAlias
-
-    # One plain query for both tables: every demand batch records the version.
-    quote = connection.ops.quote_name
-    skills, aliases = quote(Skill._meta.db_table), quote(SkillAlias._meta.db_table)
+    """The taxonomy's version: it changes whenever a skill or alias is added, edited or removed."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {skills}), (SELECT MAX(updated_at) FROM {skills}), "
-            f"(SELECT COUNT(*) FROM {aliases}), (SELECT MAX(updated_at) FROM {aliases})"
-        )
-        skill_count, skills_at, alias_count, aliases_at = cursor.fetchone()
-    # SQLite answers a computed MAX as text
-    stamps = [at if isinstance(at, datetime.datetime) else parse_datetime(at) for at in (skills_at, aliases_at) if at]
-    stamp = max(stamps, default=None)
-    return f"{skill_count}s-{alias_count}a-{stamp:%Y%m%d%H%M%S%f}" if stamp else "empty"
+        cursor.execute(f"SELECT {taxonomy_version_columns()}")
+        return taxonomy_version_from(*cursor.fetchone())
+
+
+def taxonomy_version_columns() -> str:
+    """The SQL select list whose values ``taxonomy_version_from`` turns into the version.
+
+    Its own query, or columns of another (every demand batch records the version): one row of
+    ``TaxonomyRevision``, which database triggers move on every write to skills and aliases.
+    """
+    from ..models import TaxonomyRevision
+
+    quote = connection.ops.quote_name
+    table = quote(TaxonomyRevision._meta.db_table)
+    return f"(SELECT revision FROM {table} WHERE id = 1), (SELECT changed_at FROM {table} WHERE id = 1)"
+
+
+def taxonomy_version_from(revision: int | None, changed_at) -> str:
+    if revision is None:
+        return "empty"
+    # SQLite answers the time as text; either way it tells apart the revisions of a database emptied in between.
+    if not isinstance(changed_at, datetime.datetime):
+        changed_at = parse_datetime(changed_at)
+    return f"r{revision}-{changed_at:%Y%m%d%H%M%S%f}"
 
 
 def taxonomy_terms() -> list[Term]:
