@@ -317,7 +317,7 @@ class PostingSkill(models.Model):
 
 
 # The demand engine's and the ingestion's tables live with them; imported here so Django registers them.
-from .demand.models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand  # noqa: E402
+from .demand.models import DemandMark, DemandRun, SegmentDayCount, SegmentMonthTotal, SkillDemand  # noqa: E402
 from .ingest.models import ImportJob, NearDuplicate  # noqa: E402
 
 __all__ = [
@@ -331,6 +331,7 @@ __all__ = [
     "Posting",
     "PostingSkill",
     "PostingSkillState",
+    "SegmentDayCount",
     "SegmentMonthTotal",
     "Skill",
     "SkillAlias",

@@ -30,8 +30,8 @@ from ..models import Posting, PostingSkill
 from . import hooks, upsert
 from .cache import demand_generation_bump_on_commit
 from .marks import COUNTED_LINK, COUNTED_POSTING, counted_cell_updates, drain_pending_key
-from .models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand
-from .months import add_months
+from .models import DemandMark, DemandRun, SegmentDayCount, SegmentMonthTotal, SkillDemand
+from .months import add_months, days_of_month, month_start
 from .versions import current_versions
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ ALL_SEGMENTS = 2**31 - 1
 
 CellKey = tuple[int | None, datetime.date, int]  # (segment id or None for all, month, skill id)
 TotalKey = tuple[int | None, datetime.date]
+DayKey = tuple[int, datetime.date]  # (segment id, day)
 Mark = upsert.Mark
 
 
@@ -57,6 +58,7 @@ class Recount:
 
     cells: dict[CellKey, int] = field(default_factory=dict)
     totals: dict[TotalKey, int] = field(default_factory=dict)
+    days: dict[DayKey, int] = field(default_factory=dict)  # the parts of the per-segment totals
 
 
 @dataclass
@@ -82,10 +84,6 @@ def _lock_everything() -> None:
 
 
 # --- Recounting from the source -------------------------------------------------------------
-
-
-def _month_range(segment_id: int, month: datetime.date) -> Q:
-    return Q(segment_id=segment_id, posted_on__gte=month, posted_on__lt=add_months(month, 1))
 
 
 def recount_cells(groups: dict[tuple[int, datetime.date], set[int]]) -> dict[CellKey, int]:
@@ -114,15 +112,51 @@ def _count_links_by_cell(condition: Q) -> dict[CellKey, int]:
     return {(segment_id, month, skill_id): n for segment_id, month, skill_id, n in rows}
 
 
-def recount_totals(segment_months: set[tuple[int, datetime.date]]) -> dict[TotalKey, int]:
-    """Counted postings per (segment, month)."""
+def recount_days(segment_days: set[DayKey]) -> dict[DayKey, int]:
+    """Counted postings per (segment, day), for the given segment-days (the index of counted postings answers it)."""
+    if not segment_days:
+        return {}
+    by_segment: dict[int, set[datetime.date]] = defaultdict(set)
+    for segment_id, day in segment_days:
+        by_segment[segment_id].add(day)
+    rows = (
+        Posting.objects.filter(COUNTED_POSTING, reduce(or_, [
+            Q(segment_id=segment_id, posted_on__in=sorted(days)) for segment_id, days in by_segment.items()
+        ]))
+        .values_list("segment_id", "posted_on")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return {(segment_id, day): n for segment_id, day, n in rows}
+
+
+def _replace_days(keys: Iterable[DayKey], fresh: dict[DayKey, int]) -> None:
+    keys = sorted(set(keys))
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start : start + 5000]
+        by_segment: dict[int, list[datetime.date]] = defaultdict(list)
+        for segment_id, day in chunk:
+            by_segment[segment_id].append(day)
+        SegmentDayCount.objects.filter(
+            reduce(or_, [Q(segment_id=segment_id, day__in=days) for segment_id, days in by_segment.items()])
+        ).delete()
+        SegmentDayCount.objects.bulk_create(
+            [SegmentDayCount(segment_id=s, day=d, postings=fresh[(s, d)]) for s, d in chunk if fresh.get((s, d))]
+        )
+
+
+def _sum_days(segment_months: set[tuple[int, datetime.date]]) -> dict[TotalKey, int]:
+    """Per-segment month totals, added up from the stored day counts."""
     if not segment_months:
         return {}
     rows = (
-        Posting.objects.filter(COUNTED_POSTING, reduce(or_, [_month_range(s, m) for s, m in segment_months]))
-        .annotate(month=TruncMonth("posted_on"))
+        SegmentDayCount.objects.filter(reduce(or_, [
+            Q(segment_id=segment_id, day__gte=month, day__lt=add_months(month, 1))
+            for segment_id, month in segment_months
+        ]))
+        .annotate(month=TruncMonth("day"))
         .values_list("segment_id", "month")
-        .annotate(n=Count("*"))  # not count(id): the partial index of counted postings answers it alone
+        .annotate(n=Sum("postings"))
         .order_by()
     )
     return {(segment_id, month): n for segment_id, month, n in rows}
@@ -187,7 +221,7 @@ def claim_marks(limit: int = BATCH_MARKS) -> tuple[list[Mark], tuple[str, str]]:
     marks = list(
         DemandMark.objects.select_for_update(skip_locked=True)
         .order_by("id")
-        .values_list("id", "segment_id", "month", "skill_id")[:limit]
+        .values_list("id", "segment_id", "month", "skill_id", "day")[:limit]
     )
     return marks, current_versions()
 
@@ -198,25 +232,28 @@ def recompute_claimed(marks: list[Mark], versions: tuple[str, str]) -> int:
     Runs inside the claiming transaction, with the versions the claim read.
     """
     cell_groups: dict[tuple[int, datetime.date], set[int]] = defaultdict(set)
-    total_groups: set[tuple[int, datetime.date]] = set()
-    for _, segment_id, month, skill_id in marks:
-        if skill_id is None:
-            total_groups.add((segment_id, month))
-        else:
+    day_groups: set[DayKey] = set()
+    for _, segment_id, month, skill_id, day in marks:
+        if skill_id is not None:
             cell_groups[(segment_id, month)].add(skill_id)
+        elif day is not None:
+            day_groups.add((segment_id, day))
+        else:  # a total's mark that names no day: every day of the month
+            day_groups.update((segment_id, one) for one in days_of_month(month))
+    total_groups = {(segment_id, month_start(day)) for segment_id, day in day_groups}
 
     now = timezone.now()
     segment_keys = [(s, m, k) for (s, m), skills in sorted(cell_groups.items()) for k in sorted(skills)]
     all_keys = {(m, k) for _, m, k in segment_keys}
     if _is_postgres():
-        upsert.store_claimed(segment_keys, total_groups, [mark[0] for mark in marks], versions, now)
+        upsert.store_claimed(segment_keys, day_groups, [mark[0] for mark in marks], versions, now)
     else:
-        _store_claimed(cell_groups, segment_keys, total_groups, versions, now)
+        _store_claimed(cell_groups, segment_keys, day_groups, total_groups, versions, now)
         DemandMark.objects.filter(id__in=[mark[0] for mark in marks]).delete()
     return len(segment_keys) + len(all_keys) + 2 * len(total_groups)
 
 
-def _store_claimed(cell_groups, segment_keys, total_groups, versions, now) -> None:
+def _store_claimed(cell_groups, segment_keys, day_groups, total_groups, versions, now) -> None:
     """The portable path of ``recompute_claimed`` (see ``upsert`` for PostgreSQL's)."""
     _replace_cells(segment_keys, recount_cells(cell_groups), versions, now)
 
@@ -237,7 +274,9 @@ def _store_claimed(cell_groups, segment_keys, total_groups, versions, now) -> No
         all_fresh = {(None, month, skill_id): n for month, skill_id, n in rows}
     _replace_cells(all_keys, all_fresh, versions, now)
 
-    _replace_totals(total_groups, recount_totals(total_groups), versions, now)
+    # Totals: the claimed days recounted, then each month's days added up.
+    _replace_days(day_groups, recount_days(day_groups))
+    _replace_totals(total_groups, _sum_days(total_groups), versions, now)
     total_months = {month for _, month in total_groups}
     if total_months:
         sums = (
@@ -292,16 +331,16 @@ def recount_everything() -> Recount:
         recount.cells[(segment_id, month, skill_id)] = n
         key = (None, month, skill_id)
         recount.cells[key] = recount.cells.get(key, 0) + n
-    totals = (
+    days = (
         Posting.objects.filter(COUNTED_POSTING)
-        .annotate(month=TruncMonth("posted_on"))
-        .values_list("segment_id", "month")
+        .values_list("segment_id", "posted_on")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for segment_id, month, n in totals:
-        recount.totals[(segment_id, month)] = n
-        recount.totals[(None, month)] = recount.totals.get((None, month), 0) + n
+    for segment_id, day, n in days:
+        recount.days[(segment_id, day)] = n
+        for key in ((segment_id, month_start(day)), (None, month_start(day))):
+            recount.totals[key] = recount.totals.get(key, 0) + n
     return recount
 
 
@@ -317,6 +356,8 @@ def stored_summaries() -> Recount:
         (segment_id, month): n
         for segment_id, month, n in SegmentMonthTotal.objects.values_list("segment_id", "month", "postings")
     }
+    days = SegmentDayCount.objects.values_list("segment_id", "day", "postings")
+    stored.days = {(segment_id, day): n for segment_id, day, n in days}
     return stored
 
 
@@ -330,10 +371,12 @@ class Comparison:
     # Cells whose links' copies of their demand cell (``PostingSkill.counted_*``) disagree with
     # their postings: (key, counted from the copies, fresh). Checked when asked for.
     copies: list[tuple[CellKey, int, int]] = field(default_factory=list)
+    # Per-segment day counts (the parts of the month totals) that differ: (key, stored, fresh).
+    days: list[tuple[DayKey, int, int]] = field(default_factory=list)
 
     @property
     def drift(self) -> int:
-        return len(self.cells) + len(self.totals) + len(self.copies)
+        return len(self.cells) + len(self.totals) + len(self.copies) + len(self.days)
 
     def sample(self, limit: int = 50) -> list[dict]:
         cells = [{"segment": s, "month": f"{m:%Y-%m}", "skill": k, "stored": a, "fresh": b}
@@ -342,7 +385,9 @@ class Comparison:
                   for (s, m), a, b in self.totals]
         copies = [{"segment": s, "month": f"{m:%Y-%m}", "skill": k, "stored": a, "fresh": b, "links": True}
                   for (s, m, k), a, b in self.copies]
-        return (cells + totals + copies)[:limit]
+        days = [{"segment": s, "month": f"{d:%Y-%m}", "day": f"{d:%Y-%m-%d}", "skill": None, "stored": a, "fresh": b}
+                for (s, d), a, b in self.days]
+        return (cells + totals + copies + days)[:limit]
 
 
 def compare(stored: Recount, fresh: Recount) -> Comparison:
@@ -369,9 +414,18 @@ def compare(stored: Recount, fresh: Recount) -> Comparison:
                 pending += 1
             else:
                 totals.append((key, a, b))
+    days = []
+    for key in stored.days.keys() | fresh.days.keys():
+        a, b = stored.days.get(key, 0), fresh.days.get(key, 0)
+        if a != b:
+            if in_flight(key[0], month_start(key[1])):
+                pending += 1
+            else:
+                days.append((key, a, b))
     cells.sort(key=lambda row: (row[0][0] or 0, row[0][1], row[0][2]))
     totals.sort(key=lambda row: (row[0][0] or 0, row[0][1]))
-    return Comparison(cells=cells, totals=totals, pending=pending)
+    days.sort()
+    return Comparison(cells=cells, totals=totals, pending=pending, days=days)
 
 
 def recount_copies() -> dict[CellKey, int]:
@@ -422,9 +476,12 @@ def recompute_all(*, apply: bool = True, check_copies: bool = False) -> tuple[Co
                      if stored.cells.get(key) != fresh.cells.get(key)]
     changed_totals = [key for key in stored.totals.keys() | fresh.totals.keys()
                       if stored.totals.get(key) != fresh.totals.get(key)]
+    changed_days = [key for key in stored.days.keys() | fresh.days.keys()
+                    if stored.days.get(key) != fresh.days.get(key)]
     for start in range(0, len(changed_cells), 5000):
         _replace_cells(changed_cells[start : start + 5000], fresh.cells, versions, now)
     _replace_totals(changed_totals, fresh.totals, versions, now)
+    _replace_days(changed_days, fresh.days)
     hooks.summaries_changed({key[0] for key in changed_cells} | {key[0] for key in changed_totals})
     if changed_cells or changed_totals:
         demand_generation_bump_on_commit()

@@ -32,7 +32,8 @@ COUNTED_POSTING = Q(status=Status.PUBLISHED, duplicate_of__isnull=True)
 COUNTED_LINK_STATE = ~Q(state=PostingSkillState.REJECTED)
 COUNTED_LINK = COUNTED_LINK_STATE & Q(posting__status=Status.PUBLISHED, posting__duplicate_of__isnull=True)
 
-# (segment id, month, skill id), or (segment id, month, None) for the segment-month total
+# (segment id, month, skill id), or (segment id, day, None) for the segment's count of that day,
+# a part of its month's total
 Cell = tuple[int, datetime.date, int | None]
 
 # While set, a recompute is queued and will see every mark committed before it starts.
@@ -48,16 +49,16 @@ def cells_of_postings(posting_ids: Iterable[int]) -> set[Cell]:
     for start in range(0, len(ids), ID_CHUNK):
         chunk = ids[start : start + ID_CHUNK]
         where = {
-            posting_id: (segment_id, month_start(posted_on))
+            posting_id: (segment_id, posted_on)
             for posting_id, segment_id, posted_on in Posting.objects.filter(COUNTED_POSTING, pk__in=chunk)
             .values_list("id", "segment_id", "posted_on")
             .order_by()
         }
-        cells.update((segment_id, month, None) for segment_id, month in where.values())
+        cells.update((segment_id, day, None) for segment_id, day in where.values())
         links = PostingSkill.objects.filter(COUNTED_LINK_STATE, posting_id__in=list(where))
         for posting_id, skill_id in links.values_list("posting_id", "skill_id").order_by():
-            segment_id, month = where[posting_id]
-            cells.add((segment_id, month, skill_id))
+            segment_id, day = where[posting_id]
+            cells.add((segment_id, month_start(day), skill_id))
     return cells
 
 
@@ -111,10 +112,14 @@ def demand_marks(posting_ids: Iterable[int] = ()) -> Iterator[MarkCollector]:
 def insert_marks(cells: Iterable[Cell]) -> int:
     """Insert marks for the given cells and request a recompute after commit."""
     now = timezone.now()
-    marks = [(segment_id, month, skill_id, now) for segment_id, month, skill_id in cells]
+    marks = [
+        (segment_id, date, skill_id, None, now) if skill_id is not None
+        else (segment_id, month_start(date), None, date, now)
+        for segment_id, date, skill_id in cells
+    ]
     if not marks:
         return 0
-    insert_rows(DemandMark, ("segment_id", "month", "skill_id", "created_at"), marks)
+    insert_rows(DemandMark, ("segment_id", "month", "skill_id", "day", "created_at"), marks)
     # robust: a broker outage must not fail a committed write; its marks wait for the beat drain.
     transaction.on_commit(request_recompute, robust=True)
     return len(marks)

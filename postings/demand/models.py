@@ -7,14 +7,16 @@ from django.db.models import Q
 class DemandMark(models.Model):
     """A segment-month whose figures a committed write may have changed (a transactional outbox row).
 
-    ``skill`` names one cell's count; a mark without a skill names the segment-month's total.
-    Rows are only inserted by writers and only deleted by the recompute that claimed them,
-    so writers never wait on the engine. Duplicates are expected and coalesce when claimed.
+    ``skill`` names one cell's count; a mark without a skill names the segment-month's total, and
+    its ``day`` the day whose count changed (none: every day of the month). Rows are only
+    inserted by writers and only deleted by the recompute that claimed them, so writers never
+    wait on the engine. Duplicates are expected and coalesce when claimed.
     """
 
     segment = models.ForeignKey("segments.Segment", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     skill = models.ForeignKey("postings.Skill", on_delete=models.CASCADE, null=True, related_name="+")
+    day = models.DateField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -93,6 +95,29 @@ class SegmentMonthTotal(SummaryRow):
 
     def __str__(self) -> str:
         return f"{self.segment or 'All segments'} · {self.month:%Y-%m}: {self.postings}"
+
+
+class SegmentDayCount(models.Model):
+    """How many counted postings a segment had on one day: the parts of its month totals.
+
+    A new posting changes one day's count. The drain recounts that day and adds up the month's
+    days, which costs the same however many postings the month holds (recounting the month read
+    every one of them: about a millisecond per 10,000). The full recompute checks these rows too.
+    Days with no postings have no row.
+    """
+
+    segment = models.ForeignKey("segments.Segment", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    postings = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "day"], name="segmentdaycount_unique"),
+            models.CheckConstraint(condition=Q(postings__gt=0), name="segmentdaycount_postings_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id} · {self.day}: {self.postings}"
 
 
 class DemandRun(models.Model):

@@ -6,10 +6,11 @@ statements (``careerhub.prepared``: planned once per connection):
 
 1. the claim: the oldest marks no other worker holds, the advisory locks of their segment-months
    (see ``engine``), and the taxonomy version the batch records;
-2. the store: the per-segment cells and segment-month totals, each recounted from the source rows
-   (the links' copies of their cell and the partial index of counted postings), the all-segments
-   rows of the same months summed from them, each upserted or deleted when nothing counts any
-   more, and the claimed marks deleted.
+2. the store: the per-segment cells and the segments' day counts, each recounted from the source
+   rows (the links' copies of their cell and the partial index of counted postings), the month
+   totals added up from the days, the all-segments rows of the same months summed from the
+   per-segment ones, each upserted or deleted when nothing counts any more, and the claimed
+   marks deleted.
 
 The locks are taken by the claim, in its own statement, so the store reads a snapshot taken
 after they were granted. The result is the same rows the portable path writes; the
@@ -24,7 +25,7 @@ from careerhub.prepared import execute_prepared
 
 from ..extraction import EXTRACTOR_VERSION, taxonomy_version_columns, taxonomy_version_from
 from ..models import Posting, PostingSkill
-from .models import DemandMark, SegmentMonthTotal, SkillDemand
+from .models import DemandMark, SegmentDayCount, SegmentMonthTotal, SkillDemand
 
 _SUMMARY_SET = (
     "postings = EXCLUDED.postings, computed_at = EXCLUDED.computed_at, "
@@ -39,17 +40,19 @@ def _tables() -> dict[str, str]:
         "postings": quote(Posting._meta.db_table),
         "cells": quote(SkillDemand._meta.db_table),
         "totals": quote(SegmentMonthTotal._meta.db_table),
+        "days": quote(SegmentDayCount._meta.db_table),
         "marks": quote(DemandMark._meta.db_table),
     }
 
 
-Mark = tuple[int, int, datetime.date, int | None]  # (id, segment id, month, skill id or None for the total)
+# (id, segment id, month, skill id or None for the total, the total's day or None for the whole month)
+Mark = tuple[int, int, datetime.date, int | None, datetime.date | None]
 
 # The advisory locks of ``engine``: the global key shared, then per claimed month one key per segment
 # and one (the largest) for the all-segments rows, exclusive, all taken in key order by every worker.
 CLAIM = """
 WITH claimed AS MATERIALIZED (
-    SELECT id, segment_id, month, skill_id FROM {marks} ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+    SELECT id, segment_id, month, skill_id, day FROM {marks} ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED
 ), lock_keys AS (
     SELECT %(global_a)s::int AS a, %(global_b)s::int AS b, true AS shared WHERE EXISTS (SELECT FROM claimed)
     UNION
@@ -61,7 +64,7 @@ WITH claimed AS MATERIALIZED (
         count(CASE WHEN shared THEN pg_advisory_xact_lock_shared(a, b) ELSE pg_advisory_xact_lock(a, b) END)
     FROM (SELECT a, b, shared FROM lock_keys ORDER BY a, b) AS ordered
 )
-SELECT c.id, c.segment_id, c.month, c.skill_id, {versions} FROM claimed AS c, locked ORDER BY c.id
+SELECT c.id, c.segment_id, c.month, c.skill_id, c.day, {versions} FROM claimed AS c, locked ORDER BY c.id
 """
 
 # Every claimed row in one statement. The all-segments rows add up the per-segment rows: the fresh
@@ -84,16 +87,30 @@ WITH claimed AS (
     INSERT INTO {cells} (segment_id, month, skill_id, postings, computed_at, taxonomy_version, extractor_version)
     SELECT segment_id, month, skill_id, n, %(now)s, %(taxonomy)s, %(extractor)s FROM fresh WHERE n > 0
     ON CONFLICT (segment_id, skill_id, month) WHERE segment_id IS NOT NULL DO UPDATE SET {summary_set}
-), claimed_totals AS (
-    SELECT * FROM unnest(%(total_segments)s::bigint[], %(total_months)s::date[]) AS t(segment_id, month)
-), fresh_totals AS (
-    SELECT t.segment_id, t.month, (
+), claimed_days AS (
+    SELECT * FROM unnest(%(day_segments)s::bigint[], %(days)s::date[]) AS t(segment_id, day)
+), fresh_days AS (
+    SELECT t.segment_id, t.day, (
         SELECT count(*) FROM {postings} AS p
-        WHERE p.segment_id = t.segment_id AND p.posted_on >= t.month
-          AND p.posted_on < (t.month + interval '1 month')::date
+        WHERE p.segment_id = t.segment_id AND p.posted_on = t.day
           AND p.status = 'published' AND p.duplicate_of_id IS NULL
     ) AS n
-    FROM claimed_totals AS t
+    FROM claimed_days AS t
+), removed_days AS (
+    DELETE FROM {days} AS d USING fresh_days AS f WHERE f.n = 0 AND d.segment_id = f.segment_id AND d.day = f.day
+), stored_days AS (
+    INSERT INTO {days} (segment_id, day, postings) SELECT segment_id, day, n FROM fresh_days WHERE n > 0
+    ON CONFLICT (segment_id, day) DO UPDATE SET postings = EXCLUDED.postings
+), fresh_totals AS (
+    SELECT m.segment_id, m.month, (
+        SELECT coalesce(sum(d.postings), 0) FROM {days} AS d
+        WHERE d.segment_id = m.segment_id AND d.day >= m.month AND d.day < (m.month + interval '1 month')::date
+          AND NOT EXISTS (SELECT FROM fresh_days AS f WHERE f.segment_id = d.segment_id AND f.day = d.day)
+    ) + (
+        SELECT coalesce(sum(f.n), 0) FROM fresh_days AS f
+        WHERE f.segment_id = m.segment_id AND f.day >= m.month AND f.day < (m.month + interval '1 month')::date
+    ) AS n
+    FROM (SELECT DISTINCT segment_id, date_trunc('month', day)::date AS month FROM claimed_days) AS m
 ), removed_totals AS (
     DELETE FROM {totals} AS d USING fresh_totals AS f
     WHERE f.n = 0 AND d.segment_id = f.segment_id AND d.month = f.month
@@ -123,7 +140,7 @@ WITH claimed AS (
             SELECT FROM fresh_totals AS f WHERE f.segment_id = s.segment_id AND f.month = s.month
         )
     ) + (SELECT coalesce(sum(f.n), 0) FROM fresh_totals AS f WHERE f.month = a.month) AS n
-    FROM (SELECT DISTINCT month FROM claimed_totals) AS a
+    FROM (SELECT DISTINCT month FROM fresh_totals) AS a
 ), all_removed_totals AS (
     DELETE FROM {totals} AS d USING all_fresh_totals AS f
     WHERE f.n = 0 AND d.segment_id IS NULL AND d.month = f.month
@@ -154,26 +171,26 @@ def claim(
     )
     if not rows:
         return [], ("", EXTRACTOR_VERSION)
-    return [row[:4] for row in rows], (taxonomy_version_from(*rows[0][4:]), EXTRACTOR_VERSION)
+    return [row[:5] for row in rows], (taxonomy_version_from(*rows[0][5:]), EXTRACTOR_VERSION)
 
 
 def store_claimed(
     cells: list[tuple[int, datetime.date, int]],
-    totals: set[tuple[int, datetime.date]],
+    days: set[tuple[int, datetime.date]],
     mark_ids: list[int],
     versions: tuple[str, str],
     now: datetime.datetime,
 ) -> None:
-    """Recount and store the claimed per-segment cells and totals and their all-segments rows; drop the marks."""
+    """Recount and store the claimed cells and segment-days, their months' totals and all-segments rows."""
     tables = _tables()
     taxonomy, extractor = versions
-    totals = sorted(totals)
+    days = sorted(days)
     parameters = {
         "segments": [segment_id for segment_id, _, _ in cells],
         "months": [month for _, month, _ in cells],
         "skills": [skill_id for _, _, skill_id in cells],
-        "total_segments": [segment_id for segment_id, _ in totals],
-        "total_months": [month for _, month in totals],
+        "day_segments": [segment_id for segment_id, _ in days],
+        "days": [day for _, day in days],
         "mark_ids": mark_ids,
         "now": now,
         "taxonomy": taxonomy,

@@ -405,7 +405,7 @@ class _Importer:
             month = month_start(row.posted_on)
             counted = posting_id not in duplicate_of
             if counted:
-                cells.add((item.segment_id, month, None))
+                cells.add((item.segment_id, row.posted_on, None))  # the day's count, part of the month's total
             # The demand cell the links count in (see PostingSkill.counted_month): none for a duplicate.
             cell = (item.segment_id, month) if counted else (None, None)
             for match in self.matcher.find(text_of(row.title, row.description)):

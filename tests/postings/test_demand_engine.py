@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from careerhub.editorial import Status
 from postings.demand import engine
-from postings.demand.models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand
+from postings.demand.models import DemandMark, DemandRun, SegmentDayCount, SegmentMonthTotal, SkillDemand
 from postings.demand.selectors import cooccurrence, demand_cells, skill_trends, top_skills
 from postings.models import PostingSkill
 from postings.services import (
@@ -181,6 +181,45 @@ def test_verify_finds_stale_link_copies_and_full_recompute_repairs_them(world):
     call_command("recompute_demand", "--full", "--verify", stdout=out, stderr=err)
     assert "Verified" in out.getvalue()
     assert link_cells(posting) == {("Kubernetes", world["finance"].pk, OCT)}
+
+
+def test_totals_add_up_day_counts_that_verify_checks_and_full_recompute_repairs(world):
+    # given: three postings on two days of October
+    for day in (3, 3, 17):
+        post(world, "finance", datetime.date(2026, 10, day), ["k8s"])
+    engine.recompute_marked()
+    finance = world["finance"].pk
+    assert dict(SegmentDayCount.objects.values_list("day", "postings")) == {
+        datetime.date(2026, 10, 3): 2, datetime.date(2026, 10, 17): 1}
+    assert totals()[("Finance", OCT)] == 3
+    # when: one more on the 17th, drained: only that day is recounted, the month adds up its days
+    post(world, "finance", datetime.date(2026, 10, 17), ["sox"])
+    assert set(DemandMark.objects.filter(skill__isnull=True).values_list("day", flat=True)) == {
+        datetime.date(2026, 10, 17)}
+    engine.recompute_marked()
+    assert totals()[("Finance", OCT)] == 4 and totals()[("all", OCT)] == 4
+
+    # then: a damaged day count is drift, named by day, and the full recompute repairs it
+    SegmentDayCount.objects.filter(segment_id=finance, day=datetime.date(2026, 10, 3)).update(postings=7)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 summary cells differ"):
+        call_command("recompute_demand", "--verify", stdout=out, stderr=err)
+    assert f"segment {finance}, day 2026-10-03: stored day count 7, fresh 2" in err.getvalue()
+    call_command("recompute_demand", "--full", "--verify", stdout=out, stderr=err)
+    assert "Verified" in out.getvalue()
+    assert SegmentDayCount.objects.get(segment_id=finance, day=datetime.date(2026, 10, 3)).postings == 2
+
+
+def test_a_total_mark_without_a_day_recounts_every_day_of_its_month(world):
+    post(world, "finance", datetime.date(2026, 10, 3), ["k8s"])
+    post(world, "finance", datetime.date(2026, 10, 31), ["k8s"])
+    engine.recompute_marked()
+    SegmentDayCount.objects.all().delete()
+    SegmentMonthTotal.objects.all().delete()
+    DemandMark.objects.create(segment=world["finance"], month=OCT, skill=None, day=None)
+    engine.recompute_marked()
+    assert totals()[("Finance", OCT)] == 2 and SegmentDayCount.objects.count() == 2
+    call_command("recompute_demand", "--verify", stdout=io.StringIO())
 
 
 def test_a_rolled_back_write_leaves_no_mark(world):

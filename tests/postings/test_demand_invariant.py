@@ -17,7 +17,7 @@ from hypothesis.stateful import (
 
 from careerhub.editorial import Status
 from postings.demand import engine
-from postings.demand.models import DemandMark, SegmentMonthTotal, SkillDemand
+from postings.demand.models import DemandMark, SegmentDayCount, SegmentMonthTotal, SkillDemand
 from postings.models import Posting, PostingSkill
 from postings.services import (
     posting_create,
@@ -43,6 +43,7 @@ class DemandMachine(RuleBasedStateMachine):
         DemandMark.objects.all().delete()
         SkillDemand.objects.all().delete()
         SegmentMonthTotal.objects.all().delete()
+        SegmentDayCount.objects.all().delete()
         self.segments = SegmentFactory.create_batch(3)
         self.skills = SkillFactory.create_batch(6)
         self.employer = EmployerFactory()

@@ -41,6 +41,9 @@ class Command(BaseCommand):
                     if row.get("links"):  # the drain would miscount this cell: its links' copies are stale
                         self.stderr.write(f"segment {segment}, month {row['month']}, skill {skill}: "
                                           f"skill links' cells count {row['stored']}, fresh {row['fresh']}")
+                    elif row.get("day"):  # a part of the month's total the drain adds up
+                        self.stderr.write(f"segment {segment}, day {row['day']}: "
+                                          f"stored day count {row['stored']}, fresh {row['fresh']}")
                     else:
                         self.stderr.write(f"segment {segment}, month {row['month']}, skill {skill}: "
                                           f"stored {row['stored']}, fresh {row['fresh']}")
