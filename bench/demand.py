@@ -128,9 +128,10 @@ def bare_group_by() -> float:
             """
         )
         cursor.fetchall()
+        # Per segment and day, as the recompute counts them (the month totals are their sums).
         cursor.execute(
             """
-            SELECT segment_id, date_trunc('month', posted_on), count(*) FROM postings_posting
+            SELECT segment_id, posted_on, count(*) FROM postings_posting
             WHERE status = 'published' AND duplicate_of_id IS NULL GROUP BY 1, 2
             """
         )
@@ -298,8 +299,11 @@ def main() -> None:
     bare = min(bare, bare_again)
     print(f"Full recompute: {full:.2f} s; bare GROUP BY of the same rows: {bare:.2f} s ({full / bare:.2f}x).")
 
+    load_before = os.getloadavg()[0]
     one = incremental_apply(50)
-    print(f"Applying one new posting: {one * 1000:.1f} ms (median of 50).")
+    load = max(load_before, os.getloadavg()[0])
+    print(f"Applying one new posting: {one * 1000:.1f} ms (median of 50; load average {load:.1f} "
+          f"on {os.cpu_count()} CPUs).")
 
     worker = start_worker()
     try:
@@ -326,6 +330,7 @@ def main() -> None:
             "full_to_bare_ratio": round(full / bare, 2),
             "first_full_recompute_seconds": round(first, 2),
             "incremental_one_posting_ms": round(one * 1000, 2),
+            "incremental_load_average": round(load, 2),
             "trickle_p50_ms": round(p50 * 1000),
             "trickle_p95_ms": round(p95 * 1000),
             "burst_postings": args.burst,
