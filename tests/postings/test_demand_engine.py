@@ -323,3 +323,21 @@ def test_anonymous_cannot_trigger_a_recompute(client):
     response = client.post(reverse("admin:postings_demandrun_recompute"))
     assert response.status_code == 302
     assert not DemandRun.objects.exists()
+
+
+def test_the_beat_schedule_drains_every_minute_and_rebuilds_nightly_recording_each_run(world, settings):
+    from careerhub.celery import app
+
+    # given: a write whose marks were never drained (its task lost)
+    post(world, "finance", datetime.date(2026, 10, 3), ["k8s"])
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    drain, nightly = schedule["demand-drain"], schedule["demand-full-recompute"]
+    assert drain["schedule"] == 60.0 and (nightly["schedule"].hour, nightly["schedule"].minute) == ({3}, {15})
+    # when beat sends its tasks (by name, as beat does)
+    for entry in (drain, nightly):
+        app.tasks[entry["task"]].apply(kwargs=entry["kwargs"]).get()
+    # then: the marks are drained, and the nightly rebuild is recorded, finding no drift, for editors to see
+    assert not DemandMark.objects.exists()
+    assert list(DemandRun.objects.order_by("id").values_list("kind", "trigger", "drift")) == [
+        ("incremental", "beat", 0), ("full", "beat", 0)]
+    assert all(run.succeeded for run in DemandRun.objects.all())
