@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 import ahocorasick
@@ -23,6 +24,9 @@ from .wordlists import CONTEXT_CUES, NOT_KNOWLEDGE, ROLE_NOUNS
 CONTEXT_WINDOW = 60
 # "Java 11", "Python 3.10", "Angular 2+", "ES6": a version number after a name is part of the mention.
 _VERSION = re.compile(r"(?: v?\d+(?:\.(?:\d+|x))*\+?)+(?= )")
+# What the character after a mention's space must be for a version to follow: most mentions have
+# none, and a string test costs far less than a regex call.
+_VERSION_FIRST = frozenset("0123456789v")
 
 
 class Match(NamedTuple):
@@ -32,6 +36,10 @@ class Match(NamedTuple):
     start: int
     end: int
     text: str
+
+
+# Match((a, b, c, d)) without the generated __new__'s Python frame: one C call per mention.
+_new_match = partial(tuple.__new__, Match)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +75,27 @@ def mention_shape(text: str) -> str:
     return "mixed"
 
 
+# Every value mention_shape() returns.
+SHAPES = ("sym", "lower", "upper", "cap", "mixed")
+
+
 def term_class(source: str, key: str, text: str) -> str:
     """The class a mention of a term falls in, for terms the lexicon has not seen: source, words, shape."""
     return f"{source_group(source)}|{min(key.count(' ') + 1, 3)}|{mention_shape(text)}"
+
+
+def dropped_shapes(source: str, key: str, unseen_drop: frozenset[str]) -> frozenset[str]:
+    """The shapes (``mention_shape``) in which mentions of an unseen term fall in a dropped class.
+
+    Source and words are the term's own: only the shape depends on the mention, so the matcher
+    settles the rest once, when it is built, and most terms need no check per mention at all.
+    """
+    return frozenset(shape for shape in SHAPES if term_class(source, key, shape_example(shape)) in unseen_drop)
+
+
+def shape_example(shape: str) -> str:
+    """A mention written in ``shape`` (mention_shape(shape_example(s)) == s)."""
+    return {"sym": "c++", "lower": "abc", "upper": "ABC", "cap": "Abc", "mixed": "aBc"}[shape]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +160,8 @@ class Matcher:
         self._payloads: list[tuple[int, str | None, bool, int]] = []
         # per payload: its source, and whether the lexicon judges its mentions by class (unseen terms)
         self._sources: list[str] = []
-        self._judged: list[bool] = []
+        # per payload: the shapes of mention that drop it, for unseen terms the lexicon judges by class
+        self._dropped: list[frozenset[str]] = []
         seen: dict[str, int] = {}
         # Every spelling's skill, stop-listed ones too: what a learned phrase is linked through.
         every: dict[str, int] = {}
@@ -165,9 +192,8 @@ class Matcher:
             self._payloads.append((term.skill_id, term.text if term.case_sensitive else None, ambiguous, len(key)))
             self._sources.append(term.source)
             # Editors' own terms are trusted; only imported terms the lexicon has not seen are judged by class.
-            self._judged.append(
-                bool(lexicon.unseen_drop) and key not in lexicon.seen and source_group(term.source) != "curated"
-            )
+            judged = bool(lexicon.unseen_drop) and key not in lexicon.seen and source_group(term.source) != "curated"
+            self._dropped.append(dropped_shapes(term.source, key, lexicon.unseen_drop) if judged else frozenset())
             self._automaton.add_word(f" {key} ", len(self._payloads) - 1)
         for key in sorted(lexicon.phrases - seen.keys()):
             skill_id = _inner_skill(key, every)
@@ -176,9 +202,14 @@ class Matcher:
             seen[key] = len(self._payloads)
             self._payloads.append((skill_id, None, False, len(key)))
             self._sources.append("learned")
-            self._judged.append(False)
+            self._dropped.append(frozenset())
             self._automaton.add_word(f" {key} ", len(self._payloads) - 1)
         self.size = len(self._payloads)
+        # The payloads' fields as flat lists indexed by the automaton's value: the scan reads one
+        # field per candidate, and a list index is cheaper than unpacking the payload tuple.
+        self._skill_ids = [payload[0] for payload in self._payloads]
+        self._exacts = [payload[1] for payload in self._payloads]
+        self._ambiguous = [payload[2] for payload in self._payloads]
         self._lengths = [payload[3] for payload in self._payloads]
         self._keys = seen
         self._keys_by_index: list[str] | None = None  # built on the first find_keys (learning only)
@@ -231,7 +262,6 @@ class Matcher:
         """The chosen matches as (start, end, payload index) in the folded text's padded coordinates."""
         folded = Folded(text)
         padded = folded.padded
-        payloads = self._payloads
         lengths = self._lengths
         # Candidates as (start, -end, payload) in padded coordinates of the word itself: iter() reports
         # by end position, and leftmost-longest wants start ascending, longest first (a plain tuple sort).
@@ -239,6 +269,23 @@ class Matcher:
         if not candidates:
             return folded, []
         candidates.sort()
+        chosen, needs_context = self._leftmost_longest(text, folded, candidates)
+        if needs_context:
+            chosen = self._with_context(padded, chosen)
+        if self.lexicon.roles or self.lexicon.unseen_drop:
+            chosen = self._without_roles_and_unseen(text, folded, chosen)
+        if self.lexicon.modifiers:
+            chosen = self._with_modifiers(padded, chosen)
+        return folded, chosen
+
+    def _leftmost_longest(self, text: str, folded: Folded, candidates: list) -> tuple[list, bool]:
+        """The sorted candidates that overlap no earlier kept one and match their exact spelling, if any.
+
+        Also says whether any kept one is ambiguous (and so needs its context checked).
+        """
+        exacts = self._exacts
+        ambiguous = self._ambiguous
+        original = folded.original
         chosen = []
         last_end = -1
         needs_context = False
@@ -246,21 +293,32 @@ class Matcher:
             if start < last_end:
                 continue
             end = -negative_end
-            _skill_id, exact, ambiguous, _length = payloads[index]
-            if exact is not None and text[folded.original(start - 1) : folded.original(end - 2) + 1] != exact:
+            exact = exacts[index]
+            if exact is not None and text[original(start - 1) : original(end - 2) + 1] != exact:
                 continue
             chosen.append((start, end, index))
-            needs_context = needs_context or ambiguous
+            needs_context = needs_context or ambiguous[index]
             last_end = end + 1  # the next word starts after the separating space
-        if needs_context:
-            chosen = self._with_context(padded, chosen)
-        if self.lexicon.roles:
-            chosen = [c for c in chosen if self._next_word(padded, c[1]) not in self.lexicon.roles]
-        if self.lexicon.unseen_drop:
-            chosen = [c for c in chosen if not self._judged[c[2]] or self._unseen_kept(text, folded, *c)]
-        if self.lexicon.modifiers:
-            chosen = self._with_modifiers(padded, chosen)
-        return folded, chosen
+        return chosen, needs_context
+
+    def _without_roles_and_unseen(self, text: str, folded: Folded, chosen: list) -> list:
+        """The mentions left once job titles ("Java developers") and unseen terms of dropped classes are out."""
+        roles = self.lexicon.roles
+        dropped = self._dropped  # all empty without unseen_drop
+        original = folded.original
+        padded = folded.padded
+        kept = []
+        for match in chosen:
+            end = match[1]
+            # The folded word after the mention (as _next_word reads it), inline: this runs per mention.
+            stop = padded.find(" ", end + 1)
+            if stop > 0 and padded[end + 1 : stop] in roles:
+                continue
+            shapes = dropped[match[2]]
+            if shapes and mention_shape(text[original(match[0] - 1) : original(end - 2) + 1]) in shapes:
+                continue
+            kept.append(match)
+        return kept
 
     def _with_modifiers(self, padded: str, chosen: list) -> list:
         """Each mention extended over a modifier word just before it, unless that word ends another mention."""
@@ -275,10 +333,6 @@ class Matcher:
             previous_end = end + 1
         return extended
 
-    def _unseen_kept(self, text: str, folded: Folded, start: int, end: int, index: int) -> bool:
-        """A term the lexicon has not seen counts unless mentions of its class were mostly not technologies."""
-        return self._class(text, folded, start, end, index) not in self.lexicon.unseen_drop
-
     def _class(self, text: str, folded: Folded, start: int, end: int, index: int) -> str:
         mention = text[folded.original(start - 1) : folded.original(end - 2) + 1]
         return term_class(self._sources[index], folded.padded[start:end], mention)
@@ -291,12 +345,19 @@ class Matcher:
 
     def find(self, text: str) -> list[Match]:
         """The first mention of each skill, in text order: what a posting's skill links record."""
+        if not self.size or not text:
+            return []
+        folded, chosen = self._scan(text)
+        skill_ids = self._skill_ids
         seen: set[int] = set()
         first = []
-        for match in self.find_all(text):
-            if match.skill_id not in seen:
-                seen.add(match.skill_id)
-                first.append(match)
+        # Later mentions of a skill are dropped before they are mapped back and built: find() is
+        # what ingestion calls on every posting.
+        for start, end, index in chosen:
+            skill_id = skill_ids[index]
+            if skill_id not in seen:
+                seen.add(skill_id)
+                first.append(self._match(text, folded, start, end, index))
         return first
 
     def skill_ids(self, text: str) -> set[int]:
@@ -304,11 +365,11 @@ class Matcher:
         return {match.skill_id for match in self.find_all(text)}
 
     def _with_context(self, padded: str, chosen: list) -> list:
-        payloads = self._payloads
-        anchors = [(start, end) for start, end, index in chosen if not payloads[index][2]]
+        ambiguous = self._ambiguous
+        anchors = [(start, end) for start, end, index in chosen if not ambiguous[index]]
         kept = []
         for start, end, index in chosen:
-            if payloads[index][2]:
+            if ambiguous[index]:
                 low, high = start - CONTEXT_WINDOW, end + CONTEXT_WINDOW
                 near = any(low <= a_end and a_start <= high for a_start, a_end in anchors)
                 if not near:
@@ -321,11 +382,13 @@ class Matcher:
 
     def _match(self, text: str, folded: Folded, start: int, end: int, index: int) -> Match:
         padded = folded.padded
-        version = _VERSION.match(padded, end)
-        if version:
-            end = version.end()
+        if padded[end + 1 : end + 2] in _VERSION_FIRST:
+            version = _VERSION.match(padded, end)
+            if version:
+                end = version.end()
         heads = self.lexicon.heads
-        first, last = folded.original(start - 1), folded.original(end - 2) + 1
+        original = folded.original
+        first, last = original(start - 1), original(end - 2) + 1
         if heads:
             # The next word as written ("services", or a token such as ")" that folding drops), else folded.
             word = self._next_raw_word(text, last)
@@ -334,8 +397,8 @@ class Matcher:
             else:
                 word = self._next_word(padded, end)
                 if word in heads:
-                    last = folded.original(end + len(word) - 1) + 1
-        return Match(self._payloads[index][0], first, last, text[first:last])
+                    last = original(end + len(word) - 1) + 1
+        return _new_match((self._skill_ids[index], first, last, text[first:last]))
 
     @staticmethod
     def _next_raw_word(text: str, last: int) -> str:
