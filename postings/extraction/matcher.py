@@ -81,21 +81,21 @@ SHAPES = ("sym", "lower", "upper", "cap", "mixed")
 
 def term_class(source: str, key: str, text: str) -> str:
     """The class a mention of a term falls in, for terms the lexicon has not seen: source, words, shape."""
-    return f"{source_group(source)}|{min(key.count(' ') + 1, 3)}|{mention_shape(text)}"
+    return class_prefix(source, key) + mention_shape(text)
 
 
-def dropped_shapes(source: str, key: str, unseen_drop: frozenset[str]) -> frozenset[str]:
-    """The shapes (``mention_shape``) in which mentions of an unseen term fall in a dropped class.
+def class_prefix(source: str, key: str) -> str:
+    """The part of ``term_class`` that is the term's own (source and words), not the mention's."""
+    return f"{source_group(source)}|{min(key.count(' ') + 1, 3)}|"
 
-    Source and words are the term's own: only the shape depends on the mention, so the matcher
-    settles the rest once, when it is built, and most terms need no check per mention at all.
+
+def dropped_shapes(prefix: str, unseen_drop: frozenset[str]) -> frozenset[str]:
+    """The shapes (``mention_shape``) in which mentions of an unseen term of ``prefix`` fall in a dropped class.
+
+    Only the shape depends on the mention, so the matcher settles the rest once, when it is built,
+    and most terms need no check per mention at all.
     """
-    return frozenset(shape for shape in SHAPES if term_class(source, key, shape_example(shape)) in unseen_drop)
-
-
-def shape_example(shape: str) -> str:
-    """A mention written in ``shape`` (mention_shape(shape_example(s)) == s)."""
-    return {"sym": "c++", "lower": "abc", "upper": "ABC", "cap": "Abc", "mixed": "aBc"}[shape]
+    return frozenset(shape for shape in SHAPES if prefix + shape in unseen_drop)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +162,7 @@ class Matcher:
         self._sources: list[str] = []
         # per payload: the shapes of mention that drop it, for unseen terms the lexicon judges by class
         self._dropped: list[frozenset[str]] = []
+        shapes_by_prefix: dict[str, frozenset[str]] = {}
         seen: dict[str, int] = {}
         # Every spelling's skill, stop-listed ones too: what a learned phrase is linked through.
         every: dict[str, int] = {}
@@ -193,7 +194,13 @@ class Matcher:
             self._sources.append(term.source)
             # Editors' own terms are trusted; only imported terms the lexicon has not seen are judged by class.
             judged = bool(lexicon.unseen_drop) and key not in lexicon.seen and source_group(term.source) != "curated"
-            self._dropped.append(dropped_shapes(term.source, key, lexicon.unseen_drop) if judged else frozenset())
+            if judged:
+                prefix = class_prefix(term.source, key)
+                if prefix not in shapes_by_prefix:
+                    shapes_by_prefix[prefix] = dropped_shapes(prefix, lexicon.unseen_drop)
+                self._dropped.append(shapes_by_prefix[prefix])
+            else:
+                self._dropped.append(frozenset())
             self._automaton.add_word(f" {key} ", len(self._payloads) - 1)
         for key in sorted(lexicon.phrases - seen.keys()):
             skill_id = _inner_skill(key, every)
@@ -232,12 +239,33 @@ class Matcher:
         index = self._keys.get(fold(term))
         return None if index is None else self._payloads[index][0]
 
+    def find(self, text: str) -> list[Match]:
+        """The first mention of each skill, in text order: what a posting's skill links record."""
+        if not self.size or not text:
+            return []
+        folded, chosen = self._scan(text)
+        skill_ids = self._skill_ids
+        seen: set[int] = set()
+        first = []
+        # Later mentions of a skill are dropped before they are mapped back and built: find() is
+        # what ingestion calls on every posting.
+        for mention in chosen:
+            skill_id = skill_ids[mention[2]]
+            if skill_id not in seen:
+                seen.add(skill_id)
+                first.append(mention)
+        return self._matches(text, folded, first)
+
     def find_all(self, text: str) -> list[Match]:
         """Every mention, leftmost-longest, in text order (a skill may appear several times)."""
         if not self.size or not text:
             return []
         folded, chosen = self._scan(text)
-        return [self._match(text, folded, start, end, index) for start, end, index in chosen]
+        return self._matches(text, folded, chosen)
+
+    def skill_ids(self, text: str) -> set[int]:
+        """The skills a text mentions."""
+        return {match.skill_id for match in self.find_all(text)}
 
     def find_keys(self, text: str) -> list[tuple[Match, str, str]]:
         """Every mention with the folded term that matched it and its ``term_class`` (what lexicons learn from)."""
@@ -248,8 +276,8 @@ class Matcher:
         keys = self._keys_by_index
         folded, chosen = self._scan(text)
         return [
-            (self._match(text, folded, start, end, index), keys[index], self._class(text, folded, start, end, index))
-            for start, end, index in chosen
+            (match, keys[index], self._class(text, folded, start, end, index))
+            for match, (start, end, index) in zip(self._matches(text, folded, chosen), chosen, strict=True)
         ]
 
     def _index_keys(self) -> list[str]:
@@ -258,25 +286,25 @@ class Matcher:
             keys[index] = key
         return keys
 
+    def _class(self, text: str, folded: Folded, start: int, end: int, index: int) -> str:
+        mention = text[folded.original(start - 1) : folded.original(end - 2) + 1]
+        return term_class(self._sources[index], folded.padded[start:end], mention)
+
+    # The scan runs on every posting ingested: its loops hoist attribute lookups into locals and
+    # inline small helpers, and each rule is one pass over the few mentions rather than a pass per rule.
+
     def _scan(self, text: str) -> tuple[Folded, list]:
-        """The chosen matches as (start, end, payload index) in the folded text's padded coordinates."""
+        """The chosen mentions as (start, end, payload index) in the folded text's padded coordinates."""
         folded = Folded(text)
-        padded = folded.padded
         lengths = self._lengths
         # Candidates as (start, -end, payload) in padded coordinates of the word itself: iter() reports
         # by end position, and leftmost-longest wants start ascending, longest first (a plain tuple sort).
-        candidates = [(end - lengths[index], -end, index) for end, index in self._automaton.iter(padded)]
+        candidates = [(end - lengths[index], -end, index) for end, index in self._automaton.iter(folded.padded)]
         if not candidates:
             return folded, []
         candidates.sort()
         chosen, needs_context = self._leftmost_longest(text, folded, candidates)
-        if needs_context:
-            chosen = self._with_context(padded, chosen)
-        if self.lexicon.roles or self.lexicon.unseen_drop:
-            chosen = self._without_roles_and_unseen(text, folded, chosen)
-        if self.lexicon.modifiers:
-            chosen = self._with_modifiers(padded, chosen)
-        return folded, chosen
+        return folded, self._kept(text, folded, chosen, needs_context)
 
     def _leftmost_longest(self, text: str, folded: Folded, candidates: list) -> tuple[list, bool]:
         """The sorted candidates that overlap no earlier kept one and match their exact spelling, if any.
@@ -301,109 +329,77 @@ class Matcher:
             last_end = end + 1  # the next word starts after the separating space
         return chosen, needs_context
 
-    def _without_roles_and_unseen(self, text: str, folded: Folded, chosen: list) -> list:
-        """The mentions left once job titles ("Java developers") and unseen terms of dropped classes are out."""
-        roles = self.lexicon.roles
-        dropped = self._dropped  # all empty without unseen_drop
-        original = folded.original
-        padded = folded.padded
-        kept = []
-        for match in chosen:
-            end = match[1]
-            # The folded word after the mention (as _next_word reads it), inline: this runs per mention.
-            stop = padded.find(" ", end + 1)
-            if stop > 0 and padded[end + 1 : stop] in roles:
-                continue
-            shapes = dropped[match[2]]
-            if shapes and mention_shape(text[original(match[0] - 1) : original(end - 2) + 1]) in shapes:
-                continue
-            kept.append(match)
-        return kept
+    def _kept(self, text: str, folded: Folded, chosen: list, needs_context: bool) -> list:
+        """The chosen mentions that count, each extended over a modifier word before it.
 
-    def _with_modifiers(self, padded: str, chosen: list) -> list:
-        """Each mention extended over a modifier word just before it, unless that word ends another mention."""
+        In order: an ambiguous mention needs context (an unambiguous mention or a cue word near it);
+        a mention followed by a role word names a job ("Java developers"); an unseen term's mention
+        in a dropped class (``Lexicon.unseen_drop``) is not a technology; then a modifier just before a
+        mention joins it ("public cloud"), unless that word ends the previous mention.
+        """
+        padded = folded.padded
+        original = folded.original
+        ambiguous = self._ambiguous
+        dropped = self._dropped  # all empty without unseen_drop
+        roles = self.lexicon.roles
         modifiers = self.lexicon.modifiers
-        extended = []
+        # Context is judged against every chosen mention, before the other rules drop any.
+        anchors = [(start, end) for start, end, index in chosen if not ambiguous[index]] if needs_context else []
+        kept = []
         previous_end = 0
         for start, end, index in chosen:
-            before = padded.rfind(" ", 0, start - 1) + 1
-            if before >= previous_end and padded[before : start - 1] in modifiers:
-                start = before
-            extended.append((start, end, index))
-            previous_end = end + 1
-        return extended
-
-    def _class(self, text: str, folded: Folded, start: int, end: int, index: int) -> str:
-        mention = text[folded.original(start - 1) : folded.original(end - 2) + 1]
-        return term_class(self._sources[index], folded.padded[start:end], mention)
-
-    @staticmethod
-    def _next_word(padded: str, end: int) -> str:
-        """The folded word after a match ending at ``end`` (the space after it), or ''."""
-        stop = padded.find(" ", end + 1)
-        return padded[end + 1 : stop] if stop > 0 else ""
-
-    def find(self, text: str) -> list[Match]:
-        """The first mention of each skill, in text order: what a posting's skill links record."""
-        if not self.size or not text:
-            return []
-        folded, chosen = self._scan(text)
-        skill_ids = self._skill_ids
-        seen: set[int] = set()
-        first = []
-        # Later mentions of a skill are dropped before they are mapped back and built: find() is
-        # what ingestion calls on every posting.
-        for start, end, index in chosen:
-            skill_id = skill_ids[index]
-            if skill_id not in seen:
-                seen.add(skill_id)
-                first.append(self._match(text, folded, start, end, index))
-        return first
-
-    def skill_ids(self, text: str) -> set[int]:
-        """The skills a text mentions."""
-        return {match.skill_id for match in self.find_all(text)}
-
-    def _with_context(self, padded: str, chosen: list) -> list:
-        ambiguous = self._ambiguous
-        anchors = [(start, end) for start, end, index in chosen if not ambiguous[index]]
-        kept = []
-        for start, end, index in chosen:
-            if ambiguous[index]:
-                low, high = start - CONTEXT_WINDOW, end + CONTEXT_WINDOW
-                near = any(low <= a_end and a_start <= high for a_start, a_end in anchors)
-                if not near:
-                    window = padded[max(0, low) : high]
-                    near = any(cue in window for cue in CONTEXT_CUES)
-                if not near:
+            if needs_context and ambiguous[index] and not _in_context(padded, start, end, anchors):
+                continue
+            if roles:
+                stop = padded.find(" ", end + 1)  # the folded word after the mention
+                if stop > 0 and padded[end + 1 : stop] in roles:
                     continue
+            shapes = dropped[index]
+            if shapes and mention_shape(text[original(start - 1) : original(end - 2) + 1]) in shapes:
+                continue
+            if modifiers:
+                before = padded.rfind(" ", 0, start - 1) + 1
+                if before >= previous_end and padded[before : start - 1] in modifiers:
+                    start = before
+                previous_end = end + 1
             kept.append((start, end, index))
         return kept
 
-    def _match(self, text: str, folded: Folded, start: int, end: int, index: int) -> Match:
+    def _matches(self, text: str, folded: Folded, chosen: list) -> list[Match]:
+        """The Match of each chosen mention: a version number and a head word added, offsets mapped back."""
         padded = folded.padded
-        if padded[end + 1 : end + 2] in _VERSION_FIRST:
-            version = _VERSION.match(padded, end)
-            if version:
-                end = version.end()
-        heads = self.lexicon.heads
         original = folded.original
-        first, last = original(start - 1), original(end - 2) + 1
-        if heads:
-            # The next word as written ("services", or a token such as ")" that folding drops), else folded.
-            word = self._next_raw_word(text, last)
-            if word.lower() in heads:
-                last += len(word) + 1
-            else:
-                word = self._next_word(padded, end)
-                if word in heads:
-                    last = original(end + len(word) - 1) + 1
-        return _new_match((self._skill_ids[index], first, last, text[first:last]))
+        heads = self.lexicon.heads
+        skill_ids = self._skill_ids
+        matches = []
+        for start, end, index in chosen:
+            if padded[end + 1 : end + 2] in _VERSION_FIRST:
+                version = _VERSION.match(padded, end)
+                if version:
+                    end = version.end()
+            first, last = original(start - 1), original(end - 2) + 1
+            if heads:
+                # The next word as written ("services", or a token such as ")" that folding drops), when
+                # one space separates it, else the next folded word.
+                word = ""
+                if text[last : last + 1] == " ":
+                    stop = text.find(" ", last + 1)
+                    word = text[last + 1 : stop if stop > 0 else len(text)]
+                if word.lower() in heads:
+                    last += len(word) + 1
+                else:
+                    stop = padded.find(" ", end + 1)
+                    word = padded[end + 1 : stop] if stop > 0 else ""
+                    if word in heads:
+                        last = original(end + len(word) - 1) + 1
+            matches.append(_new_match((skill_ids[index], first, last, text[first:last])))
+        return matches
 
-    @staticmethod
-    def _next_raw_word(text: str, last: int) -> str:
-        """The word after ``last`` in the original text, as written, when one space separates them."""
-        if text[last : last + 1] != " ":
-            return ""
-        stop = text.find(" ", last + 1)
-        return text[last + 1 : stop if stop > 0 else len(text)]
+
+def _in_context(padded: str, start: int, end: int, anchors: list[tuple[int, int]]) -> bool:
+    """Whether an unambiguous mention or a cue word lies within CONTEXT_WINDOW of a mention."""
+    low, high = start - CONTEXT_WINDOW, end + CONTEXT_WINDOW
+    if any(low <= a_end and a_start <= high for a_start, a_end in anchors):
+        return True
+    window = padded[max(0, low) : high]
+    return any(cue in window for cue in CONTEXT_CUES)

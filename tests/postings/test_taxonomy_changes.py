@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from postings.demand.models import DemandMark, SkillDemand
 from postings.extraction import Lexicon, Matcher, Term, invalidate
-from postings.extraction.matcher import EMPTY_LEXICON, SHAPES, dropped_shapes, mention_shape, shape_example, term_class
+from postings.extraction.matcher import EMPTY_LEXICON, class_prefix, dropped_shapes, mention_shape, term_class
 from postings.models import PostingSkill, PostingSkillState, Skill, SkillAlias, SkillMerge
 from postings.services import (
     posting_extract_skills,
@@ -193,12 +193,13 @@ def test_lexicon_stop_terms_heads_and_unseen_classes():
 def test_dropped_shapes_agree_with_the_term_class_of_each_mention():
     # The matcher settles a term's source and words when it is built and checks only the shape per mention
     unseen_drop = frozenset({"terms|1|lower", "terms|2|cap", "esco|3|sym"})
-    for shape in SHAPES:
-        assert mention_shape(shape_example(shape)) == shape
-    assert dropped_shapes("terms", "widgets", unseen_drop) == {"lower"}
-    assert dropped_shapes("terms", "big data", unseen_drop) == {"cap"}
-    assert dropped_shapes("esco", "a b c d", unseen_drop) == {"sym"}
-    assert dropped_shapes("onet", "widgets", unseen_drop) == frozenset()
-    for mention in ("widgets", "Widgets", "WIDGETS", "wIdgets", "widgets2"):
-        dropped = mention_shape(mention) in dropped_shapes("terms", "widgets", unseen_drop)
-        assert dropped == (term_class("terms", "widgets", mention) in unseen_drop)
+    assert dropped_shapes(class_prefix("terms", "widgets"), unseen_drop) == {"lower"}
+    assert dropped_shapes(class_prefix("terms", "big data"), unseen_drop) == {"cap"}
+    assert dropped_shapes(class_prefix("esco", "a b c d"), unseen_drop) == {"sym"}
+    assert dropped_shapes(class_prefix("onet", "widgets"), unseen_drop) == frozenset()
+    for key in ("widgets", "big data", "a b c d"):
+        for source in ("terms", "esco", "onet"):
+            shapes = dropped_shapes(class_prefix(source, key), unseen_drop)
+            for mention in ("widgets", "Widgets", "WIDGETS", "wIdgets", "widgets2", "Big Data", "big data"):
+                dropped = mention_shape(mention) in shapes
+                assert dropped == (term_class(source, key, mention) in unseen_drop)
