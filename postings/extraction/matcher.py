@@ -22,6 +22,8 @@ from .wordlists import CONTEXT_CUES, NOT_KNOWLEDGE, ROLE_NOUNS
 
 # How far (in characters, either side) the matcher looks for context around an ambiguous alias.
 CONTEXT_WINDOW = 60
+# Any of the cue words, in one search.
+_CUES = re.compile("|".join(re.escape(cue) for cue in CONTEXT_CUES))
 # "Java 11", "Python 3.10", "Angular 2+", "ES6": a version number after a name is part of the mention.
 _VERSION = re.compile(r"(?: v?\d+(?:\.(?:\d+|x))*\+?)+(?= )")
 # What the character after a mention's space must be for a version to follow: most mentions have
@@ -62,9 +64,14 @@ def source_group(source: str) -> str:
     return source if source in IMPORTED_SOURCES else "curated"
 
 
+# A digit or symbol in an ASCII mention (str.isdigit() is also true of "²" and other digits, hence
+# the generator for other text); a search is one C call where the generator steps per character.
+_ASCII_SYMBOL = re.compile(r"[0-9+#./&]")
+
+
 def mention_shape(text: str) -> str:
     """How a mention is written: with a digit or symbol, lower case, upper case, capitalised or mixed."""
-    if any(char.isdigit() or char in "+#./&" for char in text):
+    if _ASCII_SYMBOL.search(text) if text.isascii() else any(char.isdigit() or char in "+#./&" for char in text):
         return "sym"
     if text.islower():
         return "lower"
@@ -399,7 +406,7 @@ class Matcher:
 def _in_context(padded: str, start: int, end: int, anchors: list[tuple[int, int]]) -> bool:
     """Whether an unambiguous mention or a cue word lies within CONTEXT_WINDOW of a mention."""
     low, high = start - CONTEXT_WINDOW, end + CONTEXT_WINDOW
-    if any(low <= a_end and a_start <= high for a_start, a_end in anchors):
-        return True
-    window = padded[max(0, low) : high]
-    return any(cue in window for cue in CONTEXT_CUES)
+    for a_start, a_end in anchors:
+        if low <= a_end and a_start <= high:
+            return True
+    return _CUES.search(padded, max(0, low), max(0, high)) is not None

@@ -95,6 +95,16 @@ def test_context_must_be_near(matcher):
     assert spans(matcher, far) == [(K8S, "Kubernetes")]
 
 
+def test_a_cue_word_counts_within_the_context_window_only(matcher):
+    # "Spark" ends at 5 in the folded text; the window reaches 60 characters past it
+    near = "Spark " + "x " * 24 + "frameworks"
+    far = "Spark " + "x " * 30 + "frameworks"
+    assert spans(matcher, near) == [(SPARK, "Spark")]
+    assert spans(matcher, far) == []
+    assert spans(matcher, "frameworks " + "x " * 22 + "Spark") == [(SPARK, "Spark")]
+    assert spans(matcher, "frameworks " + "x " * 30 + "Spark") == []
+
+
 def test_version_numbers_belong_to_the_mention(matcher):
     assert spans(matcher, "Java 11 and Node.js 18.x, Kubernetes 1.29+ in 2 years") == [
         (JAVA, "Java 11"),

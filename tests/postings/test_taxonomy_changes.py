@@ -203,3 +203,16 @@ def test_dropped_shapes_agree_with_the_term_class_of_each_mention():
             for mention in ("widgets", "Widgets", "WIDGETS", "wIdgets", "widgets2", "Big Data", "big data"):
                 dropped = mention_shape(mention) in shapes
                 assert dropped == (term_class(source, key, mention) in unseen_drop)
+
+
+def test_mention_shapes_of_ascii_and_other_text():
+    assert [mention_shape(text) for text in ("c++", "Python3", "node.js", "R&D", "x²", "a٣")] == ["sym"] * 6
+    assert [mention_shape(text) for text in ("docker", "naïve", "DOCKER", "ÉCOLE", "Docker", "École", "DocKer")] == [
+        "lower",
+        "lower",
+        "upper",
+        "upper",
+        "cap",
+        "cap",
+        "mixed",
+    ]
