@@ -22,7 +22,11 @@ _WIDE_SEPARATORS = tuple(char for char in _SEPARATORS if not char.isascii())
 # bytes.translate runs at memory speed (str.translate walks every character in Python's slow path,
 # a regex substitution over a character class is three times slower). On UTF-8 the table is safe for
 # any text: bytes below 0x80 only ever encode ASCII characters, so the character count is kept.
-_ASCII_TABLE = bytes.maketrans(_ASCII_SEPARATORS.encode("ascii"), b" " * len(_ASCII_SEPARATORS))
+# The same pass lowers ASCII letters.
+_ASCII_TABLE = bytes.maketrans(
+    _ASCII_SEPARATORS.encode("ascii") + b"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    b" " * len(_ASCII_SEPARATORS) + b"abcdefghijklmnopqrstuvwxyz",
+)
 # A dot ends a word unless a word character follows it: "Python." and "etc." lose it, ".NET" and
 # "node.js" keep it. Same for a trailing "+" or "#": they are kept ("C++ ", "C# ").
 _LOOSE_DOT = re.compile(r"\.(?![\w])")
@@ -38,18 +42,27 @@ def _lower_same_length(text: str) -> str:
     return "".join(char.lower()[0] for char in text)
 
 
-def _separators_to_spaces(lowered: str) -> str:
-    """Every separator turned into a space, and every loose dot; same length as ``lowered``."""
-    if lowered.isascii():
-        spaced = lowered.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
+def _lowered_and_spaced(text: str) -> str:
+    """``text`` lower-cased, every separator and every loose dot turned into a space; same length."""
+    if text.isascii():
+        spaced = text.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
     else:
-        # "surrogatepass": a lone surrogate (from a broken upstream decode) goes through unchanged.
-        spaced = lowered.encode("utf-8", "surrogatepass").translate(_ASCII_TABLE).decode("utf-8", "surrogatepass")
+        spaced = _ascii_translated(text)
+        if not spaced.islower():
+            # An upper-case letter beyond ASCII (or no letter at all): lower the whole text first, as
+            # str.lower() reads some letters in context (a final "Σ"). Otherwise there is nothing left
+            # to lower: str.lower() maps every character that is not upper or title case to itself.
+            spaced = _ascii_translated(_lower_same_length(text))
         # Wide separators are few and rare in a text: a test and a replace each beat one regex pass.
         for separator in _WIDE_SEPARATORS:
             if separator in spaced:
                 spaced = spaced.replace(separator, " ")
     return _LOOSE_DOT.sub(" ", spaced) if "." in spaced else spaced
+
+
+def _ascii_translated(text: str) -> str:
+    # "surrogatepass": a lone surrogate (from a broken upstream decode) goes through unchanged.
+    return text.encode("utf-8", "surrogatepass").translate(_ASCII_TABLE).decode("utf-8", "surrogatepass")
 
 
 class Folded:
@@ -62,7 +75,7 @@ class Folded:
     __slots__ = ("_removed", "_stops", "padded")
 
     def __init__(self, text: str):
-        folded = _separators_to_spaces(_lower_same_length(text))
+        folded = _lowered_and_spaced(text)
         self._stops: list[int] = []  # folded offsets where characters were removed before them
         self._removed: list[int] = []  # how many were removed before each stop, cumulatively
         if "  " in folded:

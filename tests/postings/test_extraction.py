@@ -173,6 +173,15 @@ def test_folding_agrees_with_the_reference_on_random_text(seed):
         assert [folded.original(index) for index in range(len(expected))] == offsets, repr(text)
 
 
+def test_letters_beyond_ascii_are_lowered_in_context():
+    # "Σ" before an apostrophe and a letter is not word-final: the whole text is lowered before the
+    # apostrophe becomes a space
+    greek = "\u039f\u0394\u039f\u03a3'\u0391"  # capital omicron, delta, omicron, sigma, apostrophe, alpha
+    assert fold(greek) == reference_fold(greek)[0] == "\u03bf\u03b4\u03bf\u03c3 \u03b1"  # a medial sigma
+    assert fold("JAVA café • ÉCOLE") == "java café école"
+    assert fold("Kubernetes\u2019 café") == "kubernetes café"
+
+
 def test_wide_separators_and_a_lone_surrogate_fold_like_ascii_ones():
     assert fold("Node.js\u2013React \u2022 \u201cC#\u201d\u2026") == fold("Node.js-React * 'C#'.") == "node.js react c#"
     assert fold("Java\ud800 / Go") == "java\ud800 go"
