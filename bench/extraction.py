@@ -12,11 +12,15 @@ builds postings of about 2,000 characters from real job-posting sentences (Skill
 Times are CPU times of this process (``time.process_time``), best of ``--repeat`` runs, so other work on
 a shared machine does not count. Prints its figures; the last line is one JSON object of them.
 
-    .venv/bin/python bench/extraction.py [--postings 10000] [--repeat 3]
+    .venv/bin/python bench/extraction.py [--postings 10000] [--repeat 3] [--digest]
+
+``--digest`` also prints a digest of every match ``find_all`` returns over the postings (skill, offsets,
+text): a change made for speed must leave it as it was.
 """
 
 import argparse
 import gc
+import hashlib
 import json
 import os
 import random
@@ -90,6 +94,14 @@ def postings(count: int, seed: int = 7) -> list[str]:
     return texts
 
 
+def matches_digest(matcher: Matcher, texts: list[str]) -> str:
+    """A digest of every match over the texts, in order: equal digests, equal output."""
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(repr(matcher.find_all(text)).encode() + b"\n")
+    return digest.hexdigest()[:16]
+
+
 def best_of(repeat: int, run) -> float:
     """The best CPU time of ``repeat`` runs: one core's time, not inflated by other work on a shared machine."""
     times = []
@@ -105,6 +117,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--postings", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3, help="Timed runs of each scan; the best is kept.")
+    parser.add_argument("--digest", action="store_true", help="Also print a digest of every match found.")
     args = parser.parse_args()
 
     terms = taxonomy_terms()
@@ -142,6 +155,8 @@ def main() -> None:
     print(f"extractor: {rate:,.0f} postings/s ({found:.1f} skills per posting)")
     print(f"bare scan: {bare_rate:,.0f} postings/s (automaton built in {bare_build_s:.2f} s)")
     print(f"extractor / bare scan time: {ratio:.2f}x")
+    if args.digest:
+        print(f"matches digest: {matches_digest(matcher, texts)} (find_all over every posting)")
 
     tracemalloc.start()
     Matcher(terms, lexicon=lexicon)

@@ -146,6 +146,77 @@ def evaluate(matcher: Matcher, sentences: Iterable[Sentence]) -> dict:
     }
 
 
+def error_kinds(matcher: Matcher, sentences: Iterable[Sentence]) -> Counter:
+    """The extractor's predictions and misses by kind: what to fix first.
+
+    A prediction is ``exact`` (a gold span), ``wider`` or ``narrower`` than the gold span it overlaps
+    (boundary errors), ``shifted`` (overlapping without either holding the other), or ``spurious``
+    (overlapping no gold span). A gold span no prediction overlaps is ``missed_term`` when the taxonomy
+    holds a term inside it (the lexicon or a rule dropped it) or ``missed_no_term`` when it holds none.
+    """
+    bare = matcher.without_lexicon()
+    kinds: Counter = Counter()
+    for sentence in sentences:
+        spans = predicted_spans(matcher, sentence.tokens)
+        wanted = set(sentence.gold)
+        for span in spans:
+            kinds[_prediction_kind(span, wanted)] += 1
+        for start, end in wanted:
+            if not _overlaps((start, end), spans):
+                inside = _holds_term(bare, sentence.tokens[start:end])
+                kinds["missed_term" if inside else "missed_no_term"] += 1
+    return kinds
+
+
+def _holds_term(bare: Matcher, tokens: tuple[str, ...]) -> bool:
+    """Whether a run of tokens holds a spelling of the taxonomy, whatever context or lexicon would say of it."""
+    return any(
+        bare.lookup(" ".join(tokens[start:end])) is not None
+        for start in range(len(tokens))
+        for end in range(start + 1, len(tokens) + 1)
+    )
+
+
+def _prediction_kind(span: Span, wanted: set[Span]) -> str:
+    if span in wanted:
+        return "exact"
+    overlapping = [gold for gold in sorted(wanted) if _overlaps(span, [gold])]
+    if not overlapping:
+        return "spurious"
+    gold = overlapping[0]
+    if span[0] <= gold[0] and gold[1] <= span[1]:
+        return "wider"
+    if gold[0] <= span[0] and span[1] <= gold[1]:
+        return "narrower"
+    return "shifted"
+
+
+def cross_validate(matcher: Matcher, sentences: Iterable[Sentence], *, source: str | None = None) -> dict:
+    """The lexicon's figures on postings it did not learn from, within one labelled split.
+
+    The postings are cut into FOLDS folds (by ``Sentence.posting``); for each, the lexicon is learned
+    from the others (all sources) and the fold's sentences of ``source`` (all when None) are scored.
+    Returns the pooled strict and loose figures, the counts, and ``error_kinds`` over every fold: how
+    settings and rules are chosen without looking at the split they are finally scored on.
+    """
+    bare = matcher.without_lexicon()
+    sentences = list(sentences)
+    counts: Counter = Counter()
+    kinds: Counter = Counter()
+    for fold_number in range(FOLDS):
+        rest = [s for s in sentences if s.posting % FOLDS != fold_number]
+        held = [s for s in sentences if s.posting % FOLDS == fold_number and (source is None or s.source == source)]
+        learned = bare.with_lexicon(lexicon_learn(bare, rest))
+        counts.update(evaluate(learned, held)["counts"])
+        kinds.update(error_kinds(learned, held))
+    return {
+        "strict": _prf(counts["strict_true"], counts["predicted"], counts["strict_true"], counts["gold"]),
+        "loose": _prf(counts["loose_true_predicted"], counts["predicted"], counts["loose_true_gold"], counts["gold"]),
+        "counts": dict(counts),
+        "errors": dict(sorted(kinds.items())),
+    }
+
+
 # A term is stop-listed when fewer than this share of its matches in training overlap a gold span...
 STOP_BELOW = 0.35
 # ...that share taking in the record of the term's class (source, words, shape) as this many mentions'

@@ -9,8 +9,11 @@ from django.core.management import CommandError, call_command
 
 from postings.extraction import Lexicon, Matcher, Term
 from postings.extraction.evaluation import (
+    Sentence,
     SkillSpanError,
     bio_spans,
+    cross_validate,
+    error_kinds,
     evaluate,
     lexicon_learn,
     predicted_spans,
@@ -250,3 +253,55 @@ def test_head_nouns_are_learned_from_the_mentions_that_were_knowledge(tmp_path):
     )
     lexicon = lexicon_learn(Matcher(TERMS), sentences)
     assert lexicon.heads == {"ecosystem"}
+
+
+def test_errors_are_counted_by_kind():
+    # given: a stop-listed AWS, and "Docker Compose" as one term
+    terms = [Term(1, "Python"), Term(2, "Kubernetes"), Term(3, "Docker Compose"), Term(4, "AWS"), Term(5, "Java")]
+    matcher = Matcher(terms, lexicon=Lexicon(stop=frozenset({"aws"})))
+    text = "Python and Kubernetes clusters on AWS with Terraform and Docker Compose for Java"
+    tokens = tuple(text.split(" "))
+    gold = ((0, 1), (2, 4), (5, 6), (7, 8), (9, 10))
+    # when
+    kinds = error_kinds(matcher, [Sentence(tokens, gold)])
+    # then: Python exact; Kubernetes short of "Kubernetes clusters"; "Docker Compose" wider than "Docker";
+    # Java not knowledge here; AWS a term the lexicon dropped; Terraform no term at all
+    assert kinds == {"exact": 1, "narrower": 1, "wider": 1, "spurious": 1, "missed_term": 1, "missed_no_term": 1}
+
+
+def test_cross_validation_learns_on_other_postings_and_scores_one_source(tmp_path):
+    # given: four postings; "users" is never knowledge, Python always is
+    sentences = _training(
+        tmp_path,
+        [
+            ("Python for users", [(0, 1)]),
+            ("our users love Python", [(3, 4)]),
+            ("Python and users", [(0, 1)]),
+            ("users of Python", [(2, 3)]),
+        ],
+    )
+    house = [Sentence(("Python", "users"), ((0, 1),), "house", 1)]
+    matcher = Matcher([Term(1, "Python"), Term(2, "users", source="terms")], lexicon=EMPTY_LEXICON)
+    # when
+    result = cross_validate(matcher, sentences + house, source="tech")
+    # then: each fold learns from the other posting pair that "users" is no skill; only tech is scored
+    assert result["counts"]["sentences"] == 4
+    assert result["counts"]["gold"] == 4
+    assert result["strict"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert result["errors"] == {"exact": 4}
+
+
+@pytest.mark.django_db
+def test_the_command_cross_validates_and_refuses_it_with_learn():
+    SkillFactory(name="Python")
+    out = StringIO()
+    call_command("evaluate_extraction", str(TINY), "--cross-validate", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["cross_validated"] is True
+    assert result["counts"]["gold"] == 3
+    # every gold span no prediction overlaps is a miss of one kind or the other
+    missed = result["errors"].get("missed_term", 0) + result["errors"].get("missed_no_term", 0)
+    assert missed == result["counts"]["gold"] - result["counts"]["loose_true_gold"]
+    assert sum(result["errors"].values()) == result["counts"]["predicted"] + missed
+    with pytest.raises(CommandError, match="do not go together"):
+        call_command("evaluate_extraction", str(TINY), "--cross-validate", "--learn")

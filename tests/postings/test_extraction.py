@@ -1,8 +1,13 @@
 """The matcher (boundaries, overlaps, case, ambiguity, Unicode) and the extraction services."""
 
+import random
+import re
+
+import ahocorasick
 import pytest
 
 from postings.extraction import Lexicon, Match, Matcher, Term, get_matcher, invalidate, taxonomy_version
+from postings.extraction.text import _SEPARATORS, Folded, _lower_same_length, fold
 from postings.models import PostingSkill, SkillAlias
 from postings.services import (
     posting_create,
@@ -91,6 +96,16 @@ def test_context_must_be_near(matcher):
     assert spans(matcher, far) == [(K8S, "Kubernetes")]
 
 
+def test_a_cue_word_counts_within_the_context_window_only(matcher):
+    # "Spark" ends at 5 in the folded text; the window reaches 60 characters past it
+    near = "Spark " + "x " * 24 + "frameworks"
+    far = "Spark " + "x " * 30 + "frameworks"
+    assert spans(matcher, near) == [(SPARK, "Spark")]
+    assert spans(matcher, far) == []
+    assert spans(matcher, "frameworks " + "x " * 22 + "Spark") == [(SPARK, "Spark")]
+    assert spans(matcher, "frameworks " + "x " * 30 + "Spark") == []
+
+
 def test_version_numbers_belong_to_the_mention(matcher):
     assert spans(matcher, "Java 11 and Node.js 18.x, Kubernetes 1.29+ in 2 years") == [
         (JAVA, "Java 11"),
@@ -108,6 +123,68 @@ def test_unicode_text_keeps_offsets(matcher):
 
 def test_find_keeps_the_first_mention_of_each_skill(matcher):
     assert matcher.find("k8s then Kubernetes then Java") == [Match(K8S, 0, 3, "k8s"), Match(JAVA, 25, 29, "Java")]
+
+
+def test_find_is_the_first_of_find_all_for_each_skill(matcher):
+    text = "k8s, Java 11 and Kubernetes 1.29; then Java, C++ and KUBERNETES (CI / CD) with Go programming and Go"
+    first = {}
+    for match in matcher.find_all(text):
+        first.setdefault(match.skill_id, match)
+    assert matcher.find(text) == list(first.values())
+    assert [m.text for m in matcher.find(text)] == ["k8s", "Java 11", "C++", "CI / CD", "Go"]
+
+
+def test_a_version_may_start_with_v(matcher):
+    assert spans(matcher, "Java v8, Kubernetes vNext and Go v1.21 language") == [
+        (JAVA, "Java v8"),
+        (K8S, "Kubernetes"),
+        (GO, "Go v1.21"),
+    ]
+
+
+def reference_fold(text: str) -> tuple[str, list[int]]:
+    """Folding spelled out one character at a time: the folded text and each folded character's offset."""
+    lowered = _lower_same_length(text)
+    spaced = []
+    for offset, char in enumerate(lowered):
+        loose_dot = char == "." and not re.match(r"\w", lowered[offset + 1 : offset + 2])
+        spaced.append(" " if char in _SEPARATORS or loose_dot else char)
+    folded, offsets = [], []
+    for offset, char in enumerate(spaced):
+        if char == " " and folded and folded[-1] == " ":
+            continue  # a run of separators is one space, at the offset of its first character
+        folded.append(char)
+        offsets.append(offset)
+    return "".join(folded), offsets
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_folding_agrees_with_the_reference_on_random_text(seed):
+    # ASCII texts and texts with wide characters take different paths: both must fold the same way
+    alphabet = list(_SEPARATORS) + list("aZ09._+#&@İßΣ\u2028\x1cé\ud800") + ["..", "  ", "C++", ".NET"]
+    rng = random.Random(seed)
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        if seed % 2:
+            text = text.encode("ascii", "ignore").decode("ascii")
+        folded = Folded(text)
+        expected, offsets = reference_fold(text)
+        assert folded.padded == f" {expected} ", repr(text)
+        assert [folded.original(index) for index in range(len(expected))] == offsets, repr(text)
+
+
+def test_letters_beyond_ascii_are_lowered_in_context():
+    # "Σ" before an apostrophe and a letter is not word-final: the whole text is lowered before the
+    # apostrophe becomes a space
+    greek = "\u039f\u0394\u039f\u03a3'\u0391"  # capital omicron, delta, omicron, sigma, apostrophe, alpha
+    assert fold(greek) == reference_fold(greek)[0] == "\u03bf\u03b4\u03bf\u03c3 \u03b1"  # a medial sigma
+    assert fold("JAVA café • ÉCOLE") == "java café école"
+    assert fold("Kubernetes\u2019 café") == "kubernetes café"
+
+
+def test_wide_separators_and_a_lone_surrogate_fold_like_ascii_ones():
+    assert fold("Node.js\u2013React \u2022 \u201cC#\u201d\u2026") == fold("Node.js-React * 'C#'.") == "node.js react c#"
+    assert fold("Java\ud800 / Go") == "java\ud800 go"
 
 
 def test_a_spelling_two_skills_share_once_folded_stays_with_the_first():
@@ -249,3 +326,17 @@ def test_a_head_written_as_punctuation_is_part_of_the_mention():
         "Docker ecosystem",
         "Docker",  # no space before ")": the parenthesis is not a word of its own
     ]
+
+
+def test_the_compacted_automaton_finds_what_a_freshly_built_one_does(matcher):
+    # given: the matcher scans a copy of its automaton rebuilt from the pickled form; build one afresh
+    built = ahocorasick.Automaton()
+    for key, index in matcher._keys.items():
+        built.add_word(f" {key} ", index)
+    built.make_automaton()
+    # when
+    text = " java 11 and machine learning engineering on kubernetes ci cd node.js c++ "
+    hits = list(matcher._automaton.iter(text))
+    # then
+    assert hits == list(built.iter(text))
+    assert len(hits) == 7

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from postings.demand.models import DemandMark, SkillDemand
 from postings.extraction import Lexicon, Matcher, Term, invalidate
-from postings.extraction.matcher import EMPTY_LEXICON
+from postings.extraction.matcher import EMPTY_LEXICON, class_prefix, dropped_shapes, mention_shape, term_class
 from postings.models import PostingSkill, PostingSkillState, Skill, SkillAlias, SkillMerge
 from postings.services import (
     posting_extract_skills,
@@ -188,3 +188,31 @@ def test_lexicon_stop_terms_heads_and_unseen_classes():
     # "Terraform engineers" is a job title
     assert [m.text for m in matcher.find_all(text)] == ["terraform", "Spring framework", "Widgets", "gizmo"]
     assert [m.text for m in Matcher(terms, lexicon=EMPTY_LEXICON).find_all(text)][-1] == "Terraform"
+
+
+def test_dropped_shapes_agree_with_the_term_class_of_each_mention():
+    # The matcher settles a term's source and words when it is built and checks only the shape per mention
+    unseen_drop = frozenset({"terms|1|lower", "terms|2|cap", "esco|3|sym"})
+    assert dropped_shapes(class_prefix("terms", "widgets"), unseen_drop) == {"lower"}
+    assert dropped_shapes(class_prefix("terms", "big data"), unseen_drop) == {"cap"}
+    assert dropped_shapes(class_prefix("esco", "a b c d"), unseen_drop) == {"sym"}
+    assert dropped_shapes(class_prefix("onet", "widgets"), unseen_drop) == frozenset()
+    for key in ("widgets", "big data", "a b c d"):
+        for source in ("terms", "esco", "onet"):
+            shapes = dropped_shapes(class_prefix(source, key), unseen_drop)
+            for mention in ("widgets", "Widgets", "WIDGETS", "wIdgets", "widgets2", "Big Data", "big data"):
+                dropped = mention_shape(mention) in shapes
+                assert dropped == (term_class(source, key, mention) in unseen_drop)
+
+
+def test_mention_shapes_of_ascii_and_other_text():
+    assert [mention_shape(text) for text in ("c++", "Python3", "node.js", "R&D", "x²", "a٣")] == ["sym"] * 6
+    assert [mention_shape(text) for text in ("docker", "naïve", "DOCKER", "ÉCOLE", "Docker", "École", "DocKer")] == [
+        "lower",
+        "lower",
+        "upper",
+        "upper",
+        "cap",
+        "cap",
+        "mixed",
+    ]

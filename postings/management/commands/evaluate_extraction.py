@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from postings.extraction import LEXICON_FILE, Lexicon, build_matcher, invalidate, lexicon_load
-from postings.extraction.evaluation import SkillSpanError, evaluate, lexicon_learn, read_skillspan
+from postings.extraction.evaluation import SkillSpanError, cross_validate, evaluate, lexicon_learn, read_skillspan
 
 
 class Command(BaseCommand):
@@ -14,7 +14,8 @@ class Command(BaseCommand):
         "(exact span) and loose (overlapping span) matching against the gold knowledge spans, printed as one "
         "JSON object. With --learn, first learn the extractor's lexicon (stop-list, heads, modifiers, phrases, "
         "unseen classes) from PATH (use the training split only) and write it to the lexicon file; then score a split "
-        "it has not seen."
+        "it has not seen. With --cross-validate, learn on part of PATH's postings and score the rest, fold by fold, "
+        "and print the pooled figures with the errors by kind (how to choose settings without the scoring split)."
     )
 
     def add_arguments(self, parser):
@@ -23,6 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--source", choices=["tech", "house"], help="Only sentences from this source.")
         parser.add_argument("--learn", action="store_true", help="Learn the lexicon from PATH and write it.")
         parser.add_argument(
+            "--cross-validate",
+            dest="cross_validated",
+            action="store_true",
+            help="Cross-validate lexicon learning within PATH (the training split); writes nothing.",
+        )
+        parser.add_argument(
             "--lexicon",
             type=Path,
             default=LEXICON_FILE,
@@ -30,16 +37,24 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-lexicon", action="store_true", help="Score the bare matcher, without the lexicon.")
 
-    def handle(self, *args, path, fmt, source, learn, lexicon, no_lexicon, **options):
+    def handle(self, *args, path, fmt, source, learn, lexicon, no_lexicon, cross_validated, **options):
+        if learn and cross_validated:
+            raise CommandError("--learn and --cross-validate do not go together.")
         if not Path(path).is_file():
             raise CommandError(f"{path}: no such file (SkillSpan lives in ../shared/data/skillspan/).")
         try:
-            sentences = read_skillspan(path, source=source)
+            # Cross-validation learns from every source and scores only the one asked for.
+            sentences = read_skillspan(path, source=None if cross_validated else source)
         except SkillSpanError as error:
             raise CommandError(str(error)) from error
         invalidate()
-        matcher = build_matcher(lexicon=Lexicon() if no_lexicon or learn else lexicon_load(lexicon))
+        matcher = build_matcher(lexicon=Lexicon() if no_lexicon or learn or cross_validated else lexicon_load(lexicon))
         result = {"path": str(path), "source": source or "all", "terms": len(matcher)}
+        if cross_validated:
+            result["cross_validated"] = True
+            result.update(cross_validate(matcher, sentences, source=source))
+            self.stdout.write(json.dumps(result))
+            return
         if learn:
             learned = lexicon_learn(matcher, sentences)
             lexicon.write_text(
