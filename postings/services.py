@@ -171,8 +171,14 @@ def postings_reextract_after_commit(texts: list[str] | None) -> None:
     """Queue the re-extraction of postings mentioning ``texts`` (all postings for None) once the change commits."""
     from .tasks import reextract_postings_mentioning
 
+    if not Posting.objects.exists():
+        return  # nothing to re-extract (loading the seed taxonomy into a new database saves hundreds of tasks)
     payload = None if texts is None else sorted({text for text in texts if text})
-    transaction.on_commit(lambda: reextract_postings_mentioning.delay(texts=payload), robust=True)
+
+    def queue_reextraction() -> None:
+        reextract_postings_mentioning.delay(texts=payload)
+
+    transaction.on_commit(queue_reextraction, robust=True)
 
 
 @transaction.atomic

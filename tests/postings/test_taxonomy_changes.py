@@ -110,6 +110,17 @@ def test_a_new_alias_re_extracts_only_the_postings_mentioning_it(django_capture_
     assert SkillAlias.objects.get(text="k8s").editor_edited is True
 
 
+def test_without_postings_a_taxonomy_change_queues_no_re_extraction(django_capture_on_commit_callbacks):
+    skill = SkillFactory(name="Kubernetes")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        skill_alias_save(alias=SkillAlias(skill=skill, text="k8s"))
+    assert "queue_reextraction" not in [callback.__name__ for callback in callbacks]
+    PostingFactory(title="SRE", description="We run k8s at scale.")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        skill_alias_save(alias=SkillAlias(skill=skill, text="kube"))
+    assert "queue_reextraction" in [callback.__name__ for callback in callbacks]
+
+
 def test_removing_an_alias_removes_the_links_it_found(django_capture_on_commit_callbacks):
     skill = SkillFactory(name="Kubernetes")
     with django_capture_on_commit_callbacks(execute=True):
