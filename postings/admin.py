@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from careerhub.admin import EditorialAdmin, ServiceAdmin, save_formset_with
 
 from . import services
-from .models import Employer, Posting, PostingSkill, Skill, SkillAlias, SkillCategory, SkillMerge
+from .models import Employer, Posting, PostingSkill, RemovedSkillAlias, Skill, SkillAlias, SkillCategory, SkillMerge
 from .services import posting_text
 
 
@@ -133,7 +133,7 @@ class SkillAdmin(EditorialAdmin):
         save_formset_with(
             formset,
             save=lambda alias: services.skill_alias_save(alias=alias, by_editor=True),
-            delete=lambda alias: services.skill_alias_delete(alias=alias),
+            delete=lambda alias: services.skill_alias_delete(alias=alias, by_editor=True),
         )
 
 
@@ -149,7 +149,21 @@ class SkillAliasAdmin(ServiceAdmin):
         services.skill_alias_save(alias=obj, by_editor=True)
 
     def delete_object(self, obj):
-        services.skill_alias_delete(alias=obj)
+        services.skill_alias_delete(alias=obj, by_editor=True)
+
+
+@admin.register(RemovedSkillAlias)
+class RemovedSkillAliasAdmin(admin.ModelAdmin):
+    """Spellings editors removed, which imports keep out. Deleting one lets imports add it again."""
+
+    list_display = ("text", "skill", "removed_at")
+    list_select_related = ("skill",)
+    search_fields = ("text", "skill__name")
+    date_hierarchy = "removed_at"
+    readonly_fields = ("text", "skill", "removed_at")
+
+    def has_add_permission(self, request):
+        return False  # recorded when an editor deletes an alias
 
 
 @admin.register(Employer)

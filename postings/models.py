@@ -137,6 +137,26 @@ class SkillAlias(models.Model):
             raise ValidationError({"text": f"“{self.text}” is the name of another skill."})
 
 
+class RemovedSkillAlias(models.Model):
+    """A spelling an editor removed from the taxonomy: imports never add it back.
+
+    Kept until an editor adds the spelling again. A record an import matches only by this spelling
+    merges into the skill it was removed from (without the spelling), or is skipped when that skill
+    is gone.
+    """
+
+    text = models.CharField(max_length=255)
+    skill = models.ForeignKey(Skill, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    removed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "removed skill alias"
+        constraints = [models.UniqueConstraint(Lower("text"), name="removedskillalias_text_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class TaxonomyRevision(models.Model):
     """The taxonomy's revision, moved by database triggers on every write to skills and aliases.
 

@@ -27,6 +27,7 @@ from .models import (
     Posting,
     PostingSkill,
     PostingSkillState,
+    RemovedSkillAlias,
     Skill,
     SkillAlias,
     SkillCategory,
@@ -153,6 +154,7 @@ def skill_alias_save(*, alias: SkillAlias, by_editor: bool = False) -> SkillAlia
     )
     if by_editor:
         alias.editor_edited = True
+        RemovedSkillAlias.objects.filter(text__iexact=alias.text).delete()  # added back on purpose
     validated_save(alias)
     if stored != (alias.text, alias.case_sensitive, alias.ambiguous, alias.skill_id):
         postings_reextract_after_commit([alias.text, *([stored[0]] if stored else [])])
@@ -160,9 +162,16 @@ def skill_alias_save(*, alias: SkillAlias, by_editor: bool = False) -> SkillAlia
 
 
 @transaction.atomic
-def skill_alias_delete(*, alias: SkillAlias) -> None:
-    """Delete an alias; postings that mention it are re-extracted after commit."""
+def skill_alias_delete(*, alias: SkillAlias, by_editor: bool = False) -> None:
+    """Delete an alias; postings that mention it are re-extracted after commit.
+
+    An editor's removal is remembered (``RemovedSkillAlias``), so that no import adds the spelling back.
+    """
     text = alias.text
+    if by_editor:
+        RemovedSkillAlias.objects.update_or_create(
+            text__iexact=text, defaults={"text": text, "skill_id": alias.skill_id}
+        )
     alias.delete()
     postings_reextract_after_commit([text])
 

@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from careerhub.editorial import Status
 
-from ..models import Skill, SkillAlias, SkillCategory
+from ..models import RemovedSkillAlias, Skill, SkillAlias, SkillCategory
 from ..services import postings_reextract_after_commit
 from .readers import TAXONOMY_FORMAT, SkillRecord
 
@@ -29,6 +29,7 @@ class ImportSummary:
     created: int = 0
     merged: int = 0
     skipped: int = 0
+    kept_out: int = 0  # spellings an editor removed, not added back
     aliases_created: int = 0
     categories_created: int = 0
     refused: list[tuple[int, str, str]] = field(default_factory=list)  # (line, text, reason)
@@ -40,6 +41,7 @@ class ImportSummary:
             "merged": self.merged,
             "skipped": self.skipped,
             "refused": len(self.refused),
+            "kept_out": self.kept_out,
             "aliases_created": self.aliases_created,
             "categories_created": self.categories_created,
             "dry_run": self.dry_run,
@@ -77,6 +79,9 @@ class _Index:
         if edited:
             for skill_id, name in Skill.history.filter(id__in=edited).values_list("id", "name").distinct():
                 self.former.setdefault(_key(name), self.skills[skill_id])
+        # Spellings editors removed, and the skill each was removed from (None when that skill is gone).
+        removed = RemovedSkillAlias.objects.values_list("text", "skill_id")
+        self.removed: dict[str, Skill | None] = {_key(text): self.skills.get(skill_id) for text, skill_id in removed}
         self.slugs: set[str] = {skill.slug for skill in self.skills.values()}
         self.categories: dict[str, SkillCategory] = {_key(c.name): c for c in SkillCategory.objects.all()}
         self.category_slugs: set[str] = {c.slug for c in self.categories.values()}
@@ -85,7 +90,8 @@ class _Index:
         if record.esco_uri and record.esco_uri in self.by_uri:
             return self.by_uri[record.esco_uri]
         key = _key(record.name)
-        return self.by_name.get(key) or self.by_alias.get(key) or self.former.get(key)
+        found = self.by_name.get(key) or self.by_alias.get(key) or self.former.get(key)
+        return found or self.removed.get(key)
 
     def owner(self, text: str) -> Skill | None:
         key = _key(text)
@@ -103,10 +109,11 @@ def skills_import(
     """Merge skill records into the taxonomy: idempotent, set-based, and respectful of editors' edits.
 
     A record matches an existing skill by ESCO URI, then by name or alias (ignoring case), then by a
-    name an editor changed: it then only adds the aliases and the empty fields it brings (never the
-    fields an editor changed). Otherwise it becomes a new skill (``status``, draft by default). An
-    alias that already belongs to another skill is refused with the reason; the rest is imported.
-    With ``dry_run`` the whole import runs and is rolled back, so the summary is exact.
+    name an editor changed or a spelling an editor removed: it then only adds the aliases and the
+    empty fields it brings (never the fields an editor changed, never a spelling an editor removed).
+    Otherwise it becomes a new skill (``status``, draft by default). An alias that already belongs to
+    another skill is refused with the reason; the rest is imported. With ``dry_run`` the whole import
+    runs and is rolled back, so the summary is exact.
     """
     summary = ImportSummary(dry_run=dry_run)
     index = _Index()
@@ -117,6 +124,9 @@ def skills_import(
     records = list(records)
     for record in progress(records) if progress else records:
         skill = index.find(record)
+        if skill is None and _key(record.name) in index.removed:  # removed by an editor, with its skill
+            summary.kept_out += 1
+            continue
         created = skill is None
         if created:
             skill = _new_skill(record, index, new_categories, status)
@@ -131,6 +141,9 @@ def skills_import(
         for alias in [*([] if created else [_AliasName(record.name)]), *record.aliases]:
             owner = index.owner(alias.text)
             if owner is skill:
+                continue
+            if _key(alias.text) in index.removed:
+                summary.kept_out += 1
                 continue
             if owner is not None:
                 summary.refused.append(

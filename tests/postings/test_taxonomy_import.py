@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
-from postings.models import Skill, SkillAlias, SkillCategory
-from postings.services import skill_save
+from postings.models import RemovedSkillAlias, Skill, SkillAlias, SkillCategory
+from postings.services import skill_alias_delete, skill_alias_save, skill_save
 from postings.taxonomy.readers import TaxonomyFileError, onet_aliases, read_taxonomy
 from postings.taxonomy.services import skills_export, skills_import
 from tests.factories import SkillAliasFactory, SkillFactory
@@ -53,6 +54,44 @@ def test_importing_twice_changes_nothing():
     summary = run("onet", FIXTURES / "onet_technology_skills.tsv")
     assert (summary["created"], summary["merged"], summary["skipped"]) == (0, 0, 4)
     assert (Skill.objects.count(), SkillAlias.objects.count(), SkillCategory.objects.count()) == before
+
+
+def test_a_spelling_an_editor_removed_is_never_imported_again_until_an_editor_adds_it_back(editor_client, tmp_path):
+    run("onet", FIXTURES / "onet_technology_skills.tsv")
+    sagemaker = Skill.objects.get(name="Amazon Web Services AWS SageMaker")
+    # given: an editor deletes the alias "SageMaker" in the admin
+    alias = SkillAlias.objects.get(text="SageMaker")
+    page = editor_client.post(reverse("admin:postings_skillalias_delete", args=[alias.pk]), {"post": "yes"})
+    assert page.status_code == 302 and not SkillAlias.objects.filter(text="SageMaker").exists()
+    # when: the same file is imported again, and a record named by the removed spelling
+    summary = run("onet", FIXTURES / "onet_technology_skills.tsv")
+    out = StringIO()
+    call_command("import_skills", "--format", "terms", str(FIXTURES / "terms.json"), "--no-progress", stdout=out)
+    (tmp_path / "terms.json").write_text('["sagemaker"]', encoding="utf-8")
+    again = run("terms", tmp_path / "terms.json")
+    # then: the spelling stays out, counted; the record merged into the skill it was removed from
+    assert summary["kept_out"] == 1 and again == {**again, "created": 0, "kept_out": 1}
+    assert "removed by editors kept out" in out.getvalue()
+    assert aliases_of(sagemaker.name) == {"AWS SageMaker"}
+    assert not Skill.objects.filter(name__iexact="sagemaker").exists()
+    # and once an editor adds it back, it is an ordinary alias again
+    skill_alias_save(alias=SkillAlias(skill=sagemaker, text="SageMaker"), by_editor=True)
+    assert not RemovedSkillAlias.objects.exists()
+
+
+def test_a_removed_spelling_whose_skill_is_gone_keeps_its_record_out():
+    skill = SkillFactory(name="Kubeflow Pipelines")
+    alias = SkillAliasFactory(skill=skill, text="kubeflow")
+    skill_alias_delete(alias=alias, by_editor=True)
+    skill.delete()
+    summary = run("terms", FIXTURES / "terms.json")
+    assert summary["kept_out"] == 1 and not Skill.objects.filter(name__iexact="kubeflow").exists()
+
+
+def test_aliases_removed_by_other_means_than_an_editor_are_not_remembered():
+    alias = SkillAliasFactory(skill=SkillFactory(name="Kubeflow Pipelines"), text="kubeflow")
+    skill_alias_delete(alias=alias)
+    assert not RemovedSkillAlias.objects.exists()
 
 
 def test_records_merge_into_existing_skills_by_name_or_alias_ignoring_case():
@@ -204,3 +243,15 @@ def test_import_service_takes_records_in_bulk():
     records = read_taxonomy("terms", FIXTURES / "terms.json")
     summary = skills_import(records=records)
     assert summary.as_dict()["created"] == 4
+
+
+def test_editors_see_the_removed_spellings_and_deleting_one_lets_imports_add_it(editor_client):
+    skill = SkillFactory(name="Kubeflow Pipelines")
+    skill_alias_delete(alias=SkillAliasFactory(skill=skill, text="kubeflow"), by_editor=True)
+    page = editor_client.get(reverse("admin:postings_removedskillalias_changelist"))
+    assert page.status_code == 200 and "kubeflow" in page.content.decode()
+    assert run("terms", FIXTURES / "terms.json")["kept_out"] == 1
+    removed = RemovedSkillAlias.objects.get()
+    editor_client.post(reverse("admin:postings_removedskillalias_delete", args=[removed.pk]), {"post": "yes"})
+    assert run("terms", FIXTURES / "terms.json")["kept_out"] == 0
+    assert Skill.objects.filter(name="kubeflow").exists()  # no longer kept out: imported as the term it is

@@ -63,7 +63,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{prefix}{counts['created']} created, {counts['merged']} merged, {counts['skipped']} skipped, "
-                f"{counts['refused']} refused; {counts['aliases_created']} aliases and "
+                f"{counts['refused']} refused, {counts['kept_out']} removed by editors kept out; "
+                f"{counts['aliases_created']} aliases and "
                 f"{counts['categories_created']} categories added ({len(records)} records read)."
             )
         )
