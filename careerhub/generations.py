@@ -16,6 +16,7 @@ import time
 from django.core.cache import cache
 from django.db import connection as default_connection
 from django.db import connections, transaction
+from django.utils.connection import ConnectionProxy
 
 from careerhub.shared_cache import redis_client
 
@@ -64,7 +65,8 @@ def bump_on_commit(key: str, *, what: str, connection=default_connection) -> Non
     however often it asks. A callback is only shared within a level, so a rolled-back savepoint
     drops exactly the bumps its own writes asked for.
     """
-    connection = connections[connection.alias]  # the connection itself, not ``django.db.connection``'s proxy
+    if isinstance(connection, ConnectionProxy):  # the connection itself: the callbacks are listed on it
+        connection = connections[connection.alias]
     if not connection.in_atomic_block:
         bump(key, what=what)
         return

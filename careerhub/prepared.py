@@ -7,12 +7,18 @@ connection and transaction, prepared once per connection and reused after.
 
 These statements bypass Django's cursor wrappers (query logging and the write tracking of
 ``careerhub.api.cache``), so a writing statement reports its write here.
+
+``pipelined()`` sends the statements executed inside it together (with the transaction's BEGIN when
+it is the first): the server answers them in one round trip, when their rows are first asked for or
+when the block ends. Each round trip wakes the server's process and then this one, which on a busy
+machine costs more than the small statements themselves.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from careerhub.api.cache import content_changed, is_write
 
@@ -21,15 +27,35 @@ from careerhub.api.cache import content_changed, is_write
 NEVER_ON_ITS_OWN = 2**31 - 1
 
 
-def execute_prepared(sql: str, parameters: Mapping | None = None) -> list[tuple]:
-    """Run ``sql`` (``%(name)s`` placeholders) as a prepared statement; return the rows it returns."""
-    connection.ensure_connection()
-    raw = connection.connection
+def execute_prepared(sql: str, parameters: Mapping | None = None, *, rows: bool = True) -> list[tuple]:
+    """Run ``sql`` (``%(name)s`` placeholders) as a prepared statement; return the rows it returns.
+
+    With ``rows=False`` nothing is read back: in a ``pipelined()`` block the statement then waits to
+    be sent with the next one.
+    """
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: every access through the proxy costs
+    db.ensure_connection()
+    raw = db.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = NEVER_ON_ITS_OWN
-    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+    with db.wrap_database_errors, psycopg.Cursor(raw) as cursor:
         cursor.execute(sql, parameters, prepare=True)
-        rows = cursor.fetchall() if cursor.description else []
+        result = cursor.fetchall() if rows else []
     if is_write(sql):
-        content_changed()
-    return rows
+        content_changed(db)
+    return result
+
+
+@contextmanager
+def pipelined() -> Iterator[None]:
+    """Send the statements executed inside together, in one round trip (see the module's notes).
+
+    Elsewhere than on PostgreSQL the statements run one by one, as always.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        yield
+        return
+    db.ensure_connection()
+    with db.wrap_database_errors, db.connection.pipeline():
+        yield

@@ -25,6 +25,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from careerhub import shared_cache
+from careerhub.prepared import pipelined
 
 from ..models import Posting, PostingSkill
 from . import hooks, upsert
@@ -300,8 +301,9 @@ def recompute_marked(*, max_batches: int | None = None, batch_size: int = BATCH_
             marks, versions = claim_marks(batch_size)
             if not marks:
                 break
-            result.cells += recompute_claimed(marks, versions)
-            hooks.summaries_changed({mark[1] for mark in marks})
+            with pipelined():  # the store goes out with what the hooks write, in one round trip
+                result.cells += recompute_claimed(marks, versions)
+                hooks.summaries_changed({mark[1] for mark in marks})
             # Pages cache demand figures per generation: the new one starts when this batch commits.
             demand_generation_bump_on_commit()
         result.marks += len(marks)

@@ -1,16 +1,16 @@
-"""The drain's recompute on PostgreSQL: claimed cells recounted and stored in two statements.
+"""The drain's recompute on PostgreSQL: claimed cells recounted and stored in three prepared statements.
 
 The portable path in ``engine`` builds a dozen ORM queries per batch; for the common case of a
-few new postings that overhead is most of the drain's time. Here each batch is two prepared
-statements (``careerhub.prepared``: planned once per connection):
+few new postings that overhead is most of the drain's time. Here each batch is three prepared
+statements (``careerhub.prepared``: planned once per connection) in two round trips:
 
 1. the claim: the oldest marks no other worker holds, the advisory locks of their segment-months
    (see ``engine``), and the taxonomy version the batch records;
-2. the store: the per-segment cells and the segments' day counts, each recounted from the source
-   rows (the links' copies of their cell and the partial index of counted postings), the month
-   totals added up from the days, the all-segments rows of the same months summed from the
-   per-segment ones, each upserted or deleted when nothing counts any more, and the claimed
-   marks deleted.
+2. the store, two statements sent together (``pipelined``): the per-segment cells and the
+   segments' day counts, each recounted from the source rows (the links' copies of their cell and
+   the partial index of counted postings), and the month totals added up from the days; then the
+   all-segments rows of the same months summed from them, and the claimed marks deleted. Each row
+   is upserted, or deleted when nothing counts any more.
 
 The locks are taken by the claim, in its own statement, so the store reads a snapshot taken
 after they were granted. The result is the same rows the portable path writes; the
@@ -18,14 +18,16 @@ invariant tests run on both.
 """
 
 import datetime
+import functools
 
 from django.db import connection
 
-from careerhub.prepared import execute_prepared
+from careerhub.prepared import execute_prepared, pipelined
 
 from ..extraction import EXTRACTOR_VERSION, taxonomy_version_columns, taxonomy_version_from
 from ..models import Posting, PostingSkill
 from .models import DemandMark, SegmentDayCount, SegmentMonthTotal, SkillDemand
+from .months import month_start
 
 _SUMMARY_SET = (
     "postings = EXCLUDED.postings, computed_at = EXCLUDED.computed_at, "
@@ -43,6 +45,12 @@ def _tables() -> dict[str, str]:
         "days": quote(SegmentDayCount._meta.db_table),
         "marks": quote(DemandMark._meta.db_table),
     }
+
+
+@functools.cache
+def _sql(template: str) -> str:
+    """A statement with the tables' names filled in; the same text every time, so psycopg reuses its conversion."""
+    return template.format(summary_set=_SUMMARY_SET, versions=taxonomy_version_columns(), **_tables())
 
 
 # (id, segment id, month, skill id or None for the total, the total's day or None for the whole month)
@@ -67,10 +75,9 @@ WITH claimed AS MATERIALIZED (
 SELECT c.id, c.segment_id, c.month, c.skill_id, c.day, {versions} FROM claimed AS c, locked ORDER BY c.id
 """
 
-# Every claimed row in one statement. The all-segments rows add up the per-segment rows: the fresh
-# counts of the claimed segments and the stored ones of the others (a statement does not see its own
-# writes, so the claimed segments' stored rows are the old counts and are left out).
-CLAIMED_ROWS = """
+# The per-segment rows: cells and day counts recounted from the source rows, month totals added up
+# from the days.
+SEGMENT_ROWS = """
 WITH claimed AS (
     SELECT * FROM unnest(%(segments)s::bigint[], %(months)s::date[], %(skills)s::bigint[])
         AS c(segment_id, month, skill_id)
@@ -118,35 +125,38 @@ WITH claimed AS (
     INSERT INTO {totals} (segment_id, month, postings, computed_at, taxonomy_version, extractor_version)
     SELECT segment_id, month, n, %(now)s, %(taxonomy)s, %(extractor)s FROM fresh_totals WHERE n > 0
     ON CONFLICT (segment_id, month) WHERE segment_id IS NOT NULL DO UPDATE SET {summary_set}
-), all_fresh AS (
-    SELECT a.month, a.skill_id, (
+)
+SELECT 1
+"""
+
+# The all-segments rows of the same months, summed from the per-segment rows the statement before
+# wrote (a statement sees the earlier ones of its transaction), and the claimed marks deleted.
+ALL_SEGMENT_ROWS = """
+WITH claimed AS (
+    SELECT DISTINCT month, skill_id FROM unnest(%(months)s::date[], %(skills)s::bigint[]) AS c(month, skill_id)
+), fresh AS (
+    SELECT c.month, c.skill_id, (
         SELECT coalesce(sum(d.postings), 0) FROM {cells} AS d
-        WHERE d.segment_id IS NOT NULL AND d.month = a.month AND d.skill_id = a.skill_id AND NOT EXISTS (
-            SELECT FROM fresh AS f WHERE f.segment_id = d.segment_id AND f.month = d.month AND f.skill_id = d.skill_id
-        )
-    ) + (SELECT coalesce(sum(f.n), 0) FROM fresh AS f WHERE f.month = a.month AND f.skill_id = a.skill_id) AS n
-    FROM (SELECT DISTINCT month, skill_id FROM claimed) AS a
-), all_removed AS (
-    DELETE FROM {cells} AS d USING all_fresh AS f
+        WHERE d.segment_id IS NOT NULL AND d.month = c.month AND d.skill_id = c.skill_id
+    ) AS n
+    FROM claimed AS c
+), removed AS (
+    DELETE FROM {cells} AS d USING fresh AS f
     WHERE f.n = 0 AND d.segment_id IS NULL AND d.month = f.month AND d.skill_id = f.skill_id
-), all_stored AS (
+), stored AS (
     INSERT INTO {cells} (segment_id, month, skill_id, postings, computed_at, taxonomy_version, extractor_version)
-    SELECT NULL, month, skill_id, n, %(now)s, %(taxonomy)s, %(extractor)s FROM all_fresh WHERE n > 0
+    SELECT NULL, month, skill_id, n, %(now)s, %(taxonomy)s, %(extractor)s FROM fresh WHERE n > 0
     ON CONFLICT (skill_id, month) WHERE segment_id IS NULL DO UPDATE SET {summary_set}
-), all_fresh_totals AS (
-    SELECT a.month, (
-        SELECT coalesce(sum(s.postings), 0) FROM {totals} AS s
-        WHERE s.segment_id IS NOT NULL AND s.month = a.month AND NOT EXISTS (
-            SELECT FROM fresh_totals AS f WHERE f.segment_id = s.segment_id AND f.month = s.month
-        )
-    ) + (SELECT coalesce(sum(f.n), 0) FROM fresh_totals AS f WHERE f.month = a.month) AS n
-    FROM (SELECT DISTINCT month FROM fresh_totals) AS a
-), all_removed_totals AS (
-    DELETE FROM {totals} AS d USING all_fresh_totals AS f
-    WHERE f.n = 0 AND d.segment_id IS NULL AND d.month = f.month
-), all_stored_totals AS (
+), fresh_totals AS (
+    SELECT t.month, (
+        SELECT coalesce(sum(s.postings), 0) FROM {totals} AS s WHERE s.segment_id IS NOT NULL AND s.month = t.month
+    ) AS n
+    FROM unnest(%(total_months)s::date[]) AS t(month)
+), removed_totals AS (
+    DELETE FROM {totals} AS d USING fresh_totals AS f WHERE f.n = 0 AND d.segment_id IS NULL AND d.month = f.month
+), stored_totals AS (
     INSERT INTO {totals} (segment_id, month, postings, computed_at, taxonomy_version, extractor_version)
-    SELECT NULL, month, n, %(now)s, %(taxonomy)s, %(extractor)s FROM all_fresh_totals WHERE n > 0
+    SELECT NULL, month, n, %(now)s, %(taxonomy)s, %(extractor)s FROM fresh_totals WHERE n > 0
     ON CONFLICT (month) WHERE segment_id IS NULL DO UPDATE SET {summary_set}
 ), done AS (
     DELETE FROM {marks} WHERE id = ANY(%(mark_ids)s::bigint[])
@@ -164,11 +174,12 @@ def claim(
     transaction): its writes are derived from the source rows, and if the server crashes before the
     flush its marks come back with them, so the cells are recomputed again.
     """
-    rows = execute_prepared(
-        CLAIM.format(versions=taxonomy_version_columns(), **_tables()),
-        {"limit": limit, "global_a": global_lock[0], "global_b": global_lock[1], "namespace": namespace,
-         "all_segments": all_segments},
-    )
+    with pipelined():  # with the transaction's BEGIN
+        rows = execute_prepared(
+            _sql(CLAIM),
+            {"limit": limit, "global_a": global_lock[0], "global_b": global_lock[1], "namespace": namespace,
+             "all_segments": all_segments},
+        )
     if not rows:
         return [], ("", EXTRACTOR_VERSION)
     return [row[:5] for row in rows], (taxonomy_version_from(*rows[0][5:]), EXTRACTOR_VERSION)
@@ -182,18 +193,26 @@ def store_claimed(
     now: datetime.datetime,
 ) -> None:
     """Recount and store the claimed cells and segment-days, their months' totals and all-segments rows."""
-    tables = _tables()
     taxonomy, extractor = versions
     days = sorted(days)
+    stamp = {"now": now, "taxonomy": taxonomy, "extractor": extractor}
+    months = [month for _, month, _ in cells]
+    skills = [skill_id for _, _, skill_id in cells]
     parameters = {
         "segments": [segment_id for segment_id, _, _ in cells],
-        "months": [month for _, month, _ in cells],
-        "skills": [skill_id for _, _, skill_id in cells],
+        "months": months,
+        "skills": skills,
         "day_segments": [segment_id for segment_id, _ in days],
         "days": [day for _, day in days],
-        "mark_ids": mark_ids,
-        "now": now,
-        "taxonomy": taxonomy,
-        "extractor": extractor,
+        **stamp,
     }
-    execute_prepared(CLAIMED_ROWS.format(summary_set=_SUMMARY_SET, **tables), parameters)
+    all_parameters = {
+        "months": months,
+        "skills": skills,
+        "total_months": sorted({month_start(day) for _, day in days}),
+        "mark_ids": mark_ids,
+        **stamp,
+    }
+    # Nothing read back: in the drain's pipeline they go out with the statements the hooks add.
+    execute_prepared(_sql(SEGMENT_ROWS), parameters, rows=False)
+    execute_prepared(_sql(ALL_SEGMENT_ROWS), all_parameters, rows=False)
