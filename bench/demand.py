@@ -117,8 +117,7 @@ def drop_incremental_postings() -> int:
         cursor.execute("DELETE FROM postings_posting WHERE source <> 'bench'")
         cursor.execute("VACUUM ANALYZE postings_posting")
         cursor.execute("VACUUM ANALYZE postings_postingskill")
-        for table in CHURNED_TABLES:
-            cursor.execute(f"VACUUM ANALYZE {table}")
+        _vacuum_churned_tables(cursor)
         cursor.execute("SELECT count(*) FROM postings_postingskill")
         return cursor.fetchone()[0]
 
@@ -132,9 +131,13 @@ def settle_database() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        for table in CHURNED_TABLES:
-            cursor.execute(f"VACUUM ANALYZE {table}")
+        _vacuum_churned_tables(cursor)
         cursor.execute("CHECKPOINT")
+
+
+def _vacuum_churned_tables(cursor) -> None:
+    for table in CHURNED_TABLES:
+        cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def bare_group_by() -> float:

@@ -60,11 +60,6 @@ def content_generation() -> int:
     return generations.current(GENERATION_KEY.format(database=_database()))
 
 
-def content_generation_bump(connection=default_connection) -> None:
-    """Make every cached answer stale. Runs after a writing transaction commits."""
-    generations.bump(GENERATION_KEY.format(database=_database(connection)), what="cached API answers")
-
-
 def content_changed(connection=default_connection) -> None:
     """Bump the generation when the current transaction commits (at once in autocommit), once per transaction."""
     generations.bump_on_commit(

@@ -117,12 +117,9 @@ def recount_days(segment_days: set[DayKey]) -> dict[DayKey, int]:
     """Counted postings per (segment, day), for the given segment-days (the index of counted postings answers it)."""
     if not segment_days:
         return {}
-    by_segment: dict[int, set[datetime.date]] = defaultdict(set)
-    for segment_id, day in segment_days:
-        by_segment[segment_id].add(day)
     rows = (
         Posting.objects.filter(COUNTED_POSTING, reduce(or_, [
-            Q(segment_id=segment_id, posted_on__in=sorted(days)) for segment_id, days in by_segment.items()
+            Q(segment_id=segment_id, posted_on__in=days) for segment_id, days in _days_by_segment(segment_days)
         ]))
         .values_list("segment_id", "posted_on")
         .annotate(n=Count("*"))
@@ -131,15 +128,19 @@ def recount_days(segment_days: set[DayKey]) -> dict[DayKey, int]:
     return {(segment_id, day): n for segment_id, day, n in rows}
 
 
+def _days_by_segment(segment_days: Iterable[DayKey]) -> list[tuple[int, list[datetime.date]]]:
+    by_segment: dict[int, set[datetime.date]] = defaultdict(set)
+    for segment_id, day in segment_days:
+        by_segment[segment_id].add(day)
+    return [(segment_id, sorted(days)) for segment_id, days in sorted(by_segment.items())]
+
+
 def _replace_days(keys: Iterable[DayKey], fresh: dict[DayKey, int]) -> None:
     keys = sorted(set(keys))
     for start in range(0, len(keys), 5000):
         chunk = keys[start : start + 5000]
-        by_segment: dict[int, list[datetime.date]] = defaultdict(list)
-        for segment_id, day in chunk:
-            by_segment[segment_id].append(day)
         SegmentDayCount.objects.filter(
-            reduce(or_, [Q(segment_id=segment_id, day__in=days) for segment_id, days in by_segment.items()])
+            reduce(or_, [Q(segment_id=segment_id, day__in=days) for segment_id, days in _days_by_segment(chunk)])
         ).delete()
         SegmentDayCount.objects.bulk_create(
             [SegmentDayCount(segment_id=s, day=d, postings=fresh[(s, d)]) for s, d in chunk if fresh.get((s, d))]
@@ -392,6 +393,12 @@ class Comparison:
         return (cells + totals + copies + days)[:limit]
 
 
+def _differences(stored: dict, fresh: dict) -> list[tuple]:
+    """``(key, stored, fresh)`` for every key whose counts differ (a key without a row counts 0)."""
+    return [(key, stored.get(key, 0), fresh.get(key, 0)) for key in stored.keys() | fresh.keys()
+            if stored.get(key, 0) != fresh.get(key, 0)]
+
+
 def compare(stored: Recount, fresh: Recount) -> Comparison:
     """Every cell and total that differs, except those whose marks are still waiting to be drained."""
     pending_months = set(DemandMark.objects.values_list("segment_id", "month").distinct().order_by())
@@ -401,33 +408,21 @@ def compare(stored: Recount, fresh: Recount) -> Comparison:
             segment_id is None and any(m == month for _, m in pending_months)
         )
 
-    cells, totals, pending = [], [], 0
-    for key in stored.cells.keys() | fresh.cells.keys():
-        a, b = stored.cells.get(key, 0), fresh.cells.get(key, 0)
-        if a != b:
-            if in_flight(key[0], key[1]):
-                pending += 1
-            else:
-                cells.append((key, a, b))
-    for key in stored.totals.keys() | fresh.totals.keys():
-        a, b = stored.totals.get(key, 0), fresh.totals.get(key, 0)
-        if a != b:
-            if in_flight(*key):
-                pending += 1
-            else:
-                totals.append((key, a, b))
-    days = []
-    for key in stored.days.keys() | fresh.days.keys():
-        a, b = stored.days.get(key, 0), fresh.days.get(key, 0)
-        if a != b:
-            if in_flight(key[0], month_start(key[1])):
-                pending += 1
-            else:
-                days.append((key, a, b))
-    cells.sort(key=lambda row: (row[0][0] or 0, row[0][1], row[0][2]))
-    totals.sort(key=lambda row: (row[0][0] or 0, row[0][1]))
-    days.sort()
-    return Comparison(cells=cells, totals=totals, pending=pending, days=days)
+    pending = 0
+
+    def settled(differences: list[tuple], segment_month) -> list[tuple]:
+        """The differences no pending mark explains, sorted; the others are counted as pending."""
+        nonlocal pending
+        kept = [row for row in differences if not in_flight(*segment_month(row[0]))]
+        pending += len(differences) - len(kept)
+        return sorted(kept, key=lambda row: tuple(part or 0 for part in row[0]))
+
+    return Comparison(
+        cells=settled(_differences(stored.cells, fresh.cells), lambda key: key[:2]),
+        totals=settled(_differences(stored.totals, fresh.totals), lambda key: key),
+        days=settled(_differences(stored.days, fresh.days), lambda key: (key[0], month_start(key[1]))),
+        pending=pending,
+    )
 
 
 def recount_copies() -> dict[CellKey, int]:
@@ -474,12 +469,9 @@ def recompute_all(*, apply: bool = True, check_copies: bool = False) -> tuple[Co
     if not apply:
         return comparison, 0
     versions, now = current_versions(), timezone.now()
-    changed_cells = [key for key in stored.cells.keys() | fresh.cells.keys()
-                     if stored.cells.get(key) != fresh.cells.get(key)]
-    changed_totals = [key for key in stored.totals.keys() | fresh.totals.keys()
-                      if stored.totals.get(key) != fresh.totals.get(key)]
-    changed_days = [key for key in stored.days.keys() | fresh.days.keys()
-                    if stored.days.get(key) != fresh.days.get(key)]
+    changed_cells = [key for key, _, _ in _differences(stored.cells, fresh.cells)]
+    changed_totals = [key for key, _, _ in _differences(stored.totals, fresh.totals)]
+    changed_days = [key for key, _, _ in _differences(stored.days, fresh.days)]
     for start in range(0, len(changed_cells), 5000):
         _replace_cells(changed_cells[start : start + 5000], fresh.cells, versions, now)
     _replace_totals(changed_totals, fresh.totals, versions, now)
