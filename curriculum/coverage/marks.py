@@ -38,6 +38,8 @@ def coverage_mark_segments(segment_ids: set[int]) -> int:
     from curriculum.models import Track
 
     # One INSERT ... SELECT, prepared on PostgreSQL: this runs in every demand batch, where each round trip counts.
+    # Nothing is read back there, so it goes out with the batch's store in the drain's pipeline; the
+    # count returned is then the number of segments, not of marks.
     through = Track.segments.through._meta
     quote = connection.ops.quote_name
     segment_ids = sorted(segment_ids)
@@ -48,9 +50,9 @@ def coverage_mark_segments(segment_ids: set[int]) -> int:
         f"SELECT DISTINCT track_id, %(now)s FROM {quote(through.db_table)} WHERE segment_id "
     )
     if connection.vendor == "postgresql":
-        rows = execute_prepared(insert + "= ANY(%(segments)s::bigint[]) RETURNING 1",
-                                {"now": timezone.now(), "segments": segment_ids})
-        return len(rows)
+        execute_prepared(insert + "= ANY(%(segments)s::bigint[])", {"now": timezone.now(), "segments": segment_ids},
+                         rows=False)
+        return len(segment_ids)
     with connection.cursor() as cursor:
         names = [f"segment_{n}" for n in range(len(segment_ids))]
         cursor.execute(

@@ -299,12 +299,16 @@ def recompute_marked(*, max_batches: int | None = None, batch_size: int = BATCH_
     result = DrainResult()
     while max_batches is None or result.batches < max_batches:
         with transaction.atomic():
-            marks, versions = claim_marks(batch_size)
+            # One pipeline for the batch: BEGIN goes out with the claim, whose rows are the only
+            # ones read back; the store and what the hooks write follow unanswered, and the block's
+            # end collects them all (a pipeline's every exit costs a round trip, so there is one).
+            with pipelined():
+                marks, versions = claim_marks(batch_size)
+                if marks:
+                    result.cells += recompute_claimed(marks, versions)
+                    hooks.summaries_changed({mark[1] for mark in marks})
             if not marks:
                 break
-            with pipelined():  # the store goes out with what the hooks write, in one round trip
-                result.cells += recompute_claimed(marks, versions)
-                hooks.summaries_changed({mark[1] for mark in marks})
             # Pages cache demand figures per generation: the new one starts when this batch commits.
             demand_generation_bump_on_commit()
         result.marks += len(marks)

@@ -2,7 +2,8 @@
 
 The portable path in ``engine`` builds a dozen ORM queries per batch; for the common case of a
 few new postings that overhead is most of the drain's time. Here each batch is three prepared
-statements (``careerhub.prepared``: planned once per connection) in two round trips:
+statements (``careerhub.prepared``: planned once per connection) in two round trips, sent in the
+drain's one pipeline:
 
 1. the claim: the oldest marks no other worker holds, the advisory locks of their segment-months
    (see ``engine``), and the taxonomy version the batch records;
@@ -22,7 +23,7 @@ import functools
 
 from django.db import connection
 
-from careerhub.prepared import execute_prepared, pipelined
+from careerhub.prepared import execute_prepared
 
 from ..extraction import EXTRACTOR_VERSION, taxonomy_version_columns, taxonomy_version_from
 from ..models import Posting, PostingSkill
@@ -174,12 +175,12 @@ def claim(
     transaction): its writes are derived from the source rows, and if the server crashes before the
     flush its marks come back with them, so the cells are recomputed again.
     """
-    with pipelined():  # with the transaction's BEGIN
-        rows = execute_prepared(
-            _sql(CLAIM),
-            {"limit": limit, "global_a": global_lock[0], "global_b": global_lock[1], "namespace": namespace,
-             "all_segments": all_segments},
-        )
+    # Run in the drain's pipeline (``engine.recompute_marked``), it goes out with the transaction's BEGIN.
+    rows = execute_prepared(
+        _sql(CLAIM),
+        {"limit": limit, "global_a": global_lock[0], "global_b": global_lock[1], "namespace": namespace,
+         "all_segments": all_segments},
+    )
     if not rows:
         return [], ("", EXTRACTOR_VERSION)
     return [row[:5] for row in rows], (taxonomy_version_from(*rows[0][5:]), EXTRACTOR_VERSION)
