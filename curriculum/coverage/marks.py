@@ -29,7 +29,7 @@ def coverage_mark_tracks(*, track_ids: Iterable[int | None] = (), levels: Iterab
     return _insert(ids)
 
 
-def coverage_mark_segments(segment_ids: set[int]) -> int:
+def coverage_mark_segments(segment_ids: set[int]) -> None:
     """Mark every track aimed at one of these segments (their demand summaries changed).
 
     Called inside the demand engine's batch, whose task drains the coverage marks next
@@ -38,13 +38,12 @@ def coverage_mark_segments(segment_ids: set[int]) -> int:
     from curriculum.models import Track
 
     # One INSERT ... SELECT, prepared on PostgreSQL: this runs in every demand batch, where each round trip counts.
-    # Nothing is read back there, so it goes out with the batch's store in the drain's pipeline; the
-    # count returned is then the number of segments, not of marks.
+    # Nothing is read back, so it goes out with the batch's store in the drain's pipeline.
     through = Track.segments.through._meta
     quote = connection.ops.quote_name
     segment_ids = sorted(segment_ids)
     if not segment_ids:
-        return 0
+        return
     insert = (
         f"INSERT INTO {quote(CoverageMark._meta.db_table)} (track_id, created_at) "
         f"SELECT DISTINCT track_id, %(now)s FROM {quote(through.db_table)} WHERE segment_id "
@@ -52,14 +51,13 @@ def coverage_mark_segments(segment_ids: set[int]) -> int:
     if connection.vendor == "postgresql":
         execute_prepared(insert + "= ANY(%(segments)s::bigint[])", {"now": timezone.now(), "segments": segment_ids},
                          rows=False)
-        return len(segment_ids)
+        return
     with connection.cursor() as cursor:
         names = [f"segment_{n}" for n in range(len(segment_ids))]
         cursor.execute(
             insert + f"IN ({', '.join(f'%({name})s' for name in names)})",
             {"now": timezone.now(), **dict(zip(names, segment_ids, strict=True))},
         )
-        return cursor.rowcount
 
 
 def coverage_mark_skills(skill_ids: set[int]) -> int:

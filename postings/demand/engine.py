@@ -304,11 +304,10 @@ def recompute_marked(*, max_batches: int | None = None, batch_size: int = BATCH_
             # end collects them all (a pipeline's every exit costs a round trip, so there is one).
             with pipelined():
                 marks, versions = claim_marks(batch_size)
-                if marks:
-                    result.cells += recompute_claimed(marks, versions)
-                    hooks.summaries_changed({mark[1] for mark in marks})
-            if not marks:
-                break
+                if not marks:
+                    break
+                result.cells += recompute_claimed(marks, versions)
+                hooks.summaries_changed({mark[1] for mark in marks})
             # Pages cache demand figures per generation: the new one starts when this batch commits.
             demand_generation_bump_on_commit()
         result.marks += len(marks)
