@@ -19,7 +19,9 @@ from tests.integration.conftest import database_url_for_worker, wait_for
 
 pytestmark = pytest.mark.integration
 
-ROWS = 3000
+# The progress bar redraws at most every half second, so the file must take several seconds to
+# import: on a fast host a small one is done before its first redraw, and there is nothing to kill.
+ROWS = 10_000
 BATCH = 1000  # postings_import writes a batch at a time; the kill comes after one was written
 
 
