@@ -30,12 +30,14 @@ run: seed ## Install, migrate, load content, create a local admin and serve on h
 	DJANGO_DEBUG=1 $(BIN)/python manage.py create_local_admin
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install ## Run the linter and the whole test suite
+test: install ## Run the linters, the import contracts and the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
-lint: install ## Run ruff only
+lint: install ## Run ruff and the import contracts (lint-imports)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 check: install ## Django's deployment checks under production settings (needs DJANGO_SECRET_KEY)
 	DJANGO_SETTINGS_MODULE=careerhub.settings.production $(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -42,7 +42,7 @@ def main() -> None:
     try:
         from tqdm import tqdm
 
-        from careerhub.editorial import Status
+        from careerhub.core.editorial import Status
         from curriculum.coverage import engine
         from curriculum.coverage.models import CoverageMark
         from curriculum.models import Level, Module, Track

@@ -84,7 +84,7 @@ def time_baselines(texts: list[tuple[str, str]]) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from careerhub.bulk import insert_rows
+    from careerhub.core.bulk import insert_rows
     from postings.extraction import get_matcher
     from postings.ingest.services import LINK_FIELDS, POSTING_FIELDS
     from postings.models import Employer, Posting, PostingSkill

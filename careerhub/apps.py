@@ -8,8 +8,8 @@ class CareerHubConfig(AppConfig):
     verbose_name = "CareerHub"
 
     def ready(self) -> None:
-        from .api.cache import install_write_tracking
-        from .services import editor_group_sync_after_migrate
+        from .core.api.cache import install_write_tracking
+        from .core.services import editor_group_sync_after_migrate
 
         # After every `migrate`, so the editors' group follows new models and permissions. post_migrate
         # reaches only apps with models; one content app is enough, the handler covers all three.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from curriculum.models import Module, Track
 from postings.models import Employer, Posting, Skill
 from segments.models import Segment

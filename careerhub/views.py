@@ -1,4 +1,4 @@
-"""The site shell: the home page, search, robots.txt, and the editors' draft preview rule."""
+"""The site shell: the home page, search and robots.txt."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,12 +12,6 @@ from postings.selectors import skill_category_list, skills_by_id
 from segments.selectors import segment_list
 
 from .search import clean_query, site_search
-
-
-def can_preview(request: HttpRequest, app_label: str, model_name: str) -> bool:
-    """Staff who may view a model see its drafts on the public pages; nobody else does."""
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.has_perm(f"{app_label}.view_{model_name}"))
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from careerhub.admin import EditorialAdmin, save_formset_with
+from careerhub.core.admin import EditorialAdmin, save_formset_with
 
 from . import services
 from .models import Module, Track

@@ -3,8 +3,8 @@
 import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 
-from careerhub.editorial import Status
-from careerhub.filters import PublicFilterSet, SearchFilter, SlugFilter, can_see_drafts, status_filter, visible_to
+from careerhub.core.editorial import Status
+from careerhub.core.filters import PublicFilterSet, SearchFilter, SlugFilter, can_see_drafts, status_filter, visible_to
 from postings.selectors import skill_list
 from segments.selectors import segment_list
 

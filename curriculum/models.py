@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from careerhub.editorial import EditorialModel
+from careerhub.core.editorial import EditorialModel
 from postings.models import Skill
 from segments.models import Segment
 

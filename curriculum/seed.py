@@ -4,7 +4,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from postings.models import Skill
 from segments.models import Segment
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from postings.models import Skill
 from segments.selectors import segment_list
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db import transaction
 
-from careerhub.editorial import Status
-from careerhub.services import editorial_set_status, model_update, validated_save
+from careerhub.core.editorial import Status
+from careerhub.core.services import editorial_set_status, model_update, validated_save
 from postings.models import Skill
 from segments.models import Segment
 

@@ -3,7 +3,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from careerhub.views import can_preview
+from careerhub.core.visibility import can_see_drafts
 from postings.demand.fragments import track_evidence
 from segments.selectors import segment_list
 
@@ -36,7 +36,7 @@ def _skill_evidence(segments: list, skills: list) -> dict[int, list]:
 
 
 def track_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
-    preview = can_preview(request, "curriculum", "track")
+    preview = can_see_drafts(request, "curriculum", "track")
     track = track_get(slug=slug, include_unpublished=preview)
     if track is None:
         raise Http404("No such track.")
@@ -59,7 +59,7 @@ def track_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def module_detail_view(request: HttpRequest, track_slug: str, slug: str) -> HttpResponse:
-    preview = can_preview(request, "curriculum", "module")
+    preview = can_see_drafts(request, "curriculum", "module")
     module = module_get(track_slug=track_slug, slug=slug, include_unpublished=preview)
     if module is None:
         raise Http404("No such module.")

@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from careerhub.admin import EditorialAdmin, ServiceAdmin, save_formset_with
+from careerhub.core.admin import EditorialAdmin, ServiceAdmin, save_formset_with
 
 from . import services
 from .models import Employer, Posting, PostingSkill, RemovedSkillAlias, Skill, SkillAlias, SkillCategory, SkillMerge

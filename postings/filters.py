@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from careerhub.filters import (
+from careerhub.core.filters import (
     MonthFilter,
     PublicFilterSet,
     SearchFilter,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from careerhub.editorial import EditorialModel
+from careerhub.core.editorial import EditorialModel
 from segments.models import Segment
 
 from .demo import DEMO_SOURCE

@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 
 from .models import Skill, SkillAlias, SkillCategory
 from .services import skill_category_save, skill_create

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 
 from .models import Employer, Posting, PostingSkill, PostingSkillState, Skill, SkillAlias, SkillCategory
 

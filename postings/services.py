@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from careerhub.editorial import Status
-from careerhub.services import editorial_set_status, model_update, validated_save
+from careerhub.core.editorial import Status
+from careerhub.core.services import editorial_set_status, model_update, validated_save
 from segments.models import Segment
 
 from .demand import hooks as demand_hooks

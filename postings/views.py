@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from careerhub.presenters import share_bars, share_lines
-from careerhub.views import can_preview
+from careerhub.core.presenters import share_bars, share_lines
+from careerhub.core.visibility import can_see_drafts
 from curriculum.selectors import modules_teaching, tracks_teaching
 from segments.selectors import segment_list
 
@@ -81,7 +81,7 @@ def skill_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def skill_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
-    skill = skill_get(slug=slug, include_unpublished=can_preview(request, "postings", "skill"))
+    skill = skill_get(slug=slug, include_unpublished=can_see_drafts(request, "postings", "skill"))
     if skill is None:
         raise Http404("No such skill.")
     segments = list(segment_list())
@@ -147,7 +147,7 @@ def posting_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def posting_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    posting = posting_get(pk=pk, include_unpublished=can_preview(request, "postings", "posting"))
+    posting = posting_get(pk=pk, include_unpublished=can_see_drafts(request, "postings", "posting"))
     if posting is None:
         raise Http404("No such posting.")
     # Drafts never show, not even as a highlighted word's name.

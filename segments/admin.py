@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from careerhub.admin import EditorialAdmin
+from careerhub.core.admin import EditorialAdmin
 
 from . import services
 from .models import Segment

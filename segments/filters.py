@@ -2,7 +2,7 @@
 
 import django_filters
 
-from careerhub.filters import PublicFilterSet, SearchFilter, status_filter
+from careerhub.core.filters import PublicFilterSet, SearchFilter, status_filter
 
 from .models import Segment
 

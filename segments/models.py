@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from careerhub.editorial import EditorialModel
-from careerhub.fields import StringListField
+from careerhub.core.editorial import EditorialModel
+from careerhub.core.fields import StringListField
 
 
 class Segment(EditorialModel):

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.db import transaction
 
-from careerhub.editorial import Status
-from careerhub.fields import as_list
-from careerhub.services import editorial_set_status, model_update, validated_save
+from careerhub.core.editorial import Status
+from careerhub.core.fields import as_list
+from careerhub.core.services import editorial_set_status, model_update, validated_save
 
 from .models import Segment
 

@@ -3,8 +3,8 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from careerhub.presenters import share_bars, share_lines
-from careerhub.views import can_preview
+from careerhub.core.presenters import share_bars, share_lines
+from careerhub.core.visibility import can_see_drafts
 from curriculum.selectors import track_list
 from postings.demand.fragments import NOW_MONTHS, segment_demand
 from postings.selectors import skills_by_id
@@ -17,7 +17,7 @@ def segment_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def segment_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
-    preview = can_preview(request, "segments", "segment")
+    preview = can_see_drafts(request, "segments", "segment")
     segment = segment_get(slug=slug, include_unpublished=preview)
     if segment is None:
         raise Http404("No such segment.")

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from curriculum.models import Level, Module, Track
 from postings.models import Employer, Posting, Skill, SkillAlias, SkillCategory
 from segments.models import Segment

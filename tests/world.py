@@ -9,7 +9,7 @@ Kubernetes is asked for in 50% of postings now, rising (+25 points over 12 month
 import datetime
 from dataclasses import dataclass
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from curriculum.models import Module, Track
 from postings.demand.engine import recompute_all
 from postings.demand.marks import sync_counted_cells

@@ -66,7 +66,7 @@ MIDDLEWARE = [
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
     # Anonymous API reads answered from the cache while no write has committed (careerhub/api/cache.py).
-    "careerhub.api.cache.AnswerCacheMiddleware",
+    "careerhub.core.api.cache.AnswerCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,13 +134,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["careerhub.api.permissions.ReadOrModelPermission"],
-    "EXCEPTION_HANDLER": "careerhub.api.errors.api_exception_handler",
+    "DEFAULT_PERMISSION_CLASSES": ["careerhub.core.api.permissions.ReadOrModelPermission"],
+    "EXCEPTION_HANDLER": "careerhub.core.api.errors.api_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "careerhub.api.schema.CareerHubAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "careerhub.core.api.schema.CareerHubAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "careerhub.api.throttles.AnonymousThrottle",
-        "careerhub.api.throttles.TokenThrottle",
+        "careerhub.core.api.throttles.AnonymousThrottle",
+        "careerhub.core.api.throttles.TokenThrottle",
     ],
     # JSON only: the browsable API would be a second, undocumented surface.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -173,7 +173,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "careerhub.editorial.Status"},
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "careerhub.core.editorial.Status"},
 }
 
 # CORS: browsers on these origins may read the API (never write: no credentials, read methods only).

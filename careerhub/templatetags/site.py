@@ -1,34 +1,15 @@
 """Formatting for the public pages: shares, changes and demand evidence in words."""
 
-import datetime
-
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from careerhub.core.formatting import month_label, percent, points
+
 register = template.Library()
-
-
-@register.filter
-def percent(value: float | None) -> str:
-    """0.4231 -> "42%"; below 1% one decimal; None -> "n/a" (too few postings)."""
-    if value is None:
-        return "n/a"
-    share = value * 100
-    return f"{share:.1f}%" if 0 < share < 1 else f"{share:.0f}%"
-
-
-@register.filter
-def points(value: float | None) -> str:
-    """A change of share in percentage points, signed: "+5.2 points"."""
-    if value is None:
-        return "n/a"
-    return f"{value:+.1f} points"
-
-
-@register.filter
-def month_label(value: datetime.date | None) -> str:
-    return value.strftime("%b %Y") if value else ""
+register.filter(percent)
+register.filter(points)
+register.filter(month_label)
 
 
 @register.simple_tag

@@ -2,8 +2,8 @@
 
 from rest_framework import serializers
 
-from careerhub.api.views import StrictSerializer
-from careerhub.editorial import Status
+from careerhub.core.api.views import StrictSerializer
+from careerhub.core.editorial import Status
 from postings.models import Skill
 from segments.models import Segment
 

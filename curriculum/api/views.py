@@ -1,7 +1,7 @@
 """Tracks and modules: published ones for everyone; editors with a token create and change them through
 the same services as the admin."""
 
-from careerhub.api.views import ContentPagination, WritableViewSet, service_call
+from careerhub.core.api.views import ContentPagination, WritableViewSet, service_call
 
 from ..filters import ModuleFilterSet, TrackFilterSet
 from ..selectors import module_list, track_list, track_list_with_modules

@@ -7,15 +7,15 @@ from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from careerhub.core.visibility import can_see_drafts
+
 from ..models import Track
 from .filters import SegmentCoverageFilter
 from .selectors import coverage_list, segment_figures, skills_of, track_coverage_detail
 
-DRAFT_PERMISSION = "curriculum.view_track"
-
 
 def _can_see_drafts(request) -> bool:
-    return bool(request.user and request.user.is_authenticated and request.user.has_perm(DRAFT_PERMISSION))
+    return can_see_drafts(request, "curriculum", "track")
 
 
 class CoverageGapSerializer(serializers.Serializer):

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from postings.demand.models import SegmentMonthTotal, SkillDemand
 from postings.demand.months import add_months, month_start
 from postings.demand.selectors import Trend

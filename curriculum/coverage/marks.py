@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.utils import timezone
 
-from careerhub.prepared import execute_prepared
+from careerhub.core.prepared import execute_prepared
 from postings.demand.marks import request_recompute
 
 from .models import CoverageMark

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, QuerySet
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from postings.demand.selectors import MIN_SAMPLE
 from postings.models import Skill
 from segments.models import Segment

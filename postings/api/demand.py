@@ -13,8 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from careerhub.api.views import OrderedCursorPagination, PublicViewSetMixin
-from careerhub.filters import MonthField, can_see_drafts
+from careerhub.core.api.views import OrderedCursorPagination, PublicViewSetMixin
+from careerhub.core.filters import MonthField, can_see_drafts
 from segments.selectors import segment_list
 
 from ..demand.models import SegmentMonthTotal

@@ -6,8 +6,8 @@ create serializer below only documents the body).
 
 from rest_framework import serializers
 
-from careerhub.api.views import StrictSerializer
-from careerhub.editorial import Status
+from careerhub.core.api.views import StrictSerializer
+from careerhub.core.editorial import Status
 from segments.models import Segment
 
 from ..demand.selectors import MIN_SAMPLE

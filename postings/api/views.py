@@ -13,8 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 
-from careerhub.api.errors import error_response
-from careerhub.api.views import (
+from careerhub.core.api.errors import error_response
+from careerhub.core.api.views import (
     ContentPagination,
     OrderedCursorPagination,
     PublicViewSetMixin,

@@ -14,7 +14,7 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import connection
 
-from careerhub import generations
+from careerhub.core import generations
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def _database() -> str:
 
 
 def demand_generation() -> int:
-    """The current generation of demand figures (see ``careerhub.generations``)."""
+    """The current generation of demand figures (see ``careerhub.core.generations``)."""
     return generations.current(GENERATION_KEY.format(database=_database()))
 
 

@@ -24,8 +24,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from careerhub import shared_cache
-from careerhub.prepared import pipelined
+from careerhub.core import shared_cache
+from careerhub.core.prepared import pipelined
 
 from ..models import Posting, PostingSkill
 from . import hooks, upsert

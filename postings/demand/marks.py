@@ -17,8 +17,8 @@ from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from careerhub.bulk import insert_rows
-from careerhub.editorial import Status
+from careerhub.core.bulk import insert_rows
+from careerhub.core.editorial import Status
 
 from ..models import Posting, PostingSkill, PostingSkillState
 from .models import DemandMark

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Case, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
 from django.db.models.functions import Cast, Rank
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from segments.models import Segment
 
 from ..models import Posting, PostingSkill, Skill

@@ -2,7 +2,7 @@
 
 The portable path in ``engine`` builds a dozen ORM queries per batch; for the common case of a
 few new postings that overhead is most of the drain's time. Here each batch is three prepared
-statements (``careerhub.prepared``: planned once per connection) in two round trips, sent in the
+statements (``careerhub.core.prepared``: planned once per connection) in two round trips, sent in the
 drain's one pipeline:
 
 1. the claim: the oldest marks no other worker holds, the advisory locks of their segment-months
@@ -23,7 +23,7 @@ import functools
 
 from django.db import connection
 
-from careerhub.prepared import execute_prepared
+from careerhub.core.prepared import execute_prepared
 
 from ..extraction import EXTRACTOR_VERSION, taxonomy_version_columns, taxonomy_version_from
 from ..models import Posting, PostingSkill

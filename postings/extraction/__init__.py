@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 
 from .matcher import Lexicon, Match, Matcher, Term
 

@@ -20,8 +20,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from careerhub.bulk import insert_rows
-from careerhub.editorial import Status
+from careerhub.core.bulk import insert_rows
+from careerhub.core.editorial import Status
 from segments.models import Segment
 
 from ..demand.marks import demand_marks, insert_marks
@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000  # rows per write batch; see docs/benchmarks.md (Ingestion) for how it was chosen
 NEAR_DUPLICATE_HISTORY = 5000  # earlier postings of the employer new ones are compared with
-# Column orders of the rows ``_Importer.create`` inserts (see careerhub.bulk.insert_rows).
+# Column orders of the rows ``_Importer.create`` inserts (see careerhub.core.bulk.insert_rows).
 POSTING_FIELDS = (
     "status",
     "published_at",

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 
 from ..models import RemovedSkillAlias, Skill, SkillAlias, SkillCategory
 from ..services import postings_reextract_after_commit

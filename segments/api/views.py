@@ -2,7 +2,7 @@
 
 from rest_framework import viewsets
 
-from careerhub.api.views import ContentPagination, PublicViewSetMixin
+from careerhub.core.api.views import ContentPagination, PublicViewSetMixin
 
 from ..filters import SegmentFilterSet
 from ..selectors import segment_list

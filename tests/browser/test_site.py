@@ -4,7 +4,7 @@ screen, an accessibility audit of every page type, and no console errors."""
 import pytest
 from django.test import override_settings
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from tests.factories import PostingFactory, SegmentFactory
 from tests.world import build_world
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from postings.demand.services import demand_recompute_all
 from postings.models import PostingSkill
 from tests.factories import (

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from curriculum.models import Module, Track
 from postings.models import Employer, Posting, Skill, SkillAlias, SkillCategory
 from segments.models import Segment

@@ -6,9 +6,9 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-import careerhub.api.cache
-from careerhub.api.cache import content_generation, is_write
-from careerhub.bulk import insert_rows
+import careerhub.core.api.cache
+from careerhub.core.api.cache import content_generation, is_write
+from careerhub.core.bulk import insert_rows
 from curriculum.models import Track
 from postings.models import Employer
 from tests.careerhub.api_world import SECRETS, build_world, token_client
@@ -22,7 +22,7 @@ def world(settings, monkeypatch):
     from django.core.cache.backends.locmem import LocMemCache
 
     # A cache of its own: the shared one (Redis under CI) may remember an earlier run's answers.
-    monkeypatch.setattr(careerhub.api.cache, "cache", LocMemCache(f"api-{uuid.uuid4()}", {}))
+    monkeypatch.setattr(careerhub.core.api.cache, "cache", LocMemCache(f"api-{uuid.uuid4()}", {}))
     settings.CAREERHUB_API_CACHE_SECONDS = 3600
     return build_world()
 

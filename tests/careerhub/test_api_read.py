@@ -6,7 +6,7 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from postings.models import Posting
 from tests.careerhub.api_world import SECRETS, build_world, token_client
 
@@ -297,7 +297,7 @@ def test_cors_read_access_follows_the_setting(world, settings):
 def test_anonymous_clients_are_throttled_before_token_users(world, settings, monkeypatch):
     from django.core.cache.backends.locmem import LocMemCache
 
-    from careerhub.api.throttles import SettingsRateMixin
+    from careerhub.core.api.throttles import SettingsRateMixin
 
     # A cache of its own: the shared one (Redis under CI) may remember an earlier run's requests.
     monkeypatch.setattr(SettingsRateMixin, "cache", LocMemCache(f"throttle-{uuid.uuid4()}", {}), raising=False)

@@ -4,7 +4,7 @@ permitted users; mass assignment; bad, hostile and duplicate input; writes go th
 import pytest
 from rest_framework.test import APIClient
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from curriculum.models import Module, Track
 from postings.demand.models import SkillDemand
 from postings.models import Posting, Skill

@@ -2,7 +2,7 @@
 
 import re
 
-from careerhub.charts import Bar, Series, bar_chart, line_chart
+from careerhub.core.charts import Bar, Series, bar_chart, line_chart
 
 
 def test_bar_chart_draws_one_bar_per_value_and_a_note_for_too_few():

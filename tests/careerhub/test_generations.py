@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from careerhub import generations, shared_cache
+from careerhub.core import generations, shared_cache
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 from django.test import override_settings
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from tests.factories import ModuleFactory, SegmentFactory, SkillFactory, TrackFactory, UserFactory, make_editor
 
 pytestmark = pytest.mark.django_db

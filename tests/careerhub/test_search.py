@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from careerhub import search
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from careerhub.search import MAX_QUERY, clean_query, site_search
 from tests.factories import ModuleFactory, PostingFactory, SegmentFactory, SkillFactory, TrackFactory
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Q
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from curriculum.models import Module, Track
 from postings.models import Skill, SkillAlias, SkillCategory
 from segments.models import Segment

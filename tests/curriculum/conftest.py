@@ -8,7 +8,7 @@ Track "Engineer A" teaches Kubernetes (module 1), SOX and Airflow (module 2): 8 
 import pytest
 from django.core.cache import cache
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from curriculum.coverage import engine as coverage_engine
 from postings.demand import engine as demand_engine
 from postings.demand.marks import drain_pending_key

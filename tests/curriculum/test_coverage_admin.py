@@ -4,7 +4,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from curriculum.coverage.models import TrackCoverage
 from tests.factories import ModuleFactory, SegmentFactory, SkillFactory, TrackFactory, UserFactory
 

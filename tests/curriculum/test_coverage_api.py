@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from tests.factories import ModuleFactory, SegmentFactory, TrackFactory, UserFactory
 
 from .conftest import compute

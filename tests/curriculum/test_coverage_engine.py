@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.db import transaction
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from curriculum.coverage import engine
 from curriculum.coverage.models import CoverageHistory, CoverageMark, TrackCoverage
 from curriculum.services import module_set_skills, module_update, track_set_segments

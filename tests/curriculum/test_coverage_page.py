@@ -1,6 +1,6 @@
 import pytest
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from tests.factories import ModuleFactory, SegmentFactory, SkillFactory, TrackFactory
 
 from .conftest import compute

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from curriculum.filters import ModuleFilterSet, TrackFilterSet
 from curriculum.models import Level, Module
 from curriculum.selectors import track_list

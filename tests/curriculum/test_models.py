@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from curriculum.models import Module, Track
 from curriculum.selectors import track_get, track_list, tracks_teaching
 from curriculum.services import module_create, module_update, track_create, track_update

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.urls import reverse
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from postings.demand import engine
 from postings.demand.models import DemandMark, DemandRun, SegmentDayCount, SegmentMonthTotal, SkillDemand
 from postings.demand.selectors import cooccurrence, demand_cells, skill_trends, top_skills

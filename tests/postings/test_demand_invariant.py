@@ -15,7 +15,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from postings.demand import engine
 from postings.demand.models import DemandMark, SegmentDayCount, SegmentMonthTotal, SkillDemand
 from postings.models import Posting, PostingSkill

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from postings.demand.models import SkillDemand
 from postings.demand.selectors import top_skills
 from postings.models import Employer, Posting

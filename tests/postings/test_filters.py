@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from postings.demand.models import SkillDemand
 from postings.filters import DemandFilterSet, EmployerFilterSet, PostingFilterSet, SkillFilterSet
 from postings.models import PostingSkill

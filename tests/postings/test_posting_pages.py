@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from postings.models import PostingSkill
 from postings.views import MAX_PAGES, POSTINGS_PER_PAGE
 from tests.factories import EmployerFactory, PostingFactory, SegmentFactory, SkillFactory, make_editor

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from segments.models import Segment
 from segments.services import segment_create
 from tests.factories import SegmentFactory

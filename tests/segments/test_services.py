@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from segments.models import Segment
 from segments.services import segment_create, segment_set_status, segment_update
 from tests.factories import SegmentFactory

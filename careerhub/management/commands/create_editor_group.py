@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from careerhub.services import editor_group_sync
+from careerhub.core.services import editor_group_sync
 
 
 class Command(BaseCommand):

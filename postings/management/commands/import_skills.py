@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from careerhub.editorial import Status
+from careerhub.core.editorial import Status
 from postings.extraction import invalidate
 from postings.taxonomy.readers import FORMATS, TaxonomyFileError, read_taxonomy
 from postings.taxonomy.services import skills_import

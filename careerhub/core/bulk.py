@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
 
-from careerhub.api.cache import content_changed
+from careerhub.core.api.cache import content_changed
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:

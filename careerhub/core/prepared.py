@@ -6,7 +6,7 @@ them. ``execute_prepared`` sends a statement through a server-binding cursor on 
 connection and transaction, prepared once per connection and reused after.
 
 These statements bypass Django's cursor wrappers (query logging and the write tracking of
-``careerhub.api.cache``), so a writing statement reports its write here.
+``careerhub.core.api.cache``), so a writing statement reports its write here.
 
 ``pipelined()`` sends the statements executed inside it together (with the transaction's BEGIN when
 it is the first): the server answers them in one round trip, when their rows are first asked for or
@@ -20,7 +20,7 @@ from contextlib import contextmanager
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from careerhub.api.cache import content_changed, is_write
+from careerhub.core.api.cache import content_changed, is_write
 
 # psycopg prepares on request only when preparing is enabled on the connection, which Django turns off
 # for its own cursors; any threshold enables it, and one this high never prepares anything on its own.

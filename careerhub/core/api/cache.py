@@ -11,7 +11,7 @@ Why the bump is hooked to the database connection rather than to each service: e
 admin, the API, imports, commands, Celery tasks, the demand engine's raw SQL) reaches the database
 through a Django connection, so one hook there cannot miss a path that a list of services would.
 Statements that change no row (an empty drain) do not bump. ``COPY`` bypasses Django's cursor
-wrappers, so ``careerhub.bulk`` bumps explicitly.
+wrappers, so ``careerhub.core.bulk`` bumps explicitly.
 
 Order matters for exactness: a request reads the generation *before* its queries, and a writer bumps
 only *after* its commit, so an answer stored with generation ``g`` was never computed from data
@@ -39,7 +39,7 @@ from django.db import connection as default_connection
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 
-from careerhub import generations
+from careerhub.core import generations
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def _database(connection=default_connection) -> str:
 
 
 def content_generation() -> int:
-    """The current content generation (see ``careerhub.generations``)."""
+    """The current content generation (see ``careerhub.core.generations``)."""
     return generations.current(GENERATION_KEY.format(database=_database()))
 
 

@@ -14,7 +14,7 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from careerhub.filters import can_see_drafts
+from careerhub.core.filters import can_see_drafts
 
 from .cache import public_cache
 

@@ -23,21 +23,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .editorial import Status
+from .visibility import can_see_drafts
 
 MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
 MAX_QUERY_LENGTH = 200
-
-
-def can_see_drafts(request: HttpRequest | None, app_label: str, model_name: str) -> bool:
-    """Editors (staff who may view the model) see drafts and archived items; nobody else does."""
-    user = getattr(request, "user", None)
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm(f"{app_label}.view_{model_name}")
-    )
 
 
 def visible_to(selector: Callable[..., QuerySet], app_label: str, model_name: str) -> Callable[[HttpRequest], QuerySet]:

@@ -6,7 +6,7 @@ Shared by the segment, skill and home pages so every chart follows the same rule
 import datetime
 
 from .charts import Bar, Series, bar_chart, line_chart, series_style
-from .templatetags.site import month_label, percent
+from .formatting import month_label, percent
 
 
 def share_bars(rows: list[tuple[str, object]], *, title: str, description: str, chart_id: str) -> dict:

@@ -7,7 +7,7 @@ stale entry can become current again.
 
 Bumps run after every committed write and every demand drain, so they are cheap: all the
 generations a transaction moves are bumped together after its commit, in one round trip to Redis
-through one long-lived client (see ``careerhub.shared_cache``).
+through one long-lived client (see ``careerhub.core.shared_cache``).
 """
 
 import logging
@@ -18,7 +18,7 @@ from django.db import connection as default_connection
 from django.db import connections, transaction
 from django.utils.connection import ConnectionProxy
 
-from careerhub.shared_cache import redis_client
+from careerhub.core.shared_cache import redis_client
 
 logger = logging.getLogger(__name__)
 
