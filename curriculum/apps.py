@@ -6,18 +6,18 @@ class CurriculumConfig(AppConfig):
     verbose_name = "Curriculum"
 
     def ready(self) -> None:
-        # Coverage follows demand: the demand engine marks the tracks of segments whose summaries it
-        # replaced (in the same transaction), and its task drains the coverage marks after its own.
-        from postings.demand import hooks
+        # Coverage follows demand: the demand engine's batch marks the tracks of segments whose summaries
+        # it replaced (in the same transaction), and its task drains the coverage marks after its own.
+        from postings.demand import signals
 
         from .coverage import marks
 
-        hooks.on_summaries_changed(marks.coverage_mark_segments)
-        hooks.on_drained(_drain_coverage)
-        hooks.on_skills_shown_changed(marks.coverage_mark_skills)
+        signals.summaries_changed.connect(marks.coverage_mark_segments, dispatch_uid="coverage-mark-segments")
+        signals.skills_shown_changed.connect(marks.coverage_mark_skills, dispatch_uid="coverage-mark-skills")
+        signals.demand_drained.connect(_drain_coverage, dispatch_uid="coverage-drain")
 
 
-def _drain_coverage(trigger: str) -> None:
+def _drain_coverage(*, trigger: str, **kwargs) -> None:
     from .coverage.services import coverage_drain
 
     coverage_drain(trigger=trigger)

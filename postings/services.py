@@ -13,12 +13,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from careerhub.core.after_commit import send_after_commit
 from careerhub.core.editorial import Status
 from careerhub.core.services import editorial_set_status, model_update, validated_save
 from segments.models import Segment
 
-from .demand import hooks as demand_hooks
 from .demand.marks import demand_marks
+from .demand.signals import send_skills_shown_changed
 from .extraction import EXTRACTOR_VERSION, Match, Matcher, Term, get_matcher
 from .extraction.text import fold
 from .ingest.duplicates import content_hash
@@ -102,7 +103,7 @@ def skill_update(*, skill: Skill, data: dict[str, Any]) -> Skill:
     status = _stored_status(skill)
     skill, _ = model_update(instance=skill, fields=SKILL_EDITABLE_FIELDS, data=data)
     if skill.status != status:
-        demand_hooks.skills_shown_changed([skill.pk])
+        send_skills_shown_changed([skill.pk])
     return skill
 
 
@@ -120,7 +121,7 @@ def skill_save(*, skill: Skill, by_editor: bool = False, changed_fields: Iterabl
     if stored and stored != (skill.name, skill.name_ambiguous, skill.status):
         postings_reextract_after_commit([stored[0], skill.name])
     if skill.status != (stored[2] if stored else None):
-        demand_hooks.skills_shown_changed([skill.pk])
+        send_skills_shown_changed([skill.pk])
     return skill
 
 
@@ -130,7 +131,7 @@ def skill_set_status(*, skills: Iterable[Skill], status: str) -> int:
     skills = list(skills)
     moving = [skill.pk for skill in skills if skill.status != status]
     changed = editorial_set_status(objects=skills, status=status)
-    demand_hooks.skills_shown_changed(moving)
+    send_skills_shown_changed(moving)
     return changed
 
 
@@ -183,11 +184,7 @@ def postings_reextract_after_commit(texts: list[str] | None) -> None:
     if not Posting.objects.exists():
         return  # nothing to re-extract (loading the seed taxonomy into a new database saves hundreds of tasks)
     payload = None if texts is None else sorted({text for text in texts if text})
-
-    def queue_reextraction() -> None:
-        reextract_postings_mentioning.delay(texts=payload)
-
-    transaction.on_commit(queue_reextraction, robust=True)
+    send_after_commit(reextract_postings_mentioning, texts=payload)
 
 
 @transaction.atomic
@@ -247,7 +244,7 @@ def skill_merge(*, source: Skill, target: Skill, merged_by: str = "") -> SkillMe
     # target's cells stay marked.
     name, ambiguous = source.name, source.name_ambiguous
     # Readers of published demand (curriculum coverage) see one skill fewer and the target's figures move.
-    demand_hooks.skills_shown_changed([source.pk, target.pk])
+    send_skills_shown_changed([source.pk, target.pk])
     source.delete()
     validated_save(target)
     if not SkillAlias.objects.filter(text__iexact=name).exists() and name.lower() != target.name.lower():
@@ -434,7 +431,7 @@ def skill_category_delete(*, category: SkillCategory) -> None:
 @transaction.atomic
 def skill_delete(*, skill: Skill) -> None:
     """Delete a skill; refused by the database while postings ask for it (merge it instead)."""
-    demand_hooks.skills_shown_changed([skill.pk])
+    send_skills_shown_changed([skill.pk])
     skill.delete()
 
 

@@ -18,8 +18,6 @@ from django.db import connection as default_connection
 from django.db import connections, transaction
 from django.utils.connection import ConnectionProxy
 
-from careerhub.core.shared_cache import redis_client
-
 logger = logging.getLogger(__name__)
 
 
@@ -40,15 +38,6 @@ def current(key: str) -> int:
 def bump(*keys: str, what: str) -> None:
     """Move the generations under ``keys`` on; a cache outage is logged, never raised (``what`` names the loss)."""
     try:
-        if client := redis_client():
-            pipeline = client.pipeline(transaction=False)
-            for key in keys:
-                full_key = cache.make_and_validate_key(key)
-                # A missing counter restarts from the clock before the increment, as ``current`` does.
-                pipeline.set(full_key, _clock(), nx=True)
-                pipeline.incr(full_key)
-            pipeline.execute()
-            return
         for key in keys:
             try:
                 cache.incr(key)

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from statistics import fmean
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
+from careerhub.core import outbox
 from careerhub.core.editorial import Status
 from postings.demand.models import SegmentMonthTotal, SkillDemand
 from postings.demand.months import add_months, month_start
@@ -38,9 +39,8 @@ logger = logging.getLogger(__name__)
 BATCH_MARKS = 5000  # marks claimed per transaction; they name a few hundred tracks at most
 TRACK_CHUNK = 200  # tracks computed per round of queries in a full recompute
 TREND_HORIZON = 3  # months: a gap is "rising" when its share over the last 3 months grew against the 3 before
-# "CH" namespace shared with the demand engine's locks (postings.demand.engine), one below its keys.
-LOCK_NAMESPACE = 0x43480000 - 1
-GLOBAL_LOCK = (LOCK_NAMESPACE, 0)
+# A track's coverage rows are locked under (TRACK_LOCKS, track id): below the demand engine's keys.
+TRACK_LOCKS = outbox.LOCK_NAMESPACE - 1
 
 # Compared by --verify: every figure and finding, and the fingerprints of what they were computed from.
 COMPARED_FIELDS = (
@@ -444,43 +444,16 @@ def stored_results(track_ids: list[int]) -> dict[int, dict]:
 # --- Incremental and full recomputes -------------------------------------------------------------
 
 
-def _lock(keys, *, shared: bool = False) -> None:
-    if connection.vendor != "postgresql":
-        return  # SQLite runs one writer at a time
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    with connection.cursor() as cursor:
-        for key in sorted(set(keys)):
-            cursor.execute(f"SELECT {function}(%s, %s)", key)
+def recompute_marked(*, batch_size: int = BATCH_MARKS, as_of: datetime.date | None = None) -> outbox.DrainResult:
+    """Drain the coverage marks through the shared outbox; ``items`` counts the tracks recomputed."""
 
+    def recompute(marks: list[tuple[int, int]]) -> int:
+        track_ids = sorted({track_id for _, track_id in marks})
+        outbox.lock([(TRACK_LOCKS, track_id) for track_id in track_ids])  # one writer per track
+        store_results(compute_tracks(track_ids, as_of=as_of))
+        return len(track_ids)
 
-@dataclass
-class DrainResult:
-    marks: int = 0
-    tracks: int = 0
-    batches: int = 0
-
-
-def recompute_marked(*, batch_size: int = BATCH_MARKS, as_of: datetime.date | None = None) -> DrainResult:
-    """Drain the coverage marks: claim a batch, recompute its tracks, delete its marks, commit; repeat."""
-    result = DrainResult()
-    while True:
-        with transaction.atomic():
-            marks = list(
-                CoverageMark.objects.select_for_update(skip_locked=True)
-                .order_by("id")
-                .values_list("id", "track_id")[:batch_size]
-            )
-            if not marks:
-                break
-            track_ids = sorted({track_id for _, track_id in marks})
-            _lock([GLOBAL_LOCK], shared=True)
-            _lock([(LOCK_NAMESPACE, track_id) for track_id in track_ids])  # one writer per track, in id order
-            store_results(compute_tracks(track_ids, as_of=as_of))
-            CoverageMark.objects.filter(id__in=[mark_id for mark_id, _ in marks]).delete()
-        result.marks += len(marks)
-        result.tracks += len(track_ids)
-        result.batches += 1
-    return result
+    return outbox.drain(CoverageMark, ("id", "track_id"), recompute, batch_size=batch_size)
 
 
 @dataclass
@@ -526,7 +499,7 @@ def recompute_all(*, apply: bool = True, as_of: datetime.date | None = None) -> 
     as_of = as_of or current_as_of()
     comparison, written = Comparison(differences=[], pending=0), 0
     with transaction.atomic():
-        _lock([GLOBAL_LOCK])
+        outbox.lock_everything()
         pending = set(CoverageMark.objects.values_list("track_id", flat=True).distinct().order_by())
         track_ids = list(Track.objects.order_by("id").values_list("id", flat=True))
         for start in range(0, len(track_ids), TRACK_CHUNK):

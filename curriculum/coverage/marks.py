@@ -9,11 +9,7 @@ drains the demand marks and then the coverage marks.
 
 from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.utils import timezone
-
-from careerhub.core.prepared import execute_prepared
-from postings.demand.marks import request_recompute
+from postings.demand.marks import request_drain_after_commit
 
 from .models import CoverageMark
 
@@ -29,38 +25,22 @@ def coverage_mark_tracks(*, track_ids: Iterable[int | None] = (), levels: Iterab
     return _insert(ids)
 
 
-def coverage_mark_segments(segment_ids: set[int]) -> None:
-    """Mark every track aimed at one of these segments (their demand summaries changed).
+def coverage_mark_segments(*, segment_ids: set[int], **kwargs) -> None:
+    """Mark every track aimed at one of these segments (a ``summaries_changed`` receiver).
 
-    Called inside the demand engine's batch, whose task drains the coverage marks next
-    (``on_drained``): no further recompute is requested.
+    It runs inside the demand engine's batch, whose task drains the coverage marks next
+    (``demand_drained``): no further drain is requested.
     """
     from curriculum.models import Track
 
-    # One INSERT ... SELECT, prepared on PostgreSQL: this runs in every demand batch, where each round trip counts.
-    # Nothing is read back, so it goes out with the batch's store in the drain's pipeline.
-    through = Track.segments.through._meta
-    quote = connection.ops.quote_name
-    segment_ids = sorted(segment_ids)
     if not segment_ids:
         return
-    insert = (
-        f"INSERT INTO {quote(CoverageMark._meta.db_table)} (track_id, created_at) "
-        f"SELECT DISTINCT track_id, %(now)s FROM {quote(through.db_table)} WHERE segment_id "
-    )
-    if connection.vendor == "postgresql":
-        execute_prepared(insert + "= ANY(%(segments)s::bigint[])", {"now": timezone.now(), "segments": segment_ids},
-                         rows=False)
-        return
-    with connection.cursor() as cursor:
-        names = [f"segment_{n}" for n in range(len(segment_ids))]
-        cursor.execute(
-            insert + f"IN ({', '.join(f'%({name})s' for name in names)})",
-            {"now": timezone.now(), **dict(zip(names, segment_ids, strict=True))},
-        )
+    aimed = Track.segments.through.objects.filter(segment_id__in=sorted(segment_ids))
+    track_ids = sorted(set(aimed.values_list("track_id", flat=True)))
+    CoverageMark.objects.bulk_create([CoverageMark(track_id=track_id) for track_id in track_ids])
 
 
-def coverage_mark_skills(skill_ids: set[int]) -> int:
+def coverage_mark_skills(*, skill_ids: set[int], **kwargs) -> int:
     """Mark the tracks whose figures can name these skills (published, unpublished or deleted just now).
 
     Every track aimed at a segment (a skill can enter or leave any segment's top skills), and every
@@ -78,6 +58,5 @@ def _insert(track_ids: set[int]) -> int:
     if not track_ids:
         return 0
     CoverageMark.objects.bulk_create([CoverageMark(track_id=track_id) for track_id in sorted(track_ids)])
-    # robust: a broker outage must not fail a committed write; the beat drain picks the marks up.
-    transaction.on_commit(request_recompute, robust=True)
+    request_drain_after_commit()
     return len(track_ids)

@@ -12,9 +12,9 @@ def coverage_drain(*, trigger: str) -> dict[str, int]:
     result = engine.recompute_marked()
     if result.marks:
         logger.info(
-            "Coverage drain (%s): %s marks, %s tracks, %s batches", trigger, result.marks, result.tracks, result.batches
+            "Coverage drain (%s): %s marks, %s tracks, %s batches", trigger, result.marks, result.items, result.batches
         )
-    return {"marks": result.marks, "tracks": result.tracks, "batches": result.batches}
+    return {"marks": result.marks, "tracks": result.items, "batches": result.batches}
 
 
 def coverage_recompute_all(*, trigger: str, apply: bool = True) -> dict:

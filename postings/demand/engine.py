@@ -1,14 +1,13 @@
-"""The read side of the demand engine: recompute summary cells from the source rows.
+"""The demand engine's recompute: summary cells recounted from the source rows, never patched.
 
-``recompute_marked`` claims dirty marks (``SELECT ... FOR UPDATE SKIP LOCKED``), recomputes the
-claimed cells from postings and their skill links in set-based queries, replaces the stored rows,
-and deletes only the marks it claimed, all in one transaction: a worker that dies mid-batch leaves
-its marks for the next run. ``recompute_all`` rebuilds every cell and reports drift.
+``recompute_marked`` drains the demand marks through the shared outbox (``careerhub.core.outbox``):
+each batch claims marks, recounts the cells, day counts and totals they name in set-based queries,
+replaces the stored rows, and the outbox deletes exactly the marks it claimed, all in one
+transaction. ``recompute_all`` rebuilds every cell from two GROUP BY queries and reports drift.
 
-Concurrency (PostgreSQL): each batch takes a transaction-level advisory lock per segment-month
-it recomputes (in one global order, so two workers never deadlock), so two workers never write
-the same cell from different snapshots; ``recompute_all`` takes an exclusive lock that batches
-take shared, so a full rebuild never interleaves with a batch.
+Concurrency (PostgreSQL): each batch takes a transaction-level advisory lock per segment-month it
+recomputes, and one per month for the all-segments rows, so two workers never write the same cell
+from different snapshots; ``recompute_all`` holds every batch off (``outbox.lock_everything``).
 """
 
 import datetime
@@ -19,18 +18,17 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from careerhub.core import shared_cache
-from careerhub.core.prepared import pipelined
+from careerhub.core import outbox
 
 from ..models import Posting, PostingSkill
-from . import hooks, upsert
+from . import signals
 from .cache import demand_generation_bump_on_commit
-from .marks import COUNTED_LINK, COUNTED_POSTING, counted_cell_updates, drain_pending_key
+from .marks import COUNTED_LINK, COUNTED_POSTING, counted_cell_updates, drain_request_flag
 from .models import DemandMark, DemandRun, SegmentDayCount, SegmentMonthTotal, SkillDemand
 from .months import add_months, days_of_month, month_start
 from .versions import current_versions
@@ -41,8 +39,6 @@ logger = logging.getLogger(__name__)
 # coalesce to a few hundred cells per batch; see docs/benchmarks.md for the measurements.
 BATCH_MARKS = 20_000
 
-LOCK_NAMESPACE = 0x43480000  # "CH": keeps CareerHub's advisory locks apart from other users'
-GLOBAL_LOCK = (LOCK_NAMESPACE, 0)
 # A segment-month's rows are locked under (LOCK_NAMESPACE + year * 12 + month, segment id), the
 # all-segments rows of a month under (..., ALL_SEGMENTS), so they sort after its segments.
 ALL_SEGMENTS = 2**31 - 1
@@ -50,7 +46,9 @@ ALL_SEGMENTS = 2**31 - 1
 CellKey = tuple[int | None, datetime.date, int]  # (segment id or None for all, month, skill id)
 TotalKey = tuple[int | None, datetime.date]
 DayKey = tuple[int, datetime.date]  # (segment id, day)
-Mark = upsert.Mark
+# (id, segment id, month, skill id or None for a total, the total's day or None for the whole month)
+Mark = tuple[int, int, datetime.date, int | None, datetime.date | None]
+MARK_FIELDS = ("id", "segment_id", "month", "skill_id", "day")
 
 
 @dataclass
@@ -60,28 +58,6 @@ class Recount:
     cells: dict[CellKey, int] = field(default_factory=dict)
     totals: dict[TotalKey, int] = field(default_factory=dict)
     days: dict[DayKey, int] = field(default_factory=dict)  # the parts of the per-segment totals
-
-
-@dataclass
-class DrainResult:
-    marks: int = 0
-    cells: int = 0
-    batches: int = 0
-
-
-# --- Locks ------------------------------------------------------------------------------------
-
-
-def _is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _lock_everything() -> None:
-    """Take the global advisory lock exclusively: no drain batch runs until this transaction ends."""
-    if not _is_postgres():
-        return  # SQLite runs one writer at a time
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", GLOBAL_LOCK)
 
 
 # --- Recounting from the source -------------------------------------------------------------
@@ -213,26 +189,21 @@ def _replace_totals(keys: Iterable[TotalKey], fresh: dict[TotalKey, int], versio
 # --- Incremental ----------------------------------------------------------------------------
 
 
-def claim_marks(limit: int = BATCH_MARKS) -> tuple[list[Mark], tuple[str, str]]:
-    """Lock and return up to ``limit`` marks that no other worker holds, oldest first, and the versions to record.
+def segment_month_locks(marks: Iterable[Mark]) -> list[tuple[int, int]]:
+    """The advisory lock keys of the segment-months the marks name, and of their months' all-segments rows."""
+    keys = set()
+    for _, segment_id, month, _, _ in marks:
+        month_key = outbox.LOCK_NAMESPACE + month.year * 12 + month.month
+        keys.update({(month_key, segment_id), (month_key, ALL_SEGMENTS)})
+    return sorted(keys)
 
-    On PostgreSQL the claim also takes the advisory locks of the claimed segment-months.
+
+def recompute_claimed(marks: list[Mark]) -> int:
+    """Recompute every cell the claimed marks name; return how many cells were recomputed.
+
+    Runs inside the claiming transaction (``outbox.drain``), which deletes the marks afterwards.
     """
-    if _is_postgres():
-        return upsert.claim(limit, global_lock=GLOBAL_LOCK, namespace=LOCK_NAMESPACE, all_segments=ALL_SEGMENTS)
-    marks = list(
-        DemandMark.objects.select_for_update(skip_locked=True)
-        .order_by("id")
-        .values_list("id", "segment_id", "month", "skill_id", "day")[:limit]
-    )
-    return marks, current_versions()
-
-
-def recompute_claimed(marks: list[Mark], versions: tuple[str, str]) -> int:
-    """Recompute every cell the claimed marks name and delete the marks; return how many cells were recomputed.
-
-    Runs inside the claiming transaction, with the versions the claim read.
-    """
+    outbox.lock(segment_month_locks(marks))
     cell_groups: dict[tuple[int, datetime.date], set[int]] = defaultdict(set)
     day_groups: set[DayKey] = set()
     for _, segment_id, month, skill_id, day in marks:
@@ -244,19 +215,17 @@ def recompute_claimed(marks: list[Mark], versions: tuple[str, str]) -> int:
             day_groups.update((segment_id, one) for one in days_of_month(month))
     total_groups = {(segment_id, month_start(day)) for segment_id, day in day_groups}
 
-    now = timezone.now()
     segment_keys = [(s, m, k) for (s, m), skills in sorted(cell_groups.items()) for k in sorted(skills)]
+    _store_claimed(cell_groups, segment_keys, day_groups, total_groups, current_versions(), timezone.now())
+    signals.summaries_changed.send(sender=SkillDemand, segment_ids={mark[1] for mark in marks})
+    # Pages cache demand figures per generation: the new one starts when this batch commits.
+    demand_generation_bump_on_commit()
     all_keys = {(m, k) for _, m, k in segment_keys}
-    if _is_postgres():
-        upsert.store_claimed(segment_keys, day_groups, [mark[0] for mark in marks], versions, now)
-    else:
-        _store_claimed(cell_groups, segment_keys, day_groups, total_groups, versions, now)
-        DemandMark.objects.filter(id__in=[mark[0] for mark in marks]).delete()
     return len(segment_keys) + len(all_keys) + 2 * len(total_groups)
 
 
 def _store_claimed(cell_groups, segment_keys, day_groups, total_groups, versions, now) -> None:
-    """The portable path of ``recompute_claimed`` (see ``upsert`` for PostgreSQL's)."""
+    """Recount and replace the claimed cells, their all-segments rows, the claimed days and their months' totals."""
     _replace_cells(segment_keys, recount_cells(cell_groups), versions, now)
 
     # All segments together: the sum of the (now exact) per-segment rows of each claimed skill-month.
@@ -290,32 +259,10 @@ def _store_claimed(cell_groups, segment_keys, day_groups, total_groups, versions
         _replace_totals([(None, m) for m in total_months], {(None, m): n for m, n in sums}, versions, now)
 
 
-def recompute_marked(*, max_batches: int | None = None, batch_size: int = BATCH_MARKS) -> DrainResult:
-    """Drain the dirty marks: claim a batch, recompute its cells, delete its marks, commit; repeat."""
-    try:
-        shared_cache.forget(drain_pending_key())  # writes committed from now on queue another drain
-    except Exception:
-        logger.warning("Cache unavailable; the demand drain continues without clearing its flag.", exc_info=True)
-    result = DrainResult()
-    while max_batches is None or result.batches < max_batches:
-        with transaction.atomic():
-            # One pipeline for the batch: BEGIN goes out with the claim, whose rows are the only
-            # ones read back; the store and what the hooks write follow unanswered, and the block's
-            # end collects them all (a pipeline's every exit costs a round trip, so there is one).
-            with pipelined():
-                marks, versions = claim_marks(batch_size)
-                if not marks:
-                    break
-                result.cells += recompute_claimed(marks, versions)
-                hooks.summaries_changed({mark[1] for mark in marks})
-            # Pages cache demand figures per generation: the new one starts when this batch commits.
-            demand_generation_bump_on_commit()
-        result.marks += len(marks)
-        result.batches += 1
-        if len(marks) < batch_size:
-            # Drained: a mark committed from now on requested a drain of its own (the flag was cleared first).
-            break
-    return result
+def recompute_marked(*, max_batches: int | None = None, batch_size: int = BATCH_MARKS) -> outbox.DrainResult:
+    """Drain the demand marks (see ``careerhub.core.outbox.drain``); ``items`` counts the cells recomputed."""
+    outbox.forget_drain_request(drain_request_flag())  # writes committed from now on queue another drain
+    return outbox.drain(DemandMark, MARK_FIELDS, recompute_claimed, batch_size=batch_size, max_batches=max_batches)
 
 
 # --- Full recompute and verification --------------------------------------------------------
@@ -396,12 +343,6 @@ class Comparison:
         return (cells + totals + copies + days)[:limit]
 
 
-def _differences(stored: dict, fresh: dict) -> list[tuple]:
-    """``(key, stored, fresh)`` for every key whose counts differ (a key without a row counts 0)."""
-    return [(key, stored.get(key, 0), fresh.get(key, 0)) for key in stored.keys() | fresh.keys()
-            if stored.get(key, 0) != fresh.get(key, 0)]
-
-
 def compare(stored: Recount, fresh: Recount) -> Comparison:
     """Every cell and total that differs, except those whose marks are still waiting to be drained."""
     pending_months = set(DemandMark.objects.values_list("segment_id", "month").distinct().order_by())
@@ -421,9 +362,9 @@ def compare(stored: Recount, fresh: Recount) -> Comparison:
         return sorted(kept, key=lambda row: tuple(part or 0 for part in row[0]))
 
     return Comparison(
-        cells=settled(_differences(stored.cells, fresh.cells), lambda key: key[:2]),
-        totals=settled(_differences(stored.totals, fresh.totals), lambda key: key),
-        days=settled(_differences(stored.days, fresh.days), lambda key: (key[0], month_start(key[1]))),
+        cells=settled(outbox.differences(stored.cells, fresh.cells), lambda key: key[:2]),
+        totals=settled(outbox.differences(stored.totals, fresh.totals), lambda key: key),
+        days=settled(outbox.differences(stored.days, fresh.days), lambda key: (key[0], month_start(key[1]))),
         pending=pending,
     )
 
@@ -461,7 +402,7 @@ def recompute_all(*, apply: bool = True, check_copies: bool = False) -> tuple[Co
     (and, with ``apply``, repaired where they differ). Returns the comparison (made before
     applying) and the number of cells written.
     """
-    _lock_everything()
+    outbox.lock_everything()
     stored = stored_summaries()
     fresh = recount_everything()
     comparison = compare(stored, fresh)
@@ -472,14 +413,15 @@ def recompute_all(*, apply: bool = True, check_copies: bool = False) -> tuple[Co
     if not apply:
         return comparison, 0
     versions, now = current_versions(), timezone.now()
-    changed_cells = [key for key, _, _ in _differences(stored.cells, fresh.cells)]
-    changed_totals = [key for key, _, _ in _differences(stored.totals, fresh.totals)]
-    changed_days = [key for key, _, _ in _differences(stored.days, fresh.days)]
+    changed_cells = [key for key, _, _ in outbox.differences(stored.cells, fresh.cells)]
+    changed_totals = [key for key, _, _ in outbox.differences(stored.totals, fresh.totals)]
+    changed_days = [key for key, _, _ in outbox.differences(stored.days, fresh.days)]
     for start in range(0, len(changed_cells), 5000):
         _replace_cells(changed_cells[start : start + 5000], fresh.cells, versions, now)
     _replace_totals(changed_totals, fresh.totals, versions, now)
     _replace_days(changed_days, fresh.days)
-    hooks.summaries_changed({key[0] for key in changed_cells} | {key[0] for key in changed_totals})
+    changed_segments = {key[0] for key in changed_cells} | {key[0] for key in changed_totals}
+    signals.summaries_changed.send(sender=SkillDemand, segment_ids=changed_segments - {None})
     if changed_cells or changed_totals:
         demand_generation_bump_on_commit()
     return comparison, len(changed_cells) + len(changed_totals)

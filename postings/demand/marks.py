@@ -7,24 +7,20 @@ committed one can never lose its mark. After commit, one recompute task is reque
 """
 
 import datetime
-import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from careerhub.core.bulk import insert_rows
+from careerhub.core import outbox
 from careerhub.core.editorial import Status
 
 from ..models import Posting, PostingSkill, PostingSkillState
 from .models import DemandMark
 from .months import month_start
-
-logger = logging.getLogger(__name__)
 
 # A posting counts in demand when it is published and not a duplicate of another posting;
 # a skill link counts unless an editor rejected it.
@@ -36,9 +32,8 @@ COUNTED_LINK = COUNTED_LINK_STATE & Q(posting__status=Status.PUBLISHED, posting_
 # a part of its month's total
 Cell = tuple[int, datetime.date, int | None]
 
-# While set, a recompute is queued and will see every mark committed before it starts.
-DRAIN_PENDING_KEY = "demand:drain-pending:{database}"
-DRAIN_PENDING_TTL = 120  # seconds; the beat drain covers a worker lost before clearing it
+# While set, a drain is queued and will see every mark committed before it starts (``outbox.request_drain``).
+DRAIN_REQUEST_FLAG = "demand:drain-requested:{database}"
 ID_CHUNK = 2000
 
 
@@ -110,34 +105,27 @@ def demand_marks(posting_ids: Iterable[int] = ()) -> Iterator[MarkCollector]:
 
 
 def insert_marks(cells: Iterable[Cell]) -> int:
-    """Insert marks for the given cells and request a recompute after commit."""
+    """Insert marks for the given cells and request a drain after commit."""
     now = timezone.now()
     marks = [
-        (segment_id, date, skill_id, None, now) if skill_id is not None
-        else (segment_id, month_start(date), None, date, now)
+        DemandMark(segment_id=segment_id, month=date, skill_id=skill_id, created_at=now) if skill_id is not None
+        else DemandMark(segment_id=segment_id, month=month_start(date), day=date, created_at=now)
         for segment_id, date, skill_id in cells
     ]
     if not marks:
         return 0
-    insert_rows(DemandMark, ("segment_id", "month", "skill_id", "day", "created_at"), marks)
-    # robust: a broker outage must not fail a committed write; its marks wait for the beat drain.
-    transaction.on_commit(request_recompute, robust=True)
+    DemandMark.objects.bulk_create(marks, batch_size=5000)
+    request_drain_after_commit()
     return len(marks)
 
 
-def drain_pending_key() -> str:
+def drain_request_flag() -> str:
     """The flag is per database: several CareerHub databases may share one Redis."""
-    return DRAIN_PENDING_KEY.format(database=connection.settings_dict["NAME"])
+    return DRAIN_REQUEST_FLAG.format(database=connection.settings_dict["NAME"])
 
 
-def request_recompute() -> None:
-    """Queue one recompute unless one is queued already: a burst of writes becomes a few recomputes."""
+def request_drain_after_commit() -> None:
+    """Queue one demand drain after commit unless one is queued already (coverage marks ask for the same)."""
     from .tasks import recompute_marked_demand
 
-    try:
-        first = cache.add(drain_pending_key(), 1, timeout=DRAIN_PENDING_TTL)
-    except Exception:  # a cache outage must not lose a recompute: queue one anyway
-        logger.warning("Cache unavailable; queueing a demand recompute without coalescing.", exc_info=True)
-        first = True
-    if first:
-        recompute_marked_demand.delay()
+    outbox.request_drain_after_commit(drain_request_flag(), recompute_marked_demand)

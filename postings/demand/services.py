@@ -4,7 +4,7 @@ import logging
 
 from django.db import connection
 
-from . import engine, hooks
+from . import engine, signals
 from .models import DemandRun
 
 logger = logging.getLogger(__name__)
@@ -24,11 +24,11 @@ def demand_drain(*, trigger: str) -> dict[str, int]:
         _record_failure(run, DemandRun.Kind.INCREMENTAL, trigger, error)
         raise
     if run:
-        engine.finish_run(run, marks=result.marks, cells=result.cells)
-    logger.info("Demand drain (%s): %s marks, %s cells, %s batches", trigger, result.marks, result.cells,
+        engine.finish_run(run, marks=result.marks, cells=result.items)
+    logger.info("Demand drain (%s): %s marks, %s cells, %s batches", trigger, result.marks, result.items,
                 result.batches)
-    hooks.drained(trigger)
-    return {"marks": result.marks, "cells": result.cells, "batches": result.batches}
+    signals.demand_drained.send(sender=DemandRun, trigger=trigger)
+    return {"marks": result.marks, "cells": result.items, "batches": result.batches}
 
 
 def demand_recompute_all(*, trigger: str, apply: bool = True) -> dict[str, int]:
@@ -42,7 +42,7 @@ def demand_recompute_all(*, trigger: str, apply: bool = True) -> dict[str, int]:
         raise
     engine.finish_run(run, cells=written, drift=comparison.drift, drift_sample=comparison.sample())
     if apply:
-        hooks.drained(trigger)
+        signals.demand_drained.send(sender=DemandRun, trigger=trigger)
     if comparison.drift:
         logger.error("Demand drift: %s cells differed from the source; first: %s", comparison.drift,
                      comparison.sample(5))

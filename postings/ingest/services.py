@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from careerhub.core.after_commit import send_after_commit
 from careerhub.core.bulk import insert_rows
 from careerhub.core.editorial import Status
 from segments.models import Segment
@@ -461,10 +462,8 @@ class _Importer:
         if self.touched_employers:
             from .tasks import find_near_duplicates
 
-            employers, first = sorted(self.touched_employers), self.first_new_id
-            transaction.on_commit(
-                lambda: find_near_duplicates.delay(employer_ids=employers, from_id=first), robust=True
-            )
+            employers = sorted(self.touched_employers)
+            send_after_commit(find_near_duplicates, employer_ids=employers, from_id=self.first_new_id)
 
 
 def _link_duplicates(duplicate_of: dict[int, int]) -> None:
@@ -593,7 +592,7 @@ def import_job_create(
     )
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: run_import_job.delay(job_id=job.pk, confirm=False))
+    send_after_commit(run_import_job, job_id=job.pk, confirm=False)
     return job
 
 
@@ -607,7 +606,7 @@ def import_job_confirm(*, job: ImportJob) -> ImportJob:
     )
     if not updated:
         raise ValidationError("Only a checked file waiting for confirmation can be imported.")
-    transaction.on_commit(lambda: run_import_job.delay(job_id=job.pk, confirm=True))
+    send_after_commit(run_import_job, job_id=job.pk, confirm=True)
     job.refresh_from_db()
     return job
 

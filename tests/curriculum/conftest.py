@@ -11,7 +11,7 @@ from django.core.cache import cache
 from careerhub.core.editorial import Status
 from curriculum.coverage import engine as coverage_engine
 from postings.demand import engine as demand_engine
-from postings.demand.marks import drain_pending_key
+from postings.demand.marks import drain_request_flag
 from postings.demand.months import add_months
 from postings.services import posting_create
 from tests.factories import EmployerFactory, ModuleFactory, SegmentFactory, SkillFactory, TrackFactory
@@ -43,7 +43,7 @@ def coverage_settings(settings):
     settings.CAREERHUB_COVERAGE_TOP_N = 3
     settings.CAREERHUB_COVERAGE_WINDOW_MONTHS = 12
     settings.CAREERHUB_COVERAGE_SURPLUS_SHARE = 0.15
-    cache.delete(drain_pending_key())  # no drain flag left over from another test
+    cache.delete(drain_request_flag())  # no drain flag left over from another test
 
 
 @pytest.fixture

@@ -107,12 +107,16 @@ def test_track_coverage_of_a_draft_is_hidden_from_the_public_and_shown_to_editor
     assert client.get("/api/v1/tracks/draft-track/coverage/").status_code == 404
     assert client.get("/api/v1/tracks/nowhere/coverage/").status_code == 404
 
-    # when: a user allowed to view tracks asks
+    # when: a user who may view tracks but is not staff asks, then a staff user with the same permission
     user = UserFactory()
     user.user_permissions.add(Permission.objects.get(codename="view_track"))
     client.force_login(user)
+    not_staff = client.get("/api/v1/tracks/draft-track/coverage/").status_code
+    user.is_staff = True
+    user.save()
 
-    # then
+    # then: the one visibility rule of pages and API: only active staff with the permission see drafts
+    assert not_staff == 404
     assert client.get("/api/v1/tracks/draft-track/coverage/").json()["coverage"] == 0.0
 
 

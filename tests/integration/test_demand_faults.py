@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from careerhub.celery import app as celery_app
 from postings.demand import engine
-from postings.demand.marks import drain_pending_key
+from postings.demand.marks import drain_request_flag
 from postings.demand.models import DemandMark, DemandRun, SkillDemand
 from postings.demand.tasks import recompute_marked_demand
 from postings.models import Posting
@@ -73,7 +73,7 @@ def settled() -> bool:
     """No marks left and no recompute queued."""
     from django.core.cache import cache
 
-    return not DemandMark.objects.exists() and not cache.get(drain_pending_key())
+    return not DemandMark.objects.exists() and not cache.get(drain_request_flag())
 
 
 def assert_summaries_exact() -> None:

@@ -47,7 +47,7 @@ def test_the_incremental_drain_bumps_the_generation_after_commit(world, django_c
     # when: the drain recomputes them and commits
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         result = recompute_marked()
-    assert result.cells > 0 and callbacks
+    assert result.items > 0 and callbacks
     # then: the generation moved on, and fresh figures are computed
     assert demand_cache.demand_generation() != before
     top = {e.skill_id: e for e in segment_demand(segment_id=world.segment.pk)["top"]}
