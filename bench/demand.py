@@ -197,8 +197,8 @@ def incremental_apply(samples: int, *, connections: int = 4) -> tuple[float, lis
 
     from postings.demand import engine
     from postings.models import Employer
-    from postings.services import posting_create
     from segments.models import Segment
+    from tests.writes import create_posting
 
     segment, employer = Segment.objects.first(), Employer.objects.first()
     engine.recompute_marked()
@@ -210,7 +210,7 @@ def incremental_apply(samples: int, *, connections: int = 4) -> tuple[float, lis
         connection.close()
         block_times = []
         for n in range(block * samples, (block + 1) * samples):
-            posting_create(**posting_data(n, segment, employer, "Kubernetes, Terraform, MLflow, Kafka and Python"))
+            create_posting(**posting_data(n, segment, employer, "Kubernetes, Terraform, MLflow, Kafka and Python"))
             started = time.perf_counter()
             engine.recompute_marked()
             block_times.append(time.perf_counter() - started)
@@ -240,8 +240,8 @@ def trickle(rate: float, seconds: float) -> list[float]:
     from django.db import connections
 
     from postings.models import Employer
-    from postings.services import posting_create
     from segments.models import Segment
+    from tests.writes import create_posting
 
     segment, employer = Segment.objects.first(), Employer.objects.first()
     committed: list[float] = []
@@ -265,7 +265,7 @@ def trickle(rate: float, seconds: float) -> list[float]:
     began = time.time()
     for n in range(int(rate * seconds)):
         time.sleep(max(0.0, began + n / rate - time.time()))
-        posting_create(**posting_data(10_000 + n, segment, employer, "Kubernetes, Feast and Kafka"))
+        create_posting(**posting_data(10_000 + n, segment, employer, "Kubernetes, Feast and Kafka"))
         committed.append(time.time())
     stop.set()
     watcher.join(timeout=120)

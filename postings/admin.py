@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from careerhub.core.admin import EditorialAdmin, ServiceAdmin, save_formset_with
 
 from . import services
+from .ingest.services import posting_write
 from .models import Employer, Posting, PostingSkill, RemovedSkillAlias, Skill, SkillAlias, SkillCategory, SkillMerge
 from .services import posting_text
 
@@ -255,8 +256,10 @@ class PostingAdmin(EditorialAdmin):
         ("Publication", {"fields": ("published_at", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
-    def save_object(self, obj):
-        services.posting_save(posting=obj)
+    def save_model(self, request, obj, form, change):
+        # The one write path for postings; the saved posting's id is what the admin goes on with.
+        saved = posting_write(posting=obj, user=request.user)
+        obj.pk, obj.content_hash, obj.duplicate_of_id = saved.pk, saved.content_hash, saved.duplicate_of_id
 
     def delete_object(self, obj):
         services.posting_delete(posting=obj)

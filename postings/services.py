@@ -1,7 +1,9 @@
 """Writes to the taxonomy, employers and postings.
 
-Every path (admin, API, import commands, tasks) goes through these functions, so
-validation, and the marking of demand that a write changes, live in one place.
+Every path (admin, API, import commands, tasks) goes through these functions, so validation, and
+the marking of demand that a write changes, live in one place. New postings are written by one
+batch service, ``postings.ingest.services.postings_import`` (one posting is a batch of one); an
+edit of a posting's fields by ``posting_update``, which that batch service also uses for changed rows.
 """
 
 from collections.abc import Iterable
@@ -16,7 +18,6 @@ from django.utils.text import slugify
 from careerhub.core.after_commit import send_after_commit
 from careerhub.core.editorial import Status
 from careerhub.core.services import editorial_set_status, model_update, validated_save
-from segments.models import Segment
 
 from .demand.marks import demand_marks
 from .demand.signals import send_skills_shown_changed
@@ -276,48 +277,6 @@ def employer_get_or_create(*, name: str, website: str = "") -> tuple[Employer, b
 
 
 @transaction.atomic
-def posting_create(
-    *,
-    employer: Employer,
-    segment: Segment,
-    title: str,
-    description: str,
-    posted_on,
-    external_id: str,
-    source: str = "manual",
-    location: str = "",
-    url: str = "",
-    status: str = Status.PUBLISHED,
-    skills: Iterable[Skill] = (),
-    extract: bool = True,
-) -> Posting:
-    """Create a validated posting, link the skills given and those found in its text, and mark the demand it adds.
-
-    An exact duplicate of an earlier posting (same employer, title and text) is linked to it.
-    """
-    with demand_marks() as marks:
-        posting = Posting(
-            employer=employer,
-            segment=segment,
-            title=title,
-            description=description,
-            posted_on=posted_on,
-            external_id=external_id,
-            source=source,
-            location=location,
-            url=url,
-            status=status,
-        )
-        _fingerprint(posting, link_duplicate=True)
-        validated_save(posting)
-        marks.add([posting.pk])
-        _link_skills(posting=posting, skills=skills)
-        if extract:
-            _extract_skills(postings=[posting])
-    return posting
-
-
-@transaction.atomic
 def posting_update(*, posting: Posting, data: dict[str, Any]) -> Posting:
     """Change the given fields of a posting; unknown fields are refused. Demand before and after is marked."""
     text_before = posting_text(posting)
@@ -331,32 +290,12 @@ def posting_update(*, posting: Posting, data: dict[str, Any]) -> Posting:
     return posting
 
 
-@transaction.atomic
-def posting_save(*, posting: Posting) -> Posting:
-    """Validate and save a posting edited in place (the admin's form does this); new text is extracted again."""
-    stored = Posting.objects.filter(pk=posting.pk).values_list(*POSTING_TEXT_FIELDS).first() if posting.pk else None
-    with demand_marks([posting.pk] if posting.pk else []) as marks:
-        _fingerprint(posting, link_duplicate=posting.pk is None)
-        validated_save(posting)
-        marks.add([posting.pk])
-        if stored != tuple(getattr(posting, name) for name in POSTING_TEXT_FIELDS):
-            _extract_skills(postings=[posting])
-    return posting
-
-
-def _fingerprint(posting: Posting, *, link_duplicate: bool = False) -> bool:
-    """Set the posting's content hash; for a new posting, link it to the first posting it duplicates exactly.
-
-    Returns whether the hash changed.
-    """
+def _fingerprint(posting: Posting) -> bool:
+    """Set the posting's content hash (new postings get theirs from ``postings_import``); return whether it changed."""
     if not (posting.employer_id and posting.title and posting.description):
         return False  # incomplete: full_clean will name the missing fields
     fingerprint = content_hash(posting.employer_id, posting.title, posting.description)
     changed, posting.content_hash = fingerprint != posting.content_hash, fingerprint
-    if link_duplicate and posting.duplicate_of_id is None:
-        posting.duplicate_of = (
-            Posting.objects.filter(content_hash=fingerprint, duplicate_of__isnull=True).order_by("id").first()
-        )
     return changed
 
 

@@ -7,11 +7,10 @@ tuples of database-ready values (ints, strings, dates, datetimes, None) in the o
 ``save()``, no signals, no field defaults, so every non-null column must be in ``fields``.
 """
 
+import datetime
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
-
-from careerhub.core.api.cache import content_changed
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
@@ -57,5 +56,34 @@ def _copy(model: type[models.Model], fields: Sequence[str], rows: list[tuple], *
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
-    content_changed()  # COPY bypasses the cursor wrapper that notices every other write
+    return ids
+
+
+def insert_with_history(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: list[tuple],
+    *,
+    now: datetime.datetime,
+    user_id: int | None,
+    reason: str,
+) -> list[int]:
+    """Insert new rows of a model that keeps django-simple-history, and their creation ("+") history rows.
+
+    The history columns are read from simple-history's own historical model (``model.history.model``),
+    so the rows are what its ``post_save`` handler would have written for each object. Returns the new ids.
+    """
+    ids = insert_rows(model, fields, rows, with_ids=True)
+    historical = model.history.model
+    extra = ("id", "history_date", "history_change_reason", "history_type", "history_user_id")
+    tracked = [field.attname for field in historical._meta.concrete_fields if field.attname not in extra]
+    tracked = [name for name in tracked if name != "history_id"]
+    missing = sorted(set(tracked) - set(fields))
+    if missing:
+        raise ValueError(f"History of {model.__name__} needs {', '.join(missing)} in the inserted fields.")
+    positions = [list(fields).index(name) for name in tracked]
+    history = [
+        (*(row[i] for i in positions), pk, now, reason, "+", user_id) for pk, row in zip(ids, rows, strict=True)
+    ]
+    insert_rows(historical, (*tracked, *extra), history)
     return ids

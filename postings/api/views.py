@@ -24,8 +24,9 @@ from careerhub.core.api.views import (
 from curriculum.selectors import skills_with_teaching
 
 from ..filters import EmployerFilterSet, PostingFilterSet, SkillCategoryFilterSet, SkillFilterSet
+from ..ingest.report import ImportReport
 from ..ingest.rows import plain_text
-from ..ingest.services import ImportReport, postings_import
+from ..ingest.services import postings_import
 from ..models import SkillAlias
 from ..selectors import (
     employer_list,

@@ -22,11 +22,25 @@ from ..models import Posting, PostingSkill, PostingSkillState
 from .models import DemandMark
 from .months import month_start
 
-# A posting counts in demand when it is published and not a duplicate of another posting;
-# a skill link counts unless an editor rejected it.
-COUNTED_POSTING = Q(status=Status.PUBLISHED, duplicate_of__isnull=True)
-COUNTED_LINK_STATE = ~Q(state=PostingSkillState.REJECTED)
-COUNTED_LINK = COUNTED_LINK_STATE & Q(posting__status=Status.PUBLISHED, posting__duplicate_of__isnull=True)
+# What counts in demand, the one definition: a posting counts when it is published and not a duplicate of
+# another posting; a skill link counts unless an editor rejected it. Queries use the Q objects; the batch
+# write path, which sets the links' copies of their cell as it inserts them, asks the two functions below
+# (tests/postings/test_demand_engine.py checks that both forms agree).
+COUNTED_STATUS = Status.PUBLISHED
+UNCOUNTED_LINK_STATE = PostingSkillState.REJECTED
+COUNTED_POSTING = Q(status=COUNTED_STATUS, duplicate_of__isnull=True)
+COUNTED_LINK_STATE = ~Q(state=UNCOUNTED_LINK_STATE)
+COUNTED_LINK = COUNTED_LINK_STATE & Q(posting__status=COUNTED_STATUS, posting__duplicate_of__isnull=True)
+
+
+def posting_counts(status: str, duplicate_of_id: int | None) -> bool:
+    """``COUNTED_POSTING`` for values in hand."""
+    return status == COUNTED_STATUS and duplicate_of_id is None
+
+
+def link_counts(state: str) -> bool:
+    """``COUNTED_LINK_STATE`` for values in hand."""
+    return state != UNCOUNTED_LINK_STATE
 
 # (segment id, month, skill id), or (segment id, day, None) for the segment's count of that day,
 # a part of its month's total
@@ -84,11 +98,19 @@ class MarkCollector:
 
     def __init__(self, posting_ids: Iterable[int]):
         self.posting_ids = set(posting_ids)
+        self.copied: set[int] = set()
         self.cells = cells_of_postings(self.posting_ids)
 
-    def add(self, posting_ids: Iterable[int]) -> None:
-        """Postings the write created: they have no cells before it."""
-        self.posting_ids.update(posting_ids)
+    def add(self, posting_ids: Iterable[int], *, cells_copied: bool = False) -> None:
+        """Postings the write created: they have no cells before it.
+
+        ``cells_copied``: their links were inserted with their cell already copied (the batch write
+        path), so the copies need no second write.
+        """
+        ids = set(posting_ids)
+        self.posting_ids |= ids
+        if cells_copied:
+            self.copied |= ids
 
 
 @contextmanager
@@ -99,7 +121,7 @@ def demand_marks(posting_ids: Iterable[int] = ()) -> Iterator[MarkCollector]:
     """
     collector = MarkCollector(posting_ids)
     yield collector
-    sync_counted_cells(collector.posting_ids)
+    sync_counted_cells(collector.posting_ids - collector.copied)
     collector.cells |= cells_of_postings(collector.posting_ids)
     insert_marks(collector.cells)
 

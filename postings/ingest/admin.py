@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from .jobs import import_job_confirm, import_job_create
 from .models import ImportJob, NearDuplicate
+from .near_duplicates import near_duplicate_dismiss, near_duplicate_merge
 from .readers import FORMATS, ImportFileError, format_for
 from .rows import FIELDS, REQUIRED_FIELDS, SOURCE_PATTERN
-from .services import import_job_confirm, import_job_create, near_duplicate_dismiss, near_duplicate_merge
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # larger files: the import_postings command streams them
 ERRORS_SHOWN = 200

@@ -1,45 +1,48 @@
-"""Posting ingestion: the one write path for postings arriving from the API and from files.
+"""The one way postings are written: a batch service every path calls.
 
-``postings_import`` validates every row, resolves segments and employers, upserts by
-``(source, external_id)``, links exact duplicates to the first posting, extracts skills, and
-marks the demand cells it changes, batch by batch inside one transaction. By default the batch
-is atomic: one refused row and nothing is written, every refused row reported. With
-``partial=True`` the good rows are written and the others reported.
+The API (one posting or a list), ``import_postings``, the admin's upload and form, the demo loader,
+job-board sources, tests and benchmarks all create postings with ``postings_import``; one posting is
+a batch of one. It validates and sanitises every row (``rows.parse_row``), resolves segments and
+employers, upserts by ``(source, external_id)``, links exact duplicates to the first posting,
+extracts skills, records history and marks the demand cells it changes, batch by batch inside one
+transaction. By default the batch is atomic: one refused row and nothing is written, every refused
+row reported. With ``partial=True`` the good rows are written and the others reported.
+
+Changed rows update their posting through ``posting_update``, the same service an editor's edit
+uses. New rows are inserted in bulk (``careerhub.core.bulk``: PostgreSQL ``COPY``), with their
+history rows derived from simple-history's model and their demand marked by ``demand_marks``,
+as every other write of postings is.
 """
 
-import io
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models import Q
 from django.utils import timezone
 
 from careerhub.core.after_commit import send_after_commit
-from careerhub.core.bulk import insert_rows
+from careerhub.core.bulk import insert_rows, insert_with_history
 from careerhub.core.editorial import Status
 from segments.models import Segment
 
-from ..demand.marks import demand_marks, insert_marks
+from ..demand.marks import demand_marks, link_counts, posting_counts
 from ..demand.months import month_start
 from ..demo import DEMO_SOURCE
 from ..extraction import EXTRACTOR_VERSION, get_matcher
 from ..models import Employer, Posting, PostingSkill, PostingSkillState
-from ..services import posting_update, text_of
-from .duplicates import content_hash, near_duplicate_pairs
-from .models import ImportJob, NearDuplicate
-from .readers import ImportFileError, read_rows
+from ..services import POSTING_EDITABLE_FIELDS, posting_update, text_of
+from .duplicates import content_hash
+from .models import NearDuplicate
+from .report import ImportRefused, ImportReport, Resolved, Resolver
 from .rows import PostingRow, RowError, parse_row
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000  # rows per write batch; see docs/benchmarks.md (Ingestion) for how it was chosen
-NEAR_DUPLICATE_HISTORY = 5000  # earlier postings of the employer new ones are compared with
 # Column orders of the rows ``_Importer.create`` inserts (see careerhub.core.bulk.insert_rows).
 POSTING_FIELDS = (
     "status",
@@ -58,14 +61,6 @@ POSTING_FIELDS = (
     "content_hash",
     "duplicate_of_id",
 )
-HISTORY_FIELDS = (
-    *POSTING_FIELDS,
-    "id",
-    "history_date",
-    "history_change_reason",
-    "history_type",
-    "history_user_id",
-)
 LINK_FIELDS = (
     "posting_id",
     "skill_id",
@@ -77,103 +72,6 @@ LINK_FIELDS = (
     "counted_segment_id",
     "counted_month",
 )
-UPDATABLE_FIELDS = ("title", "description", "location", "url", "posted_on", "segment_id", "employer_id")
-
-
-class ImportRefused(Exception):
-    """Raised inside the transaction to roll back an atomic import that refused some rows."""
-
-
-@dataclass
-class ImportReport:
-    """What an import did, or (dry run, refused) would have done."""
-
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    duplicates: int = 0
-    refused: list[RowError] = field(default_factory=list)
-    applied: bool = False
-    dry_run: bool = False
-    partial: bool = False
-    results: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def accepted(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-    def as_dict(self, *, with_results: bool = False) -> dict[str, Any]:
-        data = {
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "duplicates": self.duplicates,
-            "refused": len(self.refused),
-            "applied": self.applied,
-            "dry_run": self.dry_run,
-            "errors": [error.as_dict() for error in self.refused],
-        }
-        if with_results:
-            data["results"] = self.results
-        return data
-
-    def summary(self) -> str:
-        refused = self.refused and not self.partial
-        if self.dry_run:
-            verb = "Would refuse the whole batch" if refused else "Would import"
-        else:
-            verb = "Imported" if self.applied else "Refused the whole batch; nothing imported"
-        counts = (
-            f"{self.rows:,} rows: {self.created:,} created ({self.duplicates:,} of them exact duplicates), "
-            f"{self.updated:,} updated, {self.unchanged:,} unchanged, {len(self.refused):,} refused"
-        )
-        return f"{verb}. {counts}."
-
-
-class Resolver:
-    """Segment and employer lookups by slug or name, case-insensitive, cached for the import."""
-
-    def __init__(self, *, create_employers: bool):
-        self.create_employers = create_employers
-        self.segments: dict[str, int] = {}
-        for pk, slug, name in Segment.objects.values_list("pk", "slug", "name"):
-            self.segments[slug.lower()] = pk
-            self.segments[name.lower()] = pk
-        self.segment_names = sorted(Segment.objects.values_list("slug", flat=True))
-        self.employers: dict[str, int] = {}
-
-    def load_employers(self, names: Iterable[str]) -> None:
-        wanted = {name.lower() for name in names} - self.employers.keys()
-        if not wanted:
-            return
-        found = (
-            Employer.objects.annotate(lower_name=Lower("name"), lower_slug=Lower("slug"))
-            .filter(Q(lower_name__in=wanted) | Q(lower_slug__in=wanted))
-            .order_by()
-            .values_list("pk", "lower_name", "lower_slug")
-        )
-        for pk, lower_name, lower_slug in found:
-            self.employers[lower_name] = pk
-            self.employers.setdefault(lower_slug, pk)
-
-    def employer(self, name: str) -> int | None:
-        key = name.lower()
-        if key not in self.employers and self.create_employers:
-            from ..services import employer_get_or_create
-
-            employer, _ = employer_get_or_create(name=name)
-            self.employers[key] = employer.pk
-        return self.employers.get(key)
-
-
-@dataclass
-class Resolved:
-    row: PostingRow
-    segment_id: int
-    employer_id: int
-    content_hash: str
 
 
 def postings_import(
@@ -188,11 +86,18 @@ def postings_import(
     can_update: bool = True,
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    status: str = Status.PUBLISHED,
 ) -> ImportReport:
-    """Import postings given as ``(row number, fields or RowError)``; see the module docstring."""
+    """Write postings given as ``(row number, fields or RowError)``; see the module docstring.
+
+    New postings get ``status`` (published unless an editor's form says otherwise).
+    """
+    if status not in Status.values:
+        raise ValueError(f"Unknown status {status!r}; expected one of {', '.join(Status.values)}.")
     report = ImportReport(dry_run=dry_run, partial=partial)
     importer = _Importer(
         report,
+        status=status,
         source=source,
         partial=partial,
         create_employers=create_employers,
@@ -218,11 +123,48 @@ def postings_import(
     return report
 
 
+# The fields of a posting an editor fills in, as a row of ``postings_import`` names them.
+FORM_FIELDS = ("external_id", "title", "description", "location", "url", "source")
+
+
+def posting_write(*, posting: Posting, user=None) -> Posting:
+    """Write one posting an editor filled in (the admin's form): a new one is a batch of one, an edit an update.
+
+    Refusals raise ``ValidationError`` naming the fields, as a form expects.
+    """
+    if posting.pk:
+        stored = Posting.objects.get(pk=posting.pk)
+        data = {
+            name: getattr(posting, name)
+            for name in POSTING_EDITABLE_FIELDS
+            if getattr(posting, name) != getattr(stored, name)
+        }
+        return posting_update(posting=stored, data=data)
+    source = posting.source or "manual"
+    if Posting.objects.filter(source=source, external_id=posting.external_id).exists():
+        raise ValidationError({"external_id": "A posting from this source with this external id exists already."})
+    row = {name: getattr(posting, name) for name in FORM_FIELDS} | {
+        "employer": posting.employer.slug if posting.employer_id else "",
+        "segment": posting.segment.slug if posting.segment_id else "",
+        "posted_on": posting.posted_on.isoformat() if posting.posted_on else "",
+    }
+    report = postings_import(
+        [(1, row)], source=source, user=user, status=posting.status, keep_results=True,
+        can_update=False,
+    )  # fmt: skip
+    if not report.applied:
+        raise ValidationError({error.field: error.message for error in report.refused})
+    return Posting.objects.get(pk=report.results[0]["id"])
+
+
 class _Importer:
     """One import's state: lookups, keys seen so far, and the counts it reports."""
 
-    def __init__(self, report: ImportReport, *, source, partial, create_employers, user, keep_results, can_update):
+    def __init__(
+        self, report: ImportReport, *, status, source, partial, create_employers, user, keep_results, can_update
+    ):
         self.report = report
+        self.status = status
         self.can_update = can_update
         self.source = source
         self.partial = partial
@@ -356,82 +298,70 @@ class _Importer:
         ) != (row.title, row.description, row.location, row.url, row.posted_on, item.segment_id, item.employer_id)
 
     def create(self, items: list[Resolved]) -> None:
-        """Insert new postings, their history rows, skill links and demand marks with a few bulk writes."""
+        """Insert new postings with their history, skill links and demand marks, in a few bulk writes."""
+        with demand_marks() as marks:
+            ids, duplicate_of = self._insert_postings(items)
+            self._insert_links(ids, items, duplicate_of)
+            marks.add(ids, cells_copied=True)
+        for posting_id, item in zip(ids, items, strict=True):
+            self.report.created += 1
+            self.report.duplicates += posting_id in duplicate_of
+            self.result(item.row.row, posting_id, "duplicate" if posting_id in duplicate_of else "created")
+        self.touched_employers.update(item.employer_id for item in items)
+        first = min(ids)
+        self.first_new_id = first if self.first_new_id is None else min(first, self.first_new_id)
+
+    def _insert_postings(self, items: list[Resolved]) -> tuple[list[int], dict[int, int]]:
+        """Insert the postings and their history rows; return their ids (in the items' order) and the duplicates.
+
+        An exact copy of an earlier posting is linked to it. Rows that repeat an earlier row of this
+        batch are inserted after it, once its id is known, so every row is written whole.
+        """
+        now = timezone.now()
+        published_at = now if self.status == Status.PUBLISHED else None
         originals = dict(
             Posting.objects.filter(content_hash__in={item.content_hash for item in items}, duplicate_of__isnull=True)
             .order_by("-id")  # the earliest posting wins: later rows of the dict overwrite earlier ones
             .values_list("content_hash", "id")
         )
-        now = timezone.now()
-        rows = [
-            (
-                Status.PUBLISHED,
-                now,
-                now,
-                now,
-                item.row.title,
-                item.row.description,
-                item.row.location,
-                item.row.posted_on,
-                item.row.url,
-                item.row.source,
-                item.row.external_id,
-                item.employer_id,
-                item.segment_id,
-                item.content_hash,
-                originals.get(item.content_hash),
-            )
-            for item in items
-        ]
-        ids = insert_rows(Posting, POSTING_FIELDS, rows, with_ids=True)
-        duplicate_of = {posting_id: row[-1] for posting_id, row in zip(ids, rows, strict=True) if row[-1]}
-        # A row identical to an earlier row of this import is a duplicate of the posting made from it.
-        in_batch: dict[int, int] = {}
-        for posting_id, item in zip(ids, items, strict=True):
-            original = originals.setdefault(item.content_hash, posting_id)
-            if original != posting_id and posting_id not in duplicate_of:
-                in_batch[posting_id] = original
-        if in_batch:
-            _link_duplicates(in_batch)
-            duplicate_of |= in_batch
+        seen: set[str] = set()
+        firsts, repeats = [], []
+        for index, item in enumerate(items):
+            (repeats if item.content_hash in seen else firsts).append(index)
+            seen.add(item.content_hash)
+        ids: list[int] = [0] * len(items)
+        duplicate_of: dict[int, int] = {}
         user_id = getattr(self.user, "pk", None)
-        history = [
-            (*row[:-1], duplicate_of.get(posting_id), posting_id, now, "Imported", "+", user_id)
-            for posting_id, row in zip(ids, rows, strict=True)
-        ]
-        insert_rows(Posting.history.model, HISTORY_FIELDS, history)
-        links, cells = [], set()
+        for indexes in (firsts, repeats):
+            rows = [
+                (self.status, published_at, now, now, items[i].row.title, items[i].row.description,
+                 items[i].row.location, items[i].row.posted_on, items[i].row.url, items[i].row.source,
+                 items[i].row.external_id, items[i].employer_id, items[i].segment_id, items[i].content_hash,
+                 originals.get(items[i].content_hash))
+                for i in indexes
+            ]  # fmt: skip
+            new_ids = insert_with_history(Posting, POSTING_FIELDS, rows, now=now, user_id=user_id, reason="Imported")
+            for index, posting_id, row in zip(indexes, new_ids, rows, strict=True):
+                ids[index] = posting_id
+                if row[-1]:
+                    duplicate_of[posting_id] = row[-1]
+                originals.setdefault(items[index].content_hash, posting_id)
+        return ids, duplicate_of
+
+    def _insert_links(self, ids: list[int], items: list[Resolved], duplicate_of: dict[int, int]) -> None:
+        """The skills found in each new posting's text, each link with the demand cell it counts in."""
+        links = []
         for posting_id, item in zip(ids, items, strict=True):
             row = item.row
-            month = month_start(row.posted_on)
-            counted = posting_id not in duplicate_of
-            if counted:
-                cells.add((item.segment_id, row.posted_on, None))  # the day's count, part of the month's total
-            # The demand cell the links count in (see PostingSkill.counted_month): none for a duplicate.
-            cell = (item.segment_id, month) if counted else (None, None)
-            for match in self.matcher.find(text_of(row.title, row.description)):
-                links.append(
-                    (
-                        posting_id,
-                        match.skill_id,
-                        PostingSkillState.AUTO,
-                        match.text[:255],
-                        match.start,
-                        match.end,
-                        EXTRACTOR_VERSION,
-                        *cell,
-                    )
-                )
-                if counted:
-                    cells.add((item.segment_id, month, match.skill_id))
-            self.report.created += 1
-            self.report.duplicates += not counted
-            self.result(row.row, posting_id, "created" if counted else "duplicate")
+            counted = posting_counts(self.status, duplicate_of.get(posting_id))
+            # The demand cell the links count in (see PostingSkill.counted_month): none for an uncounted posting.
+            cell = (item.segment_id, month_start(row.posted_on)) if counted else (None, None)
+            links.extend(
+                (posting_id, match.skill_id, PostingSkillState.AUTO, match.text[:255], match.start, match.end,
+                 EXTRACTOR_VERSION, *(cell if link_counts(PostingSkillState.AUTO) else (None, None)))
+                for match in self.matcher.find(text_of(row.title, row.description))
+            )  # fmt: skip
         insert_rows(PostingSkill, LINK_FIELDS, links)
-        insert_marks(cells)
-        self.touched_employers.update(item.employer_id for item in items)
-        first = min(ids)
-        self.first_new_id = first if self.first_new_id is None else min(first, self.first_new_id)
 
     def update(self, posting: Posting, item: Resolved) -> None:
         row = item.row
@@ -466,155 +396,6 @@ class _Importer:
             send_after_commit(find_near_duplicates, employer_ids=employers, from_id=self.first_new_id)
 
 
-def _link_duplicates(duplicate_of: dict[int, int]) -> None:
-    """Point new postings at the postings they duplicate, one update per original."""
-    by_original: dict[int, list[int]] = {}
-    for posting_id, original in duplicate_of.items():
-        by_original.setdefault(original, []).append(posting_id)
-    for original, posting_ids in by_original.items():
-        Posting.objects.filter(pk__in=posting_ids).update(duplicate_of_id=original)
-
-
-# --- Near-duplicates -----------------------------------------------------------------------
-
-
-def near_duplicates_find(*, employer_ids: Iterable[int], from_id: int) -> int:
-    """Flag near-identical postings of these employers whose later posting has an id >= ``from_id``.
-
-    New postings are compared with each other and with the employer's ``NEAR_DUPLICATE_HISTORY``
-    postings before them (reposts follow their ad closely), so the work per import stays bounded
-    however many postings an employer has.
-    """
-    found = 0
-    for employer_id in sorted(set(employer_ids)):
-        # Only postings not already linked as exact duplicates; texts are read one employer at a time.
-        postings = Posting.objects.filter(employer_id=employer_id, duplicate_of__isnull=True)
-        history = postings.filter(id__lt=from_id).order_by("-id").values_list("id", flat=True)
-        oldest = history[NEAR_DUPLICATE_HISTORY - 1 : NEAR_DUPLICATE_HISTORY].first() or 0
-        texts = (
-            postings.filter(id__gte=oldest)
-            .order_by("id")
-            .values_list("id", "description")
-            .iterator(chunk_size=2000)
-        )
-        pairs = near_duplicate_pairs(texts, new_from_id=from_id)
-        NearDuplicate.objects.bulk_create(
-            [
-                NearDuplicate(posting_id=later, similar_to_id=earlier, similarity=score)
-                for later, earlier, score in pairs
-            ],
-            ignore_conflicts=True,  # found again by a later run: already flagged (or decided)
-        )
-        found += len(pairs)
-    return found
-
-
-@transaction.atomic
-def near_duplicate_merge(*, near_duplicate: NearDuplicate) -> Posting:
-    """Keep the earlier posting; the later one becomes its duplicate (no longer counted), its history kept."""
-    from ..services import posting_link_duplicate
-
-    original = near_duplicate.similar_to
-    while original.duplicate_of_id is not None:  # the earlier posting may itself have been merged since
-        original = original.duplicate_of
-    if original.pk == near_duplicate.posting_id:
-        raise ValidationError("These postings are already merged.")
-    posting_link_duplicate(posting=near_duplicate.posting, original=original)
-    near_duplicate.status = NearDuplicate.Status.MERGED
-    near_duplicate.save(update_fields=["status"])
-    return original
-
-
-@transaction.atomic
-def near_duplicate_dismiss(*, near_duplicate: NearDuplicate) -> None:
-    """An editor says the two postings are different ads."""
-    near_duplicate.status = NearDuplicate.Status.DISMISSED
-    near_duplicate.save(update_fields=["status"])
-
-
-# --- Imports run from the admin --------------------------------------------------------------
-
-
-def import_job_run(*, job_id: int, confirm: bool) -> str:
-    """Check an uploaded file (a dry run), or import it once the editor has confirmed; record progress."""
-    job = ImportJob.objects.get(pk=job_id)
-    expected = ImportJob.Status.RUNNING if confirm else ImportJob.Status.PREVIEWING
-    if job.status != expected:  # a redelivered task for a job already finished: nothing to do
-        return job.status
-
-    def progress(count: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(rows_done=F("rows_done") + count)
-
-    ImportJob.objects.filter(pk=job.pk).update(rows_done=0)
-    try:
-        report = postings_import(
-            read_rows(io.BytesIO(bytes(job.content)), job.format),
-            source=job.source,
-            partial=job.partial,
-            dry_run=not confirm,
-            create_employers=job.create_employers,
-            user=job.created_by,
-            progress=progress,
-        )
-    except ImportFileError as exc:
-        job.preview = {"file_error": str(exc)}
-        job.status, job.finished_at = ImportJob.Status.FAILED, timezone.now()
-        job.save(update_fields=["preview", "status", "finished_at"])
-        return job.status
-    result = report.as_dict() | {"summary": report.summary()}
-    if not confirm:
-        job.preview = result
-        usable = report.accepted and (job.partial or not report.refused)
-        job.status = ImportJob.Status.PREVIEWED if usable else ImportJob.Status.FAILED
-    else:
-        job.report = result
-        job.status = ImportJob.Status.DONE if report.applied else ImportJob.Status.FAILED
-        job.finished_at = timezone.now()
-    job.save(update_fields=["preview", "report", "status", "finished_at"])
-    return job.status
-
-
-@transaction.atomic
-def import_job_create(
-    *, user, file_name: str, content: bytes, fmt: str, source: str, partial: bool, create_employers: bool
-) -> ImportJob:
-    """Store an uploaded file and queue its check (after commit, so the worker finds the job)."""
-    from .tasks import run_import_job
-
-    job = ImportJob(
-        file_name=file_name[:255],
-        format=fmt,
-        content=content,
-        source=source,
-        partial=partial,
-        create_employers=create_employers,
-        created_by=user,
-    )
-    job.full_clean()
-    job.save()
-    send_after_commit(run_import_job, job_id=job.pk, confirm=False)
-    return job
-
-
-@transaction.atomic
-def import_job_confirm(*, job: ImportJob) -> ImportJob:
-    """Start the import of a checked file."""
-    from .tasks import run_import_job
-
-    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
-        status=ImportJob.Status.RUNNING
-    )
-    if not updated:
-        raise ValidationError("Only a checked file waiting for confirmation can be imported.")
-    send_after_commit(run_import_job, job_id=job.pk, confirm=True)
-    job.refresh_from_db()
-    return job
-
-
-# --- Removing a whole source ----------------------------------------------------------------
-
-
-@transaction.atomic
 def postings_remove_source(*, source: str, chunk_size: int = 2000) -> int:
     """Delete every posting of one source (the demo set, a bad feed), marking the demand they counted in.
 

@@ -13,8 +13,8 @@ from curriculum.coverage import engine as coverage_engine
 from postings.demand import engine as demand_engine
 from postings.demand.marks import drain_request_flag
 from postings.demand.months import add_months
-from postings.services import posting_create
 from tests.factories import EmployerFactory, ModuleFactory, SegmentFactory, SkillFactory, TrackFactory
+from tests.writes import create_posting
 
 
 class World(dict):
@@ -25,7 +25,7 @@ class World(dict):
     def post(self, segment: str, skills: list[str], *, times: int = 1, months_ago: int = 0, **kwargs):
         for _ in range(times):
             World.counter += 1
-            posting_create(
+            create_posting(
                 employer=self["employer"],
                 segment=self[segment],
                 title=f"Job {World.counter}",

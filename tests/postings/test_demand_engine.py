@@ -13,7 +13,6 @@ from postings.demand.models import DemandMark, DemandRun, SegmentDayCount, Segme
 from postings.demand.selectors import cooccurrence, demand_cells, skill_trends, top_skills
 from postings.models import PostingSkill
 from postings.services import (
-    posting_create,
     posting_delete,
     posting_link_duplicate,
     posting_set_status,
@@ -21,6 +20,7 @@ from postings.services import (
     posting_update,
 )
 from tests.factories import EmployerFactory, SegmentFactory, SkillFactory
+from tests.writes import create_posting
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +41,11 @@ def world():
 
 def post(world, segment, day, skills, status=Status.PUBLISHED, n=[0]):  # noqa: B006 - a counter on purpose
     n[0] += 1
-    return posting_create(
-        employer=world["employer"], segment=world[segment], title=f"Job {n[0]}", description="x",
-        posted_on=day, external_id=f"e{n[0]}", status=status, skills=[world[s] for s in skills],
+    # The skills are named in the text, so the one write path finds them as it would in a real posting.
+    text = "We use " + ", ".join(world[s].name for s in skills) + "." if skills else "x"
+    return create_posting(
+        employer=world["employer"], segment=world[segment], title=f"Job {n[0]}", description=text,
+        posted_on=day, external_id=f"e{n[0]}", status=status,
     )
 
 
@@ -341,3 +343,27 @@ def test_the_beat_schedule_drains_every_minute_and_rebuilds_nightly_recording_ea
     assert list(DemandRun.objects.order_by("id").values_list("kind", "trigger", "drift")) == [
         ("incremental", "beat", 0), ("full", "beat", 0)]
     assert all(run.succeeded for run in DemandRun.objects.all())
+
+
+def test_the_counted_rule_reads_the_same_in_queries_and_in_the_batch_write_path(world):
+    # given: a posting in every status, each once as an original and once as a duplicate, links in every state
+    from postings.demand.marks import COUNTED_LINK_STATE, COUNTED_POSTING, link_counts, posting_counts
+    from postings.models import Posting
+
+    original = post(world, "finance", datetime.date(2026, 10, 1), ["k8s"])
+    for status in Status.values:
+        post(world, "finance", datetime.date(2026, 10, 2), ["k8s"], status=status)
+        copy = post(world, "health", datetime.date(2026, 10, 3), ["k8s"], status=status)
+        posting_link_duplicate(posting=copy, original=original)
+    link = PostingSkill.objects.first()
+    for state in PostingSkill.State.values:
+        link.state = state
+        posting_skill_save(posting_skill=link)
+
+        # then: the Q objects and the functions agree on every row
+        assert {p.pk for p in Posting.objects.filter(COUNTED_POSTING)} == {
+            p.pk for p in Posting.objects.all() if posting_counts(p.status, p.duplicate_of_id)
+        }
+        assert set(PostingSkill.objects.filter(COUNTED_LINK_STATE)) == {
+            li for li in PostingSkill.objects.all() if link_counts(li.state)
+        }

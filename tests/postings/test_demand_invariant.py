@@ -20,7 +20,6 @@ from postings.demand import engine
 from postings.demand.models import DemandMark, SegmentDayCount, SegmentMonthTotal, SkillDemand
 from postings.models import Posting, PostingSkill
 from postings.services import (
-    posting_create,
     posting_delete,
     posting_link_duplicate,
     posting_set_skills,
@@ -29,6 +28,7 @@ from postings.services import (
     posting_update,
 )
 from tests.factories import EmployerFactory, SegmentFactory, SkillFactory
+from tests.writes import create_posting
 
 MONTHS = [datetime.date(2025, m, 1) for m in range(9, 13)] + [datetime.date(2026, m, 1) for m in range(1, 4)]
 days = st.integers(min_value=0, max_value=27)
@@ -56,7 +56,7 @@ class DemandMachine(RuleBasedStateMachine):
           skills=st.sets(st.integers(0, 5), max_size=5), published=st.booleans())
     def create(self, segment, month, day, skills, published):
         self.serial += 1
-        posting_create(
+        create_posting(
             employer=self.employer, segment=self.segments[segment], title=f"Job {self.serial}", description="Text.",
             posted_on=month + datetime.timedelta(days=day), external_id=str(self.serial), source="prop",
             status=Status.PUBLISHED if published else Status.DRAFT, skills=[self.skills[i] for i in skills],

@@ -10,8 +10,8 @@ from careerhub.core.editorial import Status
 from postings.demand.models import SkillDemand
 from postings.demand.selectors import top_skills
 from postings.models import Employer, Posting
-from postings.services import posting_create
 from segments.models import Segment
+from tests.writes import create_posting
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_removing_the_demo_set_leaves_real_postings(seeded, django_capture_on_co
     real_employer = Employer.objects.create(name="Real Bank", slug="real-bank")
     with django_capture_on_commit_callbacks(execute=True):
         load("--count", "40")
-        real = posting_create(
+        real = create_posting(
             employer=real_employer,
             segment=Segment.objects.first(),
             title="Real job",

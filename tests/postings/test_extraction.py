@@ -10,7 +10,6 @@ from postings.extraction import Lexicon, Match, Matcher, Term, get_matcher, inva
 from postings.extraction.text import _SEPARATORS, Folded, _lower_same_length, fold
 from postings.models import PostingSkill, SkillAlias
 from postings.services import (
-    posting_create,
     posting_extract_skills,
     posting_skill_save,
     posting_text,
@@ -18,6 +17,7 @@ from postings.services import (
     skill_alias_save,
 )
 from tests.factories import EmployerFactory, PostingFactory, SegmentFactory, SkillAliasFactory, SkillFactory
+from tests.writes import create_posting
 
 K8S, ML, MLE, GO, R, SPARK, CPP, NET, NODE, CICD, JAVA, JS = range(1, 13)
 
@@ -212,7 +212,7 @@ def taxonomy(db):
 
 
 def new_posting(description, **kwargs):
-    return posting_create(
+    return create_posting(
         employer=EmployerFactory(),
         segment=SegmentFactory(),
         title="MLOps Engineer",

@@ -10,7 +10,8 @@ from postings.demand import engine
 from postings.demand.models import SkillDemand
 from postings.ingest.duplicates import jaccard, near_duplicate_pairs, shingles
 from postings.ingest.models import ImportJob, NearDuplicate
-from postings.ingest.services import near_duplicate_merge, postings_import
+from postings.ingest.near_duplicates import near_duplicate_merge
+from postings.ingest.services import postings_import
 from postings.models import Posting
 from tests.factories import EmployerFactory, SegmentFactory, SkillFactory
 
@@ -66,7 +67,7 @@ def test_many_identical_texts_pair_each_with_the_latest_copy_before_it():
 def test_a_repost_is_compared_with_the_employers_recent_history_only(
     world, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr("postings.ingest.services.NEAR_DUPLICATE_HISTORY", 2)
+    monkeypatch.setattr("postings.ingest.near_duplicates.NEAR_DUPLICATE_HISTORY", 2)
     others = [f"Another ad number {n} about something else entirely, with its own words." for n in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
         postings_import([(1, row(1, AD))] + [(n + 2, row(n + 10, text)) for n, text in enumerate(others)], source="t")
@@ -74,7 +75,7 @@ def test_a_repost_is_compared_with_the_employers_recent_history_only(
         postings_import([(1, row(3, REPOST))], source="test")
     assert not NearDuplicate.objects.exists()  # the ad is three postings back, beyond a history of two
 
-    monkeypatch.setattr("postings.ingest.services.NEAR_DUPLICATE_HISTORY", 4)
+    monkeypatch.setattr("postings.ingest.near_duplicates.NEAR_DUPLICATE_HISTORY", 4)
     with django_capture_on_commit_callbacks(execute=True):
         postings_import([(1, row(4, REPOST + " Apply now."))], source="test")
     assert {(n.posting.external_id, n.similar_to.external_id) for n in NearDuplicate.objects.all()} == {("r4", "r3")}

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from postings.models import MAX_POSTING_TEXT, PostingSkill, SkillAlias
+from postings.ingest.services import posting_write
+from postings.models import MAX_POSTING_TEXT, Posting, PostingSkill, SkillAlias
 from postings.services import (
-    posting_create,
     posting_set_skills,
     posting_update,
     skill_alias_save,
@@ -22,6 +22,7 @@ from tests.factories import (
     SkillCategoryFactory,
     SkillFactory,
 )
+from tests.writes import create_posting
 
 pytestmark = pytest.mark.django_db
 
@@ -69,10 +70,14 @@ def test_skill_create_with_aliases_is_all_or_nothing():
 
 
 def test_posting_is_unique_per_source_and_external_id():
-    posting_create(**posting_fields())
+    # given: an editor's posting
+    posting_write(posting=Posting(**posting_fields()))
+    # when: another posting with the same source and external id is filled in
     with pytest.raises(ValidationError) as error:
-        posting_create(**posting_fields(title="Another"))
-    assert "__all__" in error.value.message_dict
+        posting_write(posting=Posting(**posting_fields(title="Another")))
+    # then: the form is told which field, and nothing was changed
+    assert "external_id" in error.value.message_dict
+    assert list(Posting.objects.values_list("title", flat=True)) == ["MLOps Engineer"]
 
 
 @pytest.mark.parametrize(
@@ -90,8 +95,9 @@ def test_posting_is_unique_per_source_and_external_id():
 )
 def test_bad_posting_fields_are_named(overrides, field):
     with pytest.raises(ValidationError) as error:
-        posting_create(**posting_fields(**overrides))
+        posting_write(posting=Posting(**posting_fields(**overrides)))
     assert field in error.value.message_dict
+    assert not Posting.objects.exists()
 
 
 def test_posting_skills_are_set_exactly_and_once():
@@ -112,6 +118,6 @@ def test_a_skill_in_use_cannot_be_deleted():
 
 
 def test_posting_update_keeps_history():
-    posting = posting_create(**posting_fields())
+    posting = create_posting(**posting_fields())
     posting_update(posting=posting, data={"title": "Senior MLOps Engineer"})
     assert [record.title for record in posting.history.all()] == ["Senior MLOps Engineer", "MLOps Engineer"]
