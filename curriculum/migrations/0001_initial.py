@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('postings', '0001_initial'),
+        ('postings', '0001_squashed_0010_counted_cells_and_search'),
         ('segments', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

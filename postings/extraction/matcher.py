@@ -158,8 +158,7 @@ class Matcher:
     def __init__(self, terms: Iterable[Term], *, version: str = "", lexicon: Lexicon = EMPTY_LEXICON):
         self.version = version
         self.lexicon = lexicon
-        terms = list(terms)
-        self._terms = terms
+        self._terms = list(terms)
         # Spellings two skills share once folded ("CI/CD" and "CI CD"): the first skill keeps them.
         self.conflicts: list[tuple[str, int, int]] = []
         self._automaton = ahocorasick.Automaton()
@@ -169,67 +168,100 @@ class Matcher:
         self._sources: list[str] = []
         # per payload: the shapes of mention that drop it, for unseen terms the lexicon judges by class
         self._dropped: list[frozenset[str]] = []
-        shapes_by_prefix: dict[str, frozenset[str]] = {}
-        seen: dict[str, int] = {}
-        # Every spelling's skill, stop-listed ones too: what a learned phrase is linked through.
+        # every folded spelling in the automaton (terms and learned phrases): its payload's index
+        self._keys: dict[str, int] = {}
+        every = self._add_terms(self._terms)
+        self._add_phrases(every)
+        self.size = len(self._payloads)
+        self._flatten_payloads()
+        self._keys_by_index: list[str] | None = None  # built on the first find_keys (learning only)
+        if self.size:
+            self._automaton.make_automaton()
+            self._compact()
+
+    def _add_terms(self, terms: list[Term]) -> dict[str, int]:
+        """Put every term the stop-list keeps in the automaton; return every spelling's skill, stop-listed ones too.
+
+        That return value is what a learned phrase is linked through (``_add_phrases``).
+        """
         every: dict[str, int] = {}
-        stop = lexicon.stop
+        shapes_by_prefix: dict[str, frozenset[str]] = {}
+        stop = self.lexicon.stop
         for term in terms:
             key = fold(term.text)
             if key:
                 every.setdefault(key, term.skill_id)
             if not key or key in stop:
                 continue
-            if key in seen:
-                # The same skill spelled twice (its name and an alias): keep the stricter reading.
-                index = seen[key]
-                skill_id, exact, ambiguous, length = self._payloads[index]
-                if skill_id != term.skill_id:
-                    self.conflicts.append((term.text, skill_id, term.skill_id))
-                    continue
-                self._payloads[index] = (
-                    skill_id,
-                    exact if exact is not None else (term.text if term.case_sensitive else None),
-                    ambiguous or term.ambiguous,
-                    length,
-                )
-                continue
-            seen[key] = len(self._payloads)
-            # Terms that are rarely a tool on their own ("design", "testing") need context too.
-            ambiguous = term.ambiguous or key in NOT_KNOWLEDGE
-            self._payloads.append((term.skill_id, term.text if term.case_sensitive else None, ambiguous, len(key)))
-            self._sources.append(term.source)
-            # Editors' own terms are trusted; only imported terms the lexicon has not seen are judged by class.
-            judged = bool(lexicon.unseen_drop) and key not in lexicon.seen and source_group(term.source) != "curated"
-            if judged:
-                prefix = class_prefix(term.source, key)
-                if prefix not in shapes_by_prefix:
-                    shapes_by_prefix[prefix] = dropped_shapes(prefix, lexicon.unseen_drop)
-                self._dropped.append(shapes_by_prefix[prefix])
+            if key in self._keys:
+                self._add_second_spelling(term, self._keys[key])
             else:
-                self._dropped.append(frozenset())
-            self._automaton.add_word(f" {key} ", len(self._payloads) - 1)
-        for key in sorted(lexicon.phrases - seen.keys()):
+                self._add_spelling(term, key, shapes_by_prefix)
+        return every
+
+    def _add_second_spelling(self, term: Term, index: int) -> None:
+        """A spelling already in the automaton: the same skill spelled twice keeps the stricter reading.
+
+        (Its name and an alias, say.) Spelled the same as another skill's term, it is a conflict: the
+        first skill keeps the spelling.
+        """
+        skill_id, exact, ambiguous, length = self._payloads[index]
+        if skill_id != term.skill_id:
+            self.conflicts.append((term.text, skill_id, term.skill_id))
+            return
+        self._payloads[index] = (
+            skill_id,
+            exact if exact is not None else (term.text if term.case_sensitive else None),
+            ambiguous or term.ambiguous,
+            length,
+        )
+
+    def _add_spelling(self, term: Term, key: str, shapes_by_prefix: dict[str, frozenset[str]]) -> None:
+        self._keys[key] = len(self._payloads)
+        # Terms that are rarely a tool on their own ("design", "testing") need context too.
+        ambiguous = term.ambiguous or key in NOT_KNOWLEDGE
+        self._payloads.append((term.skill_id, term.text if term.case_sensitive else None, ambiguous, len(key)))
+        self._sources.append(term.source)
+        self._dropped.append(self._drop_shapes_of(term, key, shapes_by_prefix))
+        self._automaton.add_word(f" {key} ", len(self._payloads) - 1)
+
+    def _drop_shapes_of(self, term: Term, key: str, shapes_by_prefix: dict[str, frozenset[str]]) -> frozenset[str]:
+        """The shapes of mention that drop a term: none, unless the lexicon judges the term by its class.
+
+        Editors' own terms are trusted; only imported terms the lexicon has not seen are judged by class.
+        Terms of one class share one set (``shapes_by_prefix``, filled as the terms are added).
+        """
+        lexicon = self.lexicon
+        if not lexicon.unseen_drop or key in lexicon.seen or source_group(term.source) == "curated":
+            return frozenset()
+        prefix = class_prefix(term.source, key)
+        if prefix not in shapes_by_prefix:
+            shapes_by_prefix[prefix] = dropped_shapes(prefix, lexicon.unseen_drop)
+        return shapes_by_prefix[prefix]
+
+    def _add_phrases(self, every: dict[str, int]) -> None:
+        """Put the lexicon's learned phrases that are not spellings already in the automaton.
+
+        Each is linked to the skill of the longest spelling inside it (``every``: stop-listed ones
+        too); a phrase with no spelling inside is left out.
+        """
+        for key in sorted(self.lexicon.phrases - self._keys.keys()):
             skill_id = _inner_skill(key, every)
             if skill_id is None:
                 continue
-            seen[key] = len(self._payloads)
+            self._keys[key] = len(self._payloads)
             self._payloads.append((skill_id, None, False, len(key)))
             self._sources.append("learned")
             self._dropped.append(frozenset())
             self._automaton.add_word(f" {key} ", len(self._payloads) - 1)
-        self.size = len(self._payloads)
+
+    def _flatten_payloads(self) -> None:
         # The payloads' fields as flat lists indexed by the automaton's value: the scan reads one
         # field per candidate, and a list index is cheaper than unpacking the payload tuple.
         self._skill_ids = [payload[0] for payload in self._payloads]
         self._exacts = [payload[1] for payload in self._payloads]
         self._ambiguous = [payload[2] for payload in self._payloads]
         self._lengths = [payload[3] for payload in self._payloads]
-        self._keys = seen
-        self._keys_by_index: list[str] | None = None  # built on the first find_keys (learning only)
-        if self.size:
-            self._automaton.make_automaton()
-            self._compact()
 
     def _compact(self) -> None:
         """Replace the automaton with the same one rebuilt from its pickled form, laid out for scanning.

@@ -62,7 +62,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("postings", "0010_merge_counted_cell_and_skill_search"),
+        ("postings", "0001_squashed_0010_counted_cells_and_search"),
     ]
 
     operations = [

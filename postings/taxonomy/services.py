@@ -116,67 +116,97 @@ def skills_import(
     runs and is rolled back, so the summary is exact.
     """
     summary = ImportSummary(dry_run=dry_run)
-    index = _Index()
-    new_skills: list[Skill] = []
-    new_categories: list[SkillCategory] = []
-    new_aliases: list[tuple[Skill, str, bool, bool, str]] = []
-    changed: dict[int, Skill] = {}
+    plan = _ImportPlan(index=_Index(), summary=summary, status=status)
     records = list(records)
     for record in progress(records) if progress else records:
-        skill = index.find(record)
-        if skill is None and _key(record.name) in index.removed:  # removed by an editor, with its skill
-            summary.kept_out += 1
-            continue
-        created = skill is None
-        if created:
-            skill = _new_skill(record, index, new_categories, status)
-            new_skills.append(skill)
-            index.by_name[_key(skill.name)] = skill
-            if skill.esco_uri:
-                index.by_uri[skill.esco_uri] = skill
-            summary.created += 1
-        elif skill.pk and _fill_fields(skill, record):
-            changed[skill.pk] = skill
+        plan.add(record)
+    aliases = plan.write()
+    if dry_run:
+        transaction.set_rollback(True)
+    elif plan.new_skills or aliases:
+        texts = [skill.name for skill in plan.new_skills] + [alias.text for alias in aliases]
+        postings_reextract_after_commit(None if len(texts) > REEXTRACT_ALL_ABOVE else texts)
+    return summary
+
+
+@dataclass
+class _ImportPlan:
+    """What an import will write, planned record by record against the taxonomy in memory, then written in batches."""
+
+    index: _Index
+    summary: ImportSummary
+    status: str
+    new_skills: list[Skill] = field(default_factory=list)
+    new_categories: list[SkillCategory] = field(default_factory=list)
+    new_aliases: list[tuple[Skill, str, bool, bool, str]] = field(default_factory=list)
+    changed: dict[int, Skill] = field(default_factory=dict)  # existing skills whose empty fields the import fills
+
+    def add(self, record: SkillRecord) -> None:
+        """Plan one record: a new skill, or the aliases and empty fields it brings to the skill it matches."""
+        skill = self.index.find(record)
+        if skill is None and _key(record.name) in self.index.removed:  # removed by an editor, with its skill
+            self.summary.kept_out += 1
+            return
+        if skill is None:
+            skill = self._create(record)
+            self._add_aliases(record, skill, record.aliases)
+            return
+        if skill.pk and _fill_fields(skill, record):
+            self.changed[skill.pk] = skill
+        added = self._add_aliases(record, skill, [_AliasName(record.name), *record.aliases])
+        if added or skill.pk in self.changed:
+            self.summary.merged += 1
+        else:
+            self.summary.skipped += 1
+
+    def _create(self, record: SkillRecord) -> Skill:
+        skill = _new_skill(record, self.index, self.new_categories, self.status)
+        self.new_skills.append(skill)
+        self.index.by_name[_key(skill.name)] = skill
+        if skill.esco_uri:
+            self.index.by_uri[skill.esco_uri] = skill
+        self.summary.created += 1
+        return skill
+
+    def _add_aliases(self, record: SkillRecord, skill: Skill, aliases: Iterable) -> int:
+        """Plan the aliases ``record`` brings to ``skill``; return how many are new.
+
+        An alias the skill already has is passed over, a spelling an editor removed is kept out, and
+        one that names another skill is refused with the reason.
+        """
         added = 0
-        for alias in [*([] if created else [_AliasName(record.name)]), *record.aliases]:
-            owner = index.owner(alias.text)
+        for alias in aliases:
+            owner = self.index.owner(alias.text)
             if owner is skill:
                 continue
-            if _key(alias.text) in index.removed:
-                summary.kept_out += 1
+            if _key(alias.text) in self.index.removed:
+                self.summary.kept_out += 1
                 continue
             if owner is not None:
-                summary.refused.append(
+                self.summary.refused.append(
                     (record.line, alias.text, f"“{alias.text}” already names another skill ({owner.name}).")
                 )
                 continue
-            index.by_alias[_key(alias.text)] = skill
-            new_aliases.append((skill, alias.text, alias.case_sensitive, alias.ambiguous, record.source))
+            self.index.by_alias[_key(alias.text)] = skill
+            self.new_aliases.append((skill, alias.text, alias.case_sensitive, alias.ambiguous, record.source))
             added += 1
-        if not created:
-            if added or (skill.pk in changed):
-                summary.merged += 1
-            else:
-                summary.skipped += 1
-    summary.aliases_created = len(new_aliases)
-    summary.categories_created = len(new_categories)
+        return added
 
-    bulk_create_with_history(new_categories, SkillCategory, batch_size=BATCH_SIZE)
-    for skill in new_skills:
-        skill.category = skill.category  # the category's primary key is known now
-    bulk_create_with_history(new_skills, Skill, batch_size=BATCH_SIZE)
-    bulk_update_with_history(list(changed.values()), Skill, list(IMPORT_FILLED_FIELDS), batch_size=BATCH_SIZE)
-    aliases = [
-        SkillAlias(skill_id=skill.pk, text=text, case_sensitive=case_sensitive, ambiguous=ambiguous, source=source)
-        for skill, text, case_sensitive, ambiguous, source in new_aliases
-    ]
-    bulk_create_with_history(aliases, SkillAlias, batch_size=BATCH_SIZE)
-    if dry_run:
-        transaction.set_rollback(True)
-    elif new_skills or aliases:
-        texts = [skill.name for skill in new_skills] + [alias.text for alias in aliases]
-        postings_reextract_after_commit(None if len(texts) > REEXTRACT_ALL_ABOVE else texts)
-    return summary
+    def write(self) -> list[SkillAlias]:
+        """Write the planned categories, skills, filled fields and aliases (with history); return the aliases."""
+        self.summary.aliases_created = len(self.new_aliases)
+        self.summary.categories_created = len(self.new_categories)
+        bulk_create_with_history(self.new_categories, SkillCategory, batch_size=BATCH_SIZE)
+        for skill in self.new_skills:
+            skill.category = skill.category  # the category's primary key is known now
+        bulk_create_with_history(self.new_skills, Skill, batch_size=BATCH_SIZE)
+        bulk_update_with_history(list(self.changed.values()), Skill, list(IMPORT_FILLED_FIELDS), batch_size=BATCH_SIZE)
+        aliases = [
+            SkillAlias(skill_id=skill.pk, text=text, case_sensitive=case_sensitive, ambiguous=ambiguous, source=source)
+            for skill, text, case_sensitive, ambiguous, source in self.new_aliases
+        ]
+        bulk_create_with_history(aliases, SkillAlias, batch_size=BATCH_SIZE)
+        return aliases
 
 
 @dataclass
