@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from careerhub.core.admin import EditorialAdmin, ServiceAdmin, save_formset_with
 
 from . import services
-from .ingest.services import posting_write
+from .ingest.services import posting_form_errors, posting_write
 from .models import Employer, Posting, PostingSkill, RemovedSkillAlias, Skill, SkillAlias, SkillCategory, SkillMerge
 from .services import posting_text
 
@@ -240,8 +240,18 @@ class PostingSkillInline(admin.TabularInline):
         )
 
 
+class PostingAdminForm(forms.ModelForm):
+    """A new posting is checked by the rules of the one write path, so its refusals show on the form's fields."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        for name, refusals in posting_form_errors(self.instance).items():
+            self.add_error(name if name in self.fields else None, refusals)
+
+
 @admin.register(Posting)
 class PostingAdmin(EditorialAdmin):
+    form = PostingAdminForm
     list_display = ("title", "employer", "segment", "posted_on", "status", "source")
     list_filter = ("status", "segment", "source", "posted_on")
     list_select_related = ("employer", "segment")
@@ -260,6 +270,7 @@ class PostingAdmin(EditorialAdmin):
         # The one write path for postings; the saved posting's id is what the admin goes on with.
         saved = posting_write(posting=obj, user=request.user)
         obj.pk, obj.content_hash, obj.duplicate_of_id = saved.pk, saved.content_hash, saved.duplicate_of_id
+        obj._state.adding = False
 
     def delete_object(self, obj):
         services.posting_delete(posting=obj)

@@ -130,7 +130,7 @@ FORM_FIELDS = ("external_id", "title", "description", "location", "url", "source
 def posting_write(*, posting: Posting, user=None) -> Posting:
     """Write one posting an editor filled in (the admin's form): a new one is a batch of one, an edit an update.
 
-    Refusals raise ``ValidationError`` naming the fields, as a form expects.
+    Refusals raise ``ValidationError`` naming the fields (``posting_form_errors`` lets a form show them first).
     """
     if posting.pk:
         stored = Posting.objects.get(pk=posting.pk)
@@ -140,21 +140,40 @@ def posting_write(*, posting: Posting, user=None) -> Posting:
             if getattr(posting, name) != getattr(stored, name)
         }
         return posting_update(posting=stored, data=data)
-    source = posting.source or "manual"
-    if Posting.objects.filter(source=source, external_id=posting.external_id).exists():
-        raise ValidationError({"external_id": "A posting from this source with this external id exists already."})
-    row = {name: getattr(posting, name) for name in FORM_FIELDS} | {
+    if errors := posting_form_errors(posting):
+        raise ValidationError(errors)
+    report = postings_import(
+        [(1, _form_row(posting))], source=posting.source, user=user, status=posting.status, keep_results=True,
+        can_update=False,
+    )  # fmt: skip
+    if not report.applied:  # a row written by someone else since the check
+        raise ValidationError(_errors_by_field(report.refused))
+    return Posting.objects.get(pk=report.results[0]["id"])
+
+
+def posting_form_errors(posting: Posting) -> dict[str, list[str]]:
+    """What ``posting_write`` would refuse in a new posting, by field (the rules every incoming row follows)."""
+    if posting.pk:
+        return {}
+    if Posting.objects.filter(source=posting.source, external_id=posting.external_id).exists():
+        return {"external_id": ["A posting from this source with this external id exists already."]}
+    _, errors = parse_row(_form_row(posting), row=1, default_source=posting.source)
+    return _errors_by_field(errors)
+
+
+def _form_row(posting: Posting) -> dict[str, str]:
+    return {name: getattr(posting, name) for name in FORM_FIELDS} | {
         "employer": posting.employer.slug if posting.employer_id else "",
         "segment": posting.segment.slug if posting.segment_id else "",
         "posted_on": posting.posted_on.isoformat() if posting.posted_on else "",
     }
-    report = postings_import(
-        [(1, row)], source=source, user=user, status=posting.status, keep_results=True,
-        can_update=False,
-    )  # fmt: skip
-    if not report.applied:
-        raise ValidationError({error.field: error.message for error in report.refused})
-    return Posting.objects.get(pk=report.results[0]["id"])
+
+
+def _errors_by_field(errors: Iterable[RowError]) -> dict[str, list[str]]:
+    by_field: dict[str, list[str]] = {}
+    for error in errors:
+        by_field.setdefault(error.field, []).append(error.message)
+    return by_field
 
 
 class _Importer:

@@ -5,9 +5,10 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from postings.demand import engine
-from postings.demand.models import SkillDemand
+from postings.demand.models import DemandMark, SkillDemand
 from postings.ingest.duplicates import jaccard, near_duplicate_pairs, shingles
 from postings.ingest.models import ImportJob, NearDuplicate
 from postings.ingest.near_duplicates import near_duplicate_merge
@@ -185,3 +186,33 @@ def test_demand_of_an_admin_import_is_counted_once(world, editor_client, django_
         ).postings
         == 1
     )
+
+
+def admin_posting_form(segment, employer, **overrides):
+    data = {
+        "title": "MLOps Engineer", "employer": employer.pk, "segment": segment.pk, "status": "published",
+        "posted_on": "2026-10-05", "location": "", "description": "We run Kubernetes.", "source": "manual",
+        "external_id": "form-1", "url": "",
+        "posting_skills-TOTAL_FORMS": "0", "posting_skills-INITIAL_FORMS": "0",
+        "posting_skills-MIN_NUM_FORMS": "0", "posting_skills-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    return data | overrides
+
+
+def test_a_posting_added_in_the_admin_goes_through_the_one_write_path(editor_client):
+    # given
+    segment, employer = SegmentFactory(), EmployerFactory()
+    SkillFactory(name="Kubernetes")
+    url = reverse("admin:postings_posting_add")
+
+    # when: a date in the future, then a good form
+    refused = editor_client.post(url, admin_posting_form(segment, employer, posted_on="2999-01-01"))
+    added = editor_client.post(url, admin_posting_form(segment, employer))
+
+    # then: the refusal names the field on the form, nothing written; the good one is written whole
+    assert refused.status_code == 200
+    assert "posted_on" in refused.context["adminform"].form.errors
+    assert added.status_code == 302
+    posting = Posting.objects.get()
+    assert posting.content_hash and [s.name for s in posting.skills.all()] == ["Kubernetes"]
+    assert posting.history.count() == 1 and DemandMark.objects.filter(segment=segment).exists()
