@@ -24,6 +24,7 @@ from .demand.signals import send_skills_shown_changed
 from .extraction import EXTRACTOR_VERSION, Match, Matcher, Term, get_matcher
 from .extraction.text import fold
 from .ingest.duplicates import content_hash
+from .ingest.rows import plain_text
 from .models import (
     Employer,
     Posting,
@@ -52,6 +53,8 @@ POSTING_EDITABLE_FIELDS = (
 )
 
 
+# Fields stored as plain text whatever an editor or a client sends.
+PLAIN_TEXT_FIELDS = ("title", "description", "location")
 # Fields whose change means the posting's skills must be found again.
 POSTING_TEXT_FIELDS = ("title", "description")
 EDITOR_STATES = (PostingSkillState.ACCEPTED, PostingSkillState.REJECTED, PostingSkillState.ADDED)
@@ -278,7 +281,12 @@ def employer_get_or_create(*, name: str, website: str = "") -> tuple[Employer, b
 
 @transaction.atomic
 def posting_update(*, posting: Posting, data: dict[str, Any]) -> Posting:
-    """Change the given fields of a posting; unknown fields are refused. Demand before and after is marked."""
+    """Change the given fields of a posting; unknown fields are refused. Demand before and after is marked.
+
+    Text is stored plain, as every incoming row is (HTML removed, entities decoded).
+    """
+    data = {name: plain_text(value) if name in PLAIN_TEXT_FIELDS and isinstance(value, str) else value
+            for name, value in data.items()}  # fmt: skip
     text_before = posting_text(posting)
     with demand_marks([posting.pk]):
         posting, changed = model_update(instance=posting, fields=POSTING_EDITABLE_FIELDS, data=data)

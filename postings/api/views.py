@@ -25,7 +25,6 @@ from curriculum.selectors import skills_with_teaching
 
 from ..filters import EmployerFilterSet, PostingFilterSet, SkillCategoryFilterSet, SkillFilterSet
 from ..ingest.report import ImportReport
-from ..ingest.rows import plain_text
 from ..ingest.services import postings_import
 from ..models import SkillAlias
 from ..selectors import (
@@ -171,9 +170,6 @@ class PostingViewSet(WritableViewSet):
         return super().partial_update(request, *args, **kwargs)
 
     def perform_service_update(self, instance, data):
-        for name in ("title", "description", "location"):
-            if name in data:
-                data[name] = plain_text(data[name])
         return service_call(posting_update, posting=instance, data=data)
 
     @extend_schema(
