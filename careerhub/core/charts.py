@@ -101,32 +101,39 @@ def line_chart(*, x_labels: list[str], series: list[Series], title: str, descrip
                 f'<text x="{x(i)}" y="{height - 8}" text-anchor="middle" class="chart-axis">{escape(label)}</text>'
             )
     for number, line in enumerate(series):
-        colour, dash = PALETTE[number % len(PALETTE)], DASHES[number % len(DASHES)]
-        runs, run = [], []
-        for i, value in enumerate(line.values):
-            if value is None:
-                if run:
-                    runs.append(run)
-                run = []
-            else:
-                run.append((x(i), y(value)))
-        if run:
-            runs.append(run)
-        parts.append(f'<g class="chart-series"><title>{escape(line.name)}</title>')
-        for points in runs:
-            if len(points) > 1:
-                coords = " ".join(f"{px},{py}" for px, py in points)
-                dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-                parts.append(
-                    f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.5"'
-                    f"{dash_attr}></polyline>"
-                )
-            else:
-                px, py = points[0]
-                parts.append(f'<circle cx="{px}" cy="{py}" r="4" fill="{colour}"></circle>')
-        parts.append("</g>")
+        runs = _runs([None if value is None else (x(i), y(value)) for i, value in enumerate(line.values)])
+        parts.extend(_series_svg(number, line.name, runs))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above is escaped
+
+
+def _runs(points: list[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
+    """The unbroken stretches of a line: a missing value (``None``) breaks it."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for point in points:
+        if point is None:
+            runs.append([])
+        else:
+            runs[-1].append(point)
+    return [run for run in runs if run]
+
+
+def _series_svg(number: int, name: str, runs: list[list[tuple[float, float]]]) -> list[str]:
+    """One series: a polyline per stretch, a dot for a stretch of one value, its name as the group's title."""
+    colour, dash = PALETTE[number % len(PALETTE)], DASHES[number % len(DASHES)]
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    parts = [f'<g class="chart-series"><title>{escape(name)}</title>']
+    for points in runs:
+        if len(points) > 1:
+            coords = " ".join(f"{px},{py}" for px, py in points)
+            parts.append(
+                f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}></polyline>'
+            )
+        else:
+            px, py = points[0]
+            parts.append(f'<circle cx="{px}" cy="{py}" r="4" fill="{colour}"></circle>')
+    parts.append("</g>")
+    return parts
 
 
 def series_style(index: int) -> dict[str, str]:

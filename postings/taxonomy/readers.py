@@ -24,6 +24,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..models import SkillType
 
@@ -217,33 +218,15 @@ def read_esco(path: Path, *, only: str = "") -> list[SkillRecord]:
     for number, row in enumerate(reader, start=2):
         if not row:
             continue
-        if len(row) != 4:
-            raise TaxonomyFileError(path, number, f"has {len(row)} columns; 4 are expected.")
-        uid, label, hierarchy, kind = (cell.strip() for cell in row)
-        label = clean_label(path, number, label, "description (the label)")
+        uid, label, hierarchy, kind = _esco_row(path, number, row)
         if kind in ("level_2", "level_3"):
             levels[uid] = label
-            continue
-        if kind not in ("preferredLabel", "altLabels"):
-            raise TaxonomyFileError(path, number, f"type {kind[:30]!r} is not preferredLabel, altLabels or a level.")
-        if not re.fullmatch(r"[0-9a-f-]{36}", uid):
-            raise TaxonomyFileError(path, number, f"id {uid[:40]!r} is not an ESCO UUID.")
-        if kind == "altLabels":
+        elif kind == "altLabels":
             alternatives.append((number, uid, label))
-            continue
-        codes = _esco_codes(path, number, hierarchy)
-        if only and not any(code.startswith(only) for code in codes):
-            continue
-        first = codes[0] if codes else ""
-        records[uid] = SkillRecord(
-            name=label,
-            line=number,
-            source="esco",
-            type=ESCO_TYPES.get(first[:1], SkillType.PRACTICE),
-            category=first,
-            category_id=first,
-            esco_uri=ESCO_SKILL_URI + uid,
-        )
+        else:
+            codes = _esco_codes(path, number, hierarchy)
+            if not only or any(code.startswith(only) for code in codes):
+                records[uid] = _esco_record(number, uid, label, codes)
     for _number, uid, label in alternatives:
         if uid in records and label.casefold() != records[uid].name.casefold():
             records[uid].aliases.append(AliasRecord(label))
@@ -255,6 +238,35 @@ def read_esco(path: Path, *, only: str = "") -> list[SkillRecord]:
         record.category = levels.get(code, "ESCO skills")
         record.category_id = code
     return list(records.values())
+
+
+def _esco_row(path: Path, number: int, row: list[str]) -> tuple[str, str, str, str]:
+    """One checked line of the ESCO CSV: id, label, hierarchy codes and type."""
+    if len(row) != 4:
+        raise TaxonomyFileError(path, number, f"has {len(row)} columns; 4 are expected.")
+    uid, label, hierarchy, kind = (cell.strip() for cell in row)
+    label = clean_label(path, number, label, "description (the label)")
+    if kind in ("level_2", "level_3"):
+        return uid, label, hierarchy, kind
+    if kind not in ("preferredLabel", "altLabels"):
+        raise TaxonomyFileError(path, number, f"type {kind[:30]!r} is not preferredLabel, altLabels or a level.")
+    if not re.fullmatch(r"[0-9a-f-]{36}", uid):
+        raise TaxonomyFileError(path, number, f"id {uid[:40]!r} is not an ESCO UUID.")
+    return uid, label, hierarchy, kind
+
+
+def _esco_record(number: int, uid: str, label: str, codes: list[str]) -> SkillRecord:
+    """A preferred label's skill, filed under its first branch (the category is named once levels are read)."""
+    first = codes[0] if codes else ""
+    return SkillRecord(
+        name=label,
+        line=number,
+        source="esco",
+        type=ESCO_TYPES.get(first[:1], SkillType.PRACTICE),
+        category=first,
+        category_id=first,
+        esco_uri=ESCO_SKILL_URI + uid,
+    )
 
 
 def _esco_codes(path: Path, number: int, hierarchy: str) -> list[str]:
@@ -327,47 +339,47 @@ def read_careerhub(path: Path) -> list[SkillRecord]:
     if not isinstance(data, dict) or data.get("format") != TAXONOMY_FORMAT:
         raise TaxonomyFileError(path, 1, f"is not a {TAXONOMY_FORMAT} file.")
     categories = {item.get("slug"): item for item in data.get("categories", []) if isinstance(item, dict)}
-    records = []
-    for number, item in enumerate(data.get("skills", []), start=1):
-        if not isinstance(item, dict):
-            raise TaxonomyFileError(path, None, f"skill {number} must be an object.")
-        name = clean_label(path, None, item.get("name"), f"skill {number} name")
-        kind = item.get("type", SkillType.TOOL)
-        if kind not in SkillType.values:
-            raise TaxonomyFileError(path, None, f"skill {number} type {kind!r} is not one of {SkillType.values}.")
-        aliases = []
-        for alias in item.get("aliases", []):
-            if not isinstance(alias, dict):
-                raise TaxonomyFileError(path, None, f"skill {number}: an alias must be an object.")
-            aliases.append(
-                AliasRecord(
-                    clean_label(path, None, alias.get("text"), f"skill {number} alias"),
-                    case_sensitive=bool(alias.get("case_sensitive", False)),
-                    ambiguous=bool(alias.get("ambiguous", False)),
-                )
-            )
-        category = categories.get(item.get("category")) or {"name": str(item.get("category") or "")}
-        records.append(
-            SkillRecord(
-                name=name,
-                line=number,
-                source=str(item.get("source") or "curated")[:40],
-                type=kind,
-                category=str(category.get("name") or ""),
-                category_id=str(category.get("external_id") or ""),
-                category_source=str(category.get("source") or ""),
-                category_description=str(category.get("description") or ""),
-                slug=str(item.get("slug") or ""),
-                description=str(item.get("description") or ""),
-                esco_uri=str(item.get("esco_uri") or "")[:255],
-                onet_code=str(item.get("onet_code") or "")[:20],
-                onet_hot_technology=bool(item.get("onet_hot_technology", False)),
-                onet_in_demand=bool(item.get("onet_in_demand", False)),
-                name_ambiguous=bool(item.get("name_ambiguous", False)),
-                aliases=aliases,
-            )
-        )
-    return records
+    skills = data.get("skills", [])
+    return [_careerhub_skill(path, number, item, categories) for number, item in enumerate(skills, start=1)]
+
+
+def _careerhub_skill(path: Path, number: int, item: Any, categories: dict) -> SkillRecord:
+    """One skill of a ``careerhub-taxonomy`` file, checked."""
+    if not isinstance(item, dict):
+        raise TaxonomyFileError(path, None, f"skill {number} must be an object.")
+    name = clean_label(path, None, item.get("name"), f"skill {number} name")
+    kind = item.get("type", SkillType.TOOL)
+    if kind not in SkillType.values:
+        raise TaxonomyFileError(path, None, f"skill {number} type {kind!r} is not one of {SkillType.values}.")
+    category = categories.get(item.get("category")) or {"name": str(item.get("category") or "")}
+    return SkillRecord(
+        name=name,
+        line=number,
+        source=str(item.get("source") or "curated")[:40],
+        type=kind,
+        category=str(category.get("name") or ""),
+        category_id=str(category.get("external_id") or ""),
+        category_source=str(category.get("source") or ""),
+        category_description=str(category.get("description") or ""),
+        slug=str(item.get("slug") or ""),
+        description=str(item.get("description") or ""),
+        esco_uri=str(item.get("esco_uri") or "")[:255],
+        onet_code=str(item.get("onet_code") or "")[:20],
+        onet_hot_technology=bool(item.get("onet_hot_technology", False)),
+        onet_in_demand=bool(item.get("onet_in_demand", False)),
+        name_ambiguous=bool(item.get("name_ambiguous", False)),
+        aliases=[_careerhub_alias(path, number, alias) for alias in item.get("aliases", [])],
+    )
+
+
+def _careerhub_alias(path: Path, number: int, alias: Any) -> AliasRecord:
+    if not isinstance(alias, dict):
+        raise TaxonomyFileError(path, None, f"skill {number}: an alias must be an object.")
+    return AliasRecord(
+        clean_label(path, None, alias.get("text"), f"skill {number} alias"),
+        case_sensitive=bool(alias.get("case_sensitive", False)),
+        ambiguous=bool(alias.get("ambiguous", False)),
+    )
 
 
 def read_taxonomy(format: str, path: Path | str, *, only: str = "") -> list[SkillRecord]:  # noqa: A002 - the command's option
