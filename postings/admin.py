@@ -270,7 +270,6 @@ class PostingAdmin(EditorialAdmin):
         # The one write path for postings; the saved posting's id is what the admin goes on with.
         saved = posting_write(posting=obj, user=request.user)
         obj.pk, obj.content_hash, obj.duplicate_of_id = saved.pk, saved.content_hash, saved.duplicate_of_id
-        obj._state.adding = False
 
     def delete_object(self, obj):
         services.posting_delete(posting=obj)
