@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from postings.models import PostingSkill
-from tests.careerhub.api_world import build_world
 from tests.factories import ModuleFactory, PostingFactory, SkillAliasFactory, SkillFactory, TrackFactory
+from tests.world import build_api_world
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ PINNED = json.loads((Path(__file__).parent / "api_query_counts.json").read_text(
 @pytest.fixture
 def many():
     """Enough of everything that a page of 1 and a page of 30 differ in every nested list."""
-    world = build_world()
+    world = build_api_world()
     skills = [SkillFactory(category=world["category"]) for _ in range(30)]
     for skill in skills:
         SkillAliasFactory(skill=skill)

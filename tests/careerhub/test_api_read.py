@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from careerhub.core.editorial import Status
 from postings.models import Posting
-from tests.careerhub.api_world import SECRETS, build_world, token_client
+from tests.world import API_SECRETS, build_api_world, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ LISTS = [
 
 @pytest.fixture
 def world():
-    return build_world()
+    return build_api_world()
 
 
 def details(world):
@@ -48,7 +48,7 @@ def details(world):
 
 def assert_no_secrets(response):
     text = response.content.decode()
-    leaked = [secret for secret in SECRETS if secret in text]
+    leaked = [secret for secret in API_SECRETS if secret in text]
     assert not leaked, f"{response.request['PATH_INFO']} shows {leaked}"
 
 

@@ -8,14 +8,14 @@ from careerhub.core.editorial import Status
 from curriculum.models import Module, Track
 from postings.demand.models import SkillDemand
 from postings.models import Posting, Skill
-from tests.careerhub.api_world import build_world, token_client
+from tests.world import build_api_world, token_client
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world():
-    return build_world()
+    return build_api_world()
 
 
 def snapshot():

@@ -4,8 +4,8 @@ from django.utils import timezone
 from curriculum.coverage.models import CoverageMark, TrackCoverage
 from curriculum.services import module_set_skills, track_set_segments
 from postings.demand.months import month_start
-from postings.services import posting_create
 from tests.factories import EmployerFactory, ModuleFactory, SegmentFactory, SkillFactory, TrackFactory
+from tests.world import create_posting
 
 from .conftest import wait_for
 
@@ -22,7 +22,7 @@ def test_a_real_worker_keeps_coverage_current_after_curriculum_and_demand_writes
     finance, employer = SegmentFactory(), EmployerFactory()
     k8s, mlflow = SkillFactory(), SkillFactory()
     for n, skills in enumerate([[k8s], [k8s], [k8s, mlflow]]):
-        posting_create(
+        create_posting(
             employer=employer,
             segment=finance,
             title=f"Job {n}",
@@ -44,7 +44,7 @@ def test_a_real_worker_keeps_coverage_current_after_curriculum_and_demand_writes
     wait_for(lambda: stored_coverage(track) == 0.75, timeout=60, message="coverage after the module edit")
 
     # when: demand moves (another MLflow posting): the demand drain marks the track and drains coverage after it
-    posting_create(
+    create_posting(
         employer=employer,
         segment=finance,
         title="Job 4",
