@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate seed test lint check worker beat clean
+.PHONY: help install run migrate seed test test-fast lint check worker beat clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,6 +34,11 @@ test: install ## Run the linters, the import contracts and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest
+
+test-fast: install ## Quick loop: the linters, the import contracts and the tests, without browser and slow tests
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/pytest -m "not browser and not slow"
 
 lint: install ## Run ruff and the import contracts (lint-imports)
 	$(BIN)/ruff check .

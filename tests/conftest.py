@@ -1,12 +1,33 @@
 """Shared fixtures. Real services are used when configured; REQUIRE_SERVICES=1 turns their absence into failures."""
 
+import copy
+import io
 import os
+import sys
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from careerhub.celery import app as celery_app
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+# Slow tests in files another branch is rewriting: marked here rather than in the file (``make test-fast``).
+SLOW_MODULES = {
+    "test_demand_invariant.py": "Hypothesis: 40 sequences of up to 25 demand writes and drains, each checked against "
+    "a full recount, 20 to 45 s",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        reason = SLOW_MODULES.get(item.path.name)
+        if reason and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow(reason=reason))
 
 
 def skip_or_fail(reason: str) -> None:
@@ -14,6 +35,14 @@ def skip_or_fail(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Hash test users' passwords with MD5: the production hasher's million rounds cost a second per user on
+    a busy machine, and no test measures password strength (the production settings keep their hasher)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +84,42 @@ def fresh_demand_fragments():
 
     demand_generation_bump()
     yield
+
+
+def shared_by_module(django_db_blocker, build: Callable[[], object]) -> Iterator[object]:
+    """For a module-scoped fixture: ``build()`` once, inside a transaction rolled back after the module's tests.
+
+    Each test still runs in a savepoint of its own (pytest-django's ``db``), rolled back after it, so
+    what a test writes goes with it and the next test sees the built rows only. Not for a module with
+    transactional tests (their flush would take the rows away) or a test that needs an empty database.
+    Use ``fresh_copy`` so that no test sees the in-memory changes of another to the built objects.
+    """
+    with django_db_blocker.unblock():
+        kept = transaction.atomic()
+        kept.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            kept.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            kept.__exit__(None, None, None)
+
+
+def fresh_copy(built):
+    """The shared objects as a test's own: model instances it may change without changing another test's."""
+    return copy.deepcopy(built)
+
+
+def load_seed() -> None:
+    call_command("load_seed_content", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="module")
+def seed_content(django_db_setup, django_db_blocker):
+    """The seed content (``load_seed_content``, several seconds), loaded once for the tests of a module."""
+    yield from shared_by_module(django_db_blocker, load_seed)

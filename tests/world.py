@@ -1,36 +1,132 @@
-"""A small, fully known world for the public pages: two segments (one draft), skills (one draft),
-tracks and modules (some drafts), and postings in two periods so shares and directions are known.
+"""The worlds tests build, from a few small parts (``tests/factories.py`` holds the factories they use).
 
-Financial services, latest month (2026-10): 40 postings, all asking for Python, 20 for Kubernetes,
-10 for the draft skill. A year before (2025-09): 40 postings, 10 asking for Kubernetes. So
-Kubernetes is asked for in 50% of postings now, rising (+25 points over 12 months).
+Parts, to compose:
+
+- ``create_postings``: the one way a world makes postings, through the write service as production does.
+- ``add_postings``: many alike postings of one employer on one day, the first few asking for each skill.
+- ``skill_set``: skills of one category, by name.
+- ``track_with_modules``: a track aimed at segments, with modules teaching skills.
+
+Worlds, each fully known so tests can state their figures by hand:
+
+- ``build_world(capture)``: the public pages (``PagesWorld``): two segments (one draft), skills (one draft),
+  tracks and modules (some drafts), and postings in two periods so shares and directions are known.
+- ``build_api_world()``: the API, one published and one unpublished item of every kind, demand computed.
+- ``build_coverage_world()``: coverage, whose figures ``tests/curriculum`` computes by hand.
 """
 
 import datetime
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Permission
+from django.utils.text import slugify
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
 from careerhub.core.editorial import Status
+from curriculum.coverage import engine as coverage_engine
 from curriculum.models import Module, Track
-from postings.demand.engine import recompute_all
-from postings.demand.marks import sync_counted_cells
-from postings.models import Employer, Posting, PostingSkill, Skill
+from postings.demand import engine as demand_engine
+from postings.demand.months import add_months
+from postings.demand.services import demand_recompute_all
+from postings.ingest.services import postings_import
+from postings.models import Employer, Posting, Skill, SkillCategory
+from postings.services import posting_set_skills
 from segments.models import Segment
 from tests.factories import (
     EmployerFactory,
     ModuleFactory,
     SegmentFactory,
+    SkillAliasFactory,
     SkillCategoryFactory,
     SkillFactory,
     TrackFactory,
+    UserFactory,
+    make_editor,
 )
 
 NOW = datetime.date(2026, 10, 5)
 YEAR_AGO = datetime.date(2025, 9, 5)
 DRAFT = {"status": Status.DRAFT, "published_at": None}
+ARCHIVED = {"status": Status.ARCHIVED, "published_at": None}
+
+
+# --- Parts ---------------------------------------------------------------------------------------------------
+
+
+def create_postings(rows: Iterable[dict]) -> list[Posting]:
+    """Create postings from keyword rows (see ``_write_posting``): every world makes its postings here,
+    through the one write path production uses."""
+    return [_write_posting(**row) for row in rows]
+
+
+def create_posting(**row) -> Posting:
+    """One posting through ``create_postings``."""
+    return create_postings([row])[0]
+
+
+def add_postings(
+    *,
+    segment: Segment,
+    employer: Employer,
+    day: datetime.date,
+    count: int,
+    skills: dict[Skill, int],
+    source: str = "test",
+    prefix: str = "p",
+) -> list[Posting]:
+    """``count`` published postings on ``day``; the first ``n`` ask for each skill of ``skills``.
+
+    The skills are given, not extracted, so the text mentioning Kubernetes and Python changes no count.
+    """
+    return create_postings(
+        {
+            "employer": employer,
+            "segment": segment,
+            "title": f"MLOps Engineer {prefix}{n}",
+            "description": "We run Kubernetes and Python in production.",
+            "posted_on": day,
+            "source": source,
+            "external_id": f"{prefix}-{day:%Y%m}-{n}",
+            "skills": [skill for skill, wanted in skills.items() if n < wanted],
+            "extract": False,
+        }
+        for n in range(count)
+    )
+
+
+def skill_set(names: Iterable[str], *, category: SkillCategory | None = None, **fields) -> list[Skill]:
+    """Skills named ``names`` (slugs follow the names), all in ``category`` if given, else each in a new one."""
+    if category is not None:
+        fields["category"] = category
+    return [SkillFactory(name=name, slug=slugify(name), **fields) for name in names]
+
+
+def track_with_modules(
+    *, segments: Iterable[Segment] = (), modules: Iterable[tuple[dict, Iterable[Skill]]] = (), **track_fields
+) -> tuple[Track, list[Module]]:
+    """A track aimed at ``segments``; each module is (its fields, the skills it teaches), ordered as given."""
+    track = TrackFactory(**track_fields)
+    track.segments.add(*segments)
+    made = []
+    for order, (fields, skills) in enumerate(modules, start=1):
+        module = ModuleFactory(track=track, **{"order": order, **fields})
+        module.skills.add(*skills)
+        made.append(module)
+    return track, made
+
+
+# --- The public pages ----------------------------------------------------------------------------------------
 
 
 @dataclass
-class World:
+class PagesWorld:
+    """Financial services, latest month (2026-10): 40 postings, all asking for Python, 20 for Kubernetes,
+    10 for the draft skill. A year before (2025-09): 40 postings, 10 asking for Kubernetes. So
+    Kubernetes is asked for in 50% of postings now, rising (+25 points over 12 months)."""
+
     segment: Segment
     draft_segment: Segment
     kubernetes: Skill
@@ -45,48 +141,15 @@ class World:
     postings: list[Posting]
 
 
-def add_postings(
-    *,
-    segment: Segment,
-    employer: Employer,
-    day: datetime.date,
-    count: int,
-    skills: dict[Skill, int],
-    source: str = "test",
-    prefix: str = "p",
-) -> list[Posting]:
-    """``count`` published postings on ``day``; the first ``n`` ask for each skill of ``skills``."""
-    postings = Posting.objects.bulk_create(
-        Posting(
-            employer=employer,
-            segment=segment,
-            title=f"MLOps Engineer {prefix}{n}",
-            description="We run Kubernetes and Python in production.",
-            posted_on=day,
-            source=source,
-            external_id=f"{prefix}-{day:%Y%m}-{n}",
-            status=Status.PUBLISHED,
-            published_at=datetime.datetime.now(datetime.UTC),
-        )
-        for n in range(count)
-    )
-    PostingSkill.objects.bulk_create(
-        PostingSkill(posting=posting, skill=skill, state=PostingSkill.State.AUTO)
-        for skill, n in skills.items()
-        for posting in postings[:n]
-    )
-    # Written directly for speed: give the links the demand cell they count in, as the services do.
-    sync_counted_cells(posting.pk for posting in postings)
-    return postings
+World = PagesWorld  # the name the demand tests know it by
 
 
-def build_world(capture) -> World:
-    """Build the world and its demand summaries (``capture`` is django_capture_on_commit_callbacks)."""
+def build_world(capture) -> PagesWorld:
+    """Build the pages' world and its demand summaries (``capture`` is django_capture_on_commit_callbacks)."""
     category = SkillCategoryFactory(name="Containers and orchestration", slug="containers")
     segment = SegmentFactory(name="Financial services", slug="financial-services")
     draft_segment = SegmentFactory(name="Secret segment", slug="secret-segment", **DRAFT)
-    kubernetes = SkillFactory(name="Kubernetes", slug="kubernetes", category=category)
-    python = SkillFactory(name="Python", slug="python", category=category)
+    kubernetes, python = skill_set(["Kubernetes", "Python"], category=category)
     draft_skill = SkillFactory(name="Secret skill", slug="secret-skill", category=category, **DRAFT)
     employer = EmployerFactory(name="Harbor Trust Bank", slug="harbor-trust-bank")
     postings = add_postings(
@@ -100,16 +163,21 @@ def build_world(capture) -> World:
     postings += add_postings(
         segment=segment, employer=employer, day=YEAR_AGO, count=40, skills={python: 40, kubernetes: 10}, prefix="old"
     )
-    track = TrackFactory(title="ML Platform Engineer", slug="ml-platform-engineer")
-    track.segments.add(segment, draft_segment)
-    module = ModuleFactory(track=track, title="Orchestration", slug="orchestration", order=1)
-    module.skills.add(kubernetes, python, draft_skill)
-    draft_module = ModuleFactory(track=track, title="Unfinished module", slug="unfinished", order=2, **DRAFT)
-    draft_track = TrackFactory(title="Secret track", slug="secret-track", **DRAFT)
-    module_of_draft_track = ModuleFactory(track=draft_track, title="Hidden module", slug="hidden", order=1)
+    track, (module, draft_module) = track_with_modules(
+        title="ML Platform Engineer",
+        slug="ml-platform-engineer",
+        segments=[segment, draft_segment],
+        modules=[
+            ({"title": "Orchestration", "slug": "orchestration"}, [kubernetes, python, draft_skill]),
+            ({"title": "Unfinished module", "slug": "unfinished", **DRAFT}, []),
+        ],
+    )
+    draft_track, (module_of_draft_track,) = track_with_modules(
+        title="Secret track", slug="secret-track", modules=[({"title": "Hidden module", "slug": "hidden"}, [])], **DRAFT
+    )
     with capture(execute=True):
-        recompute_all()
-    return World(
+        demand_engine.recompute_all()
+    return PagesWorld(
         segment,
         draft_segment,
         kubernetes,
@@ -123,3 +191,223 @@ def build_world(capture) -> World:
         module_of_draft_track,
         postings,
     )
+
+
+# --- The API -------------------------------------------------------------------------------------------------
+
+# Words that only unpublished content carries: none may appear in any public API response.
+API_SECRETS = (
+    "hidden-segment",
+    "Hidden Segment",
+    "secret-skill",
+    "Secret Skill",
+    "Draft track",
+    "draft-track",
+    "Draft module",
+    "Stealth Corp",
+    "stealth-corp",
+    "Unpublished posting",
+    "archived-track",
+)
+API_POSTING_TEXT = "Own CI/CD pipelines for training and inference on Kubernetes."
+
+
+def build_api_world() -> dict:
+    """One published and one unpublished item of every kind, with demand computed."""
+    public_segment = SegmentFactory(slug="finance", name="Financial services")
+    hidden_segment = SegmentFactory(slug="hidden-segment", name="Hidden Segment", **DRAFT)
+    category = SkillCategoryFactory(slug="orchestration", name="Orchestration")
+    k8s = SkillFactory(slug="kubernetes", name="Kubernetes", category=category)
+    SkillAliasFactory(skill=k8s, text="k8s")
+    docker = SkillFactory(slug="docker", name="Docker", category=SkillCategoryFactory(slug="containers"))
+    secret = SkillFactory(slug="secret-skill", name="Secret Skill", category=category, **DRAFT)
+    track, (module, _) = track_with_modules(
+        slug="platform",
+        title="Platform track",
+        segments=[public_segment, hidden_segment],
+        modules=[
+            ({"slug": "k8s-basics", "title": "Kubernetes basics"}, [k8s, secret]),
+            ({"slug": "draft-module", "title": "Draft module", **DRAFT}, [k8s]),
+        ],
+    )
+    draft_track, _ = track_with_modules(
+        slug="draft-track",
+        title="Draft track",
+        modules=[({"slug": "m-in-draft-track", "title": "Draft module too"}, [])],
+        **DRAFT,
+    )
+    TrackFactory(slug="archived-track", title="Archived track", **ARCHIVED)
+    acme = EmployerFactory(slug="acme", name="Acme Bank")
+    stealth = EmployerFactory(slug="stealth-corp", name="Stealth Corp")
+    common = {"description": API_POSTING_TEXT, "source": "test", "extract": False}
+    postings = create_postings(
+        {
+            **common,
+            "employer": acme,
+            "segment": public_segment,
+            "posted_on": datetime.date(2026, 9, day),
+            "title": f"Platform {day}",
+            "external_id": f"api-{day}",
+            "skills": [k8s, secret, docker],
+        }
+        for day in range(1, 4)
+    )
+    create_postings(
+        [
+            {
+                **common,
+                "employer": stealth,
+                "segment": public_segment,
+                "posted_on": datetime.date(2026, 10, 1),
+                "title": "Unpublished posting",
+                "external_id": "api-draft",
+                "status": Status.DRAFT,
+            },
+            {
+                **common,
+                "employer": stealth,
+                "segment": hidden_segment,
+                "posted_on": datetime.date(2026, 10, 1),
+                "title": "Unpublished posting in hiding",
+                "external_id": "api-hiding",
+                "skills": [k8s],
+            },
+        ]
+    )
+    demand_recompute_all(trigger="test")
+    return {
+        "segment": public_segment,
+        "hidden_segment": hidden_segment,
+        "skill": k8s,
+        "docker": docker,
+        "secret": secret,
+        "track": track,
+        "draft_track": draft_track,
+        "module": module,
+        "postings": postings,
+        "acme": acme,
+        "category": category,
+    }
+
+
+def token_client(*codenames: str, staff: bool = False, editor: bool = False) -> APIClient:
+    """An API client authenticated by token as a new user with the permissions named by ``codenames``."""
+    user = make_editor() if editor else UserFactory(is_staff=staff)
+    if codenames:
+        user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+# --- Coverage ------------------------------------------------------------------------------------------------
+
+
+class CoverageWorld(dict):
+    """Named objects of the coverage world, and a way to add postings to it.
+
+    Finance, this month: 10 counted postings. Kubernetes in 6, MLflow in 4, SOX in 2, Airflow in 1.
+    With the top 3 skills as demand (N = 3): Kubernetes 6, MLflow 4, SOX 2, a weight of 12.
+    Track "Engineer A" teaches Kubernetes (module 1), SOX and Airflow (module 2): 8 of 12.
+    """
+
+    numbers = itertools.count(1)
+
+    def post(self, segment: str, skills: list[str], *, times: int = 1, months_ago: int = 0, **kwargs) -> None:
+        """``times`` postings in the named segment asking for the named skills, ``months_ago`` before as_of."""
+        rows = []
+        for n in itertools.islice(self.numbers, times):
+            rows.append(
+                {
+                    "employer": self["employer"],
+                    "segment": self[segment],
+                    "title": f"Job {n}",
+                    "description": "x",
+                    "posted_on": add_months(self["as_of"], -months_ago),
+                    "external_id": f"w{n}",
+                    "skills": [self[name] for name in skills],
+                    "extract": False,
+                    **kwargs,
+                }
+            )
+        create_postings(rows)
+
+
+def build_coverage_world() -> CoverageWorld:
+    """The coverage world of the docstring above, its demand recomputed; coverage is left to each test."""
+    world = CoverageWorld(
+        as_of=coverage_engine.current_as_of(),
+        employer=EmployerFactory(),
+        finance=SegmentFactory(name="Finance", slug="finance"),
+        health=SegmentFactory(name="Health", slug="health"),
+    )
+    names = {"k8s": "Kubernetes", "mlflow": "MLflow", "sox": "SOX", "airflow": "Airflow"}
+    world.update(zip(names, skill_set(names.values()), strict=True))
+    world.post("finance", ["k8s", "mlflow"], times=4)
+    world.post("finance", ["k8s", "sox"], times=2)
+    world.post("finance", ["airflow"])
+    world.post("finance", [], times=3)
+    world.post("finance", ["mlflow"], months_ago=12)  # outside the 12-month window
+    world.post("finance", ["mlflow"], status=Status.DRAFT)  # not counted
+    demand_engine.recompute_marked()
+
+    world["track"], (world["m1"], world["m2"], world["draft_module"]) = track_with_modules(
+        title="Engineer A",
+        slug="engineer-a",
+        segments=[world["finance"]],
+        modules=[
+            ({"title": "Clusters", "slug": "clusters"}, [world["k8s"]]),
+            ({"title": "Controls", "slug": "controls"}, [world["sox"], world["airflow"]]),
+            # a draft module teaches nothing yet
+            ({"title": "Draft", "slug": "draft", **DRAFT}, [world["mlflow"]]),
+        ],
+    )
+    return world
+
+
+def compute_coverage(*tracks) -> dict:
+    """Mark and drain the given tracks, as a write would; return their stored coverage by track id."""
+    from curriculum.coverage.marks import coverage_mark_tracks
+    from curriculum.coverage.models import TrackCoverage
+
+    coverage_mark_tracks(track_ids=[track.pk for track in tracks])
+    coverage_engine.recompute_marked()
+    return {c.track_id: c for c in TrackCoverage.objects.filter(track__in=tracks).prefetch_related("segments")}
+
+
+def _write_posting(
+    *,
+    employer,
+    segment,
+    title: str,
+    description: str,
+    posted_on: datetime.date,
+    external_id: str,
+    source: str = "manual",
+    location: str = "",
+    url: str = "",
+    status: str = Status.PUBLISHED,
+    skills=(),
+    extract: bool = True,
+) -> Posting:
+    """One posting through ``postings_import`` (a batch of one), asking for ``skills`` as well as those found
+    in its text (only ``skills`` with ``extract=False``)."""
+    row = {
+        "external_id": external_id,
+        "title": title,
+        "employer": employer.slug,
+        "segment": segment.slug,
+        "posted_on": posted_on.isoformat(),
+        "description": description,
+        "location": location,
+        "url": url,
+        "source": source,
+    }
+    report = postings_import([(1, row)], source=source, status=status, keep_results=True)
+    assert report.applied, report.as_dict()
+    posting = Posting.objects.get(pk=report.results[0]["id"])
+    skills = list(skills)
+    if skills or not extract:
+        found = list(posting.skills.all()) if extract else []
+        posting_set_skills(posting=posting, skills={*found, *skills})
+    return posting

@@ -12,18 +12,24 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from postings.models import PostingSkill
-from tests.careerhub.api_world import build_world
+from tests.conftest import shared_by_module
 from tests.factories import ModuleFactory, PostingFactory, SkillAliasFactory, SkillFactory, TrackFactory
+from tests.world import build_api_world
 
 pytestmark = pytest.mark.django_db
 
 PINNED = json.loads((Path(__file__).parent / "api_query_counts.json").read_text())
 
 
-@pytest.fixture
-def many():
+@pytest.fixture(scope="module")
+def many(django_db_setup, django_db_blocker):
+    """Built once for the module (the tests only read)."""
+    yield from shared_by_module(django_db_blocker, build_many)
+
+
+def build_many():
     """Enough of everything that a page of 1 and a page of 30 differ in every nested list."""
-    world = build_world()
+    world = build_api_world()
     skills = [SkillFactory(category=world["category"]) for _ in range(30)]
     for skill in skills:
         SkillAliasFactory(skill=skill)
@@ -47,7 +53,7 @@ def queries(url: str) -> int:
 
 
 @pytest.mark.parametrize("url", sorted(PINNED))
-def test_list_endpoints_make_a_fixed_number_of_queries(many, url, django_assert_num_queries):
+def test_list_endpoints_make_a_fixed_number_of_queries(many, db, url, django_assert_num_queries):
     separator = "&" if "?" in url else "?"
     small = queries(f"{url}{separator}page_size=1")
     with django_assert_num_queries(PINNED[url]):

@@ -8,7 +8,8 @@ from rest_framework.test import APIClient
 
 from careerhub.core.editorial import Status
 from postings.models import Posting
-from tests.careerhub.api_world import SECRETS, build_world, token_client
+from tests.conftest import fresh_copy, shared_by_module
+from tests.world import API_SECRETS, build_api_world, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +30,15 @@ LISTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """Built once for the module; each test's writes are rolled back after it."""
+    yield from shared_by_module(django_db_blocker, build_api_world)
+
+
 @pytest.fixture
-def world():
-    return build_world()
+def world(shared_world, db):
+    return fresh_copy(shared_world)
 
 
 def details(world):
@@ -48,7 +55,7 @@ def details(world):
 
 def assert_no_secrets(response):
     text = response.content.decode()
-    leaked = [secret for secret in SECRETS if secret in text]
+    leaked = [secret for secret in API_SECRETS if secret in text]
     assert not leaked, f"{response.request['PATH_INFO']} shows {leaked}"
 
 

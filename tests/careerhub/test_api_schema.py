@@ -14,8 +14,8 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.careerhub.api_world import build_world
 from tests.factories import make_editor
+from tests.world import build_api_world
 
 SCHEMATHESIS_CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"
@@ -67,7 +67,7 @@ def test_the_schema_and_swagger_ui_are_served_without_outside_assets():
 @pytest.mark.slow(reason="Schemathesis against a live server: two short fuzzing runs (public and editor), about 40 s")
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server, tmp_path):
-    build_world()
+    build_api_world()
     editor_token = Token.objects.create(user=make_editor()).key
     st = Path(sys.executable).with_name("st")
     for headers in ([], ["-H", f"Authorization: Token {editor_token}"]):

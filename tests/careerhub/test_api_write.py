@@ -8,14 +8,21 @@ from careerhub.core.editorial import Status
 from curriculum.models import Module, Track
 from postings.demand.models import SkillDemand
 from postings.models import Posting, Skill
-from tests.careerhub.api_world import build_world, token_client
+from tests.conftest import fresh_copy, shared_by_module
+from tests.world import build_api_world, token_client
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """Built once for the module; each test's writes are rolled back after it."""
+    yield from shared_by_module(django_db_blocker, build_api_world)
+
+
 @pytest.fixture
-def world():
-    return build_world()
+def world(shared_world, db):
+    return fresh_copy(shared_world)
 
 
 def snapshot():

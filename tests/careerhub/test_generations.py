@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from careerhub.core import generations, shared_cache
+from careerhub.core import generations
 
 pytestmark = pytest.mark.django_db
 
@@ -60,15 +60,6 @@ def test_a_cache_outage_is_logged_never_raised(keys, monkeypatch, caplog):
     def down(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(shared_cache, "redis_client", down)
-    monkeypatch.setattr(generations, "redis_client", down)
+    monkeypatch.setattr(generations.cache, "incr", down)
     generations.bump(keys[0], what="test entries")
     assert "test entries could not be invalidated" in caplog.text
-
-
-def test_the_shared_client_is_redis_when_the_cache_is(settings):
-    client = shared_cache.redis_client()
-    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
-        assert client is shared_cache.redis_client() and client.ping()
-    else:
-        assert client is None

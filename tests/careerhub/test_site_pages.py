@@ -5,10 +5,11 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
 from postings.demand.engine import recompute_all
 from segments.models import Segment
+from tests.conftest import fresh_copy, shared_by_module
 from tests.factories import ModuleFactory, PostingFactory, SegmentFactory, SkillFactory, TrackFactory, make_editor
 from tests.world import NOW, add_postings, build_world
 
@@ -17,9 +18,15 @@ pytestmark = pytest.mark.django_db
 SECRETS = ["Secret segment", "Secret skill", "Secret track", "Hidden module", "Unfinished module"]
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """Built once for the module; each test's writes are rolled back after it."""
+    yield from shared_by_module(django_db_blocker, lambda: build_world(TestCase.captureOnCommitCallbacks))
+
+
 @pytest.fixture
-def world(django_capture_on_commit_callbacks):
-    return build_world(django_capture_on_commit_callbacks)
+def world(shared_world, db):
+    return fresh_copy(shared_world)
 
 
 def page(client, url: str, status: int = 200) -> str:

@@ -5,7 +5,7 @@ from curriculum.coverage.models import CoverageMark, TrackCoverage
 from curriculum.services import module_set_skills, track_set_segments
 from postings.demand.months import month_start
 from tests.factories import EmployerFactory, ModuleFactory, SegmentFactory, SkillFactory, TrackFactory
-from tests.writes import create_posting
+from tests.world import create_posting
 
 from .conftest import wait_for
 

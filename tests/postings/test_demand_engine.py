@@ -20,7 +20,7 @@ from postings.services import (
     posting_update,
 )
 from tests.factories import EmployerFactory, SegmentFactory, SkillFactory
-from tests.writes import create_posting
+from tests.world import create_posting
 
 pytestmark = pytest.mark.django_db
 

@@ -11,14 +11,11 @@ from postings.demand.models import SkillDemand
 from postings.demand.selectors import top_skills
 from postings.models import Employer, Posting
 from segments.models import Segment
-from tests.writes import create_posting
+from tests.world import create_posting
 
+# The seed is loaded once for the module (``seed_content``); a test that needs it absent lives in
+# tests/careerhub/test_seed_missing.py.
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeded():
-    call_command("load_seed_content", stdout=io.StringIO())
 
 
 def load(*args):
@@ -27,7 +24,9 @@ def load(*args):
     return out.getvalue()
 
 
-def test_demo_postings_are_labelled_spread_over_segments_and_idempotent(seeded, django_capture_on_commit_callbacks):
+def test_demo_postings_are_labelled_spread_over_segments_and_idempotent(
+    seed_content, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         assert "200 created" in load("--count", "200")
     assert "0 created" in load("--count", "200")
@@ -39,7 +38,7 @@ def test_demo_postings_are_labelled_spread_over_segments_and_idempotent(seeded, 
     assert SkillDemand.objects.exists()
 
 
-def test_the_skill_mix_follows_the_segment(seeded, django_capture_on_commit_callbacks):
+def test_the_skill_mix_follows_the_segment(seed_content, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         load("--count", "800")
     finance = Segment.objects.get(slug="financial-services")
@@ -54,7 +53,7 @@ def test_the_skill_mix_follows_the_segment(seeded, django_capture_on_commit_call
     assert "HIPAA" not in ranked
 
 
-def test_removing_the_demo_set_leaves_real_postings(seeded, django_capture_on_commit_callbacks):
+def test_removing_the_demo_set_leaves_real_postings(seed_content, django_capture_on_commit_callbacks):
     real_employer = Employer.objects.create(name="Real Bank", slug="real-bank")
     with django_capture_on_commit_callbacks(execute=True):
         load("--count", "40")
@@ -75,14 +74,9 @@ def test_removing_the_demo_set_leaves_real_postings(seeded, django_capture_on_co
 
 
 @pytest.mark.parametrize("count", ["0", "-5", "1000001"])
-def test_bad_counts_are_refused(seeded, count):
+def test_bad_counts_are_refused(seed_content, count):
     with pytest.raises(CommandError, match="--count"):
         load("--count", count)
-
-
-def test_demo_needs_the_seed_segments():
-    with pytest.raises(CommandError, match="load_seed_content"):
-        load("--count", "5")
 
 
 def test_the_api_labels_demo_postings_as_demo():

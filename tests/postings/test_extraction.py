@@ -17,7 +17,7 @@ from postings.services import (
     skill_alias_save,
 )
 from tests.factories import EmployerFactory, PostingFactory, SegmentFactory, SkillAliasFactory, SkillFactory
-from tests.writes import create_posting
+from tests.world import create_posting
 
 K8S, ML, MLE, GO, R, SPARK, CPP, NET, NODE, CICD, JAVA, JS = range(1, 13)
 

@@ -22,7 +22,7 @@ from tests.factories import (
     SkillCategoryFactory,
     SkillFactory,
 )
-from tests.writes import create_posting
+from tests.world import create_posting
 
 pytestmark = pytest.mark.django_db
 
