@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from careerhub.core.editorial import Status
+from curriculum.coverage import compute as coverage_compute
 from curriculum.coverage import engine as coverage_engine
 from postings.demand import engine as demand_engine
 from postings.demand.marks import drain_pending_key
@@ -49,7 +50,7 @@ def coverage_settings(settings):
 @pytest.fixture
 def world(db):
     w = World(
-        as_of=coverage_engine.current_as_of(),
+        as_of=coverage_compute.current_as_of(),
         employer=EmployerFactory(),
         finance=SegmentFactory(name="Finance", slug="finance"),
         health=SegmentFactory(name="Health", slug="health"),
