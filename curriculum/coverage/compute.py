@@ -428,18 +428,23 @@ def store_results(results: dict[int, TrackResult], *, now: datetime.datetime | N
     now = now or timezone.now()
     before = _stored_coverages(list(results))
     TrackCoverage.objects.filter(track_id__in=results).delete()
-    stored = TrackCoverage.objects.bulk_create(
-        [_track_row(track_id, result, now) for track_id, result in results.items()]
-    )
-    if any(row.pk is None for row in stored):  # a backend that does not return ids from a bulk insert
-        stored = list(TrackCoverage.objects.filter(track_id__in=results))
-    ids = {row.track_id: row.pk for row in stored}
+    ids = _insert_tracks(results, now)
     SegmentCoverage.objects.bulk_create(
         [_segment_row(ids[track_id], row) for track_id, result in results.items() for row in result.segments]
     )
     CoverageHistory.objects.bulk_create(
         [row for track_id, result in results.items() for row in _history_rows(track_id, result, before, now)]
     )
+
+
+def _insert_tracks(results: dict[int, TrackResult], now: datetime.datetime) -> dict[int, int]:
+    """Insert the tracks' ``TrackCoverage`` rows; their ids by track."""
+    stored = TrackCoverage.objects.bulk_create(
+        [_track_row(track_id, result, now) for track_id, result in results.items()]
+    )
+    if any(row.pk is None for row in stored):  # a backend that does not return ids from a bulk insert
+        stored = list(TrackCoverage.objects.filter(track_id__in=results))
+    return {row.track_id: row.pk for row in stored}
 
 
 def _stored_coverages(track_ids: list[int]) -> dict[tuple[int, int | None], float | None]:
