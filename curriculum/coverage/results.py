@@ -10,7 +10,7 @@ format (and makes ``recompute_coverage --verify`` report every track), so rename
 """
 
 import datetime
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, is_dataclass
 
 
 @dataclass(frozen=True)
@@ -121,10 +121,15 @@ class TrackResult:
 def to_json(value):
     """The stored JSON form of a result or any part of it: dataclasses become objects keyed by field name
     (in declaration order), lists stay lists, dates become ISO text; numbers, text and None are kept."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {item.name: to_json(getattr(value, item.name)) for item in fields(value)}
+    # A full recompute converts some 100,000 objects and lists of ids: scalars are copied without a call.
     if isinstance(value, list | tuple):
-        return [to_json(item) for item in value]
+        return [item if isinstance(item, _SCALARS) else to_json(item) for item in value]
+    if is_dataclass(value):
+        # ``vars`` holds the fields in declaration order (none of these classes has slots or other attributes).
+        return {name: item if isinstance(item, _SCALARS) else to_json(item) for name, item in vars(value).items()}
     if isinstance(value, datetime.date):  # datetimes too: ISO text, as Django's JSON encoder writes them
         return value.isoformat()
     return value
+
+
+_SCALARS = (int, float, str, type(None))
