@@ -43,7 +43,7 @@ def main() -> None:
         from tqdm import tqdm
 
         from careerhub.core.editorial import Status
-        from curriculum.coverage import engine
+        from curriculum.coverage import compute, engine
         from curriculum.coverage.models import CoverageMark
         from curriculum.models import Level, Module, Track
         from curriculum.services import module_set_skills
@@ -84,12 +84,12 @@ def main() -> None:
         with CaptureQueriesContext(connection) as baseline_queries:
             one_by_one = {}
             for track_id in track_ids:
-                one_by_one.update(engine.compute_tracks([track_id]))
+                one_by_one.update(compute.compute_tracks([track_id]))
         baseline = time.perf_counter() - start
 
         start = time.perf_counter()
         with CaptureQueriesContext(connection) as batched_queries:
-            batched_result = engine.compute_tracks(track_ids)
+            batched_result = compute.compute_tracks(track_ids)
         batched = time.perf_counter() - start
         assert batched_result == one_by_one, "batched and per-track results differ"
 

@@ -26,6 +26,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from careerhub.core.editorial import Status
+from curriculum.coverage import compute as coverage_compute
 from curriculum.coverage import engine as coverage_engine
 from curriculum.models import Module, Track
 from postings.demand import engine as demand_engine
@@ -336,7 +337,7 @@ class CoverageWorld(dict):
 def build_coverage_world() -> CoverageWorld:
     """The coverage world of the docstring above, its demand recomputed; coverage is left to each test."""
     world = CoverageWorld(
-        as_of=coverage_engine.current_as_of(),
+        as_of=coverage_compute.current_as_of(),
         employer=EmployerFactory(),
         finance=SegmentFactory(name="Finance", slug="finance"),
         health=SegmentFactory(name="Health", slug="health"),

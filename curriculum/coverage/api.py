@@ -11,7 +11,7 @@ from careerhub.core.visibility import can_see_drafts
 
 from ..models import Track
 from .filters import SegmentCoverageFilter
-from .selectors import coverage_list, segment_figures, skills_of, track_coverage_detail
+from .selectors import coverage_list, coverage_rows, track_coverage_detail
 
 
 def _can_see_drafts(request) -> bool:
@@ -56,11 +56,11 @@ class CoverageSegmentSerializer(serializers.Serializer):
 class CoverageRowSerializer(CoverageSegmentSerializer):
     """One row of ``/coverage/``: a track against one segment."""
 
-    track = serializers.CharField()
-    track_title = serializers.CharField()
-    level = serializers.CharField()
-    as_of = serializers.DateField()
-    computed_at = serializers.DateTimeField()
+    track = serializers.CharField(source="track_coverage.track.slug")
+    track_title = serializers.CharField(source="track_coverage.track.title")
+    level = serializers.CharField(source="track_coverage.track.level")
+    as_of = serializers.DateField(source="track_coverage.as_of")
+    computed_at = serializers.DateTimeField(source="track_coverage.computed_at")
 
 
 class CoverageDemandSerializer(serializers.Serializer):
@@ -69,51 +69,74 @@ class CoverageDemandSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     window_months = serializers.IntegerField()
     top_n = serializers.IntegerField()
-    computed_at = serializers.DateTimeField(allow_null=True)
+    computed_at = serializers.DateTimeField(source="demand_computed_at", allow_null=True)
     taxonomy_version = serializers.CharField()
     extractor_version = serializers.CharField()
-    digest = serializers.CharField()
+    digest = serializers.CharField(source="demand_digest")
+
+
+class SlugListField(serializers.ListField):
+    """The slugs of a list of objects (tracks, modules), as a list of strings."""
+
+    child = serializers.CharField()
+
+    def to_representation(self, data):
+        return [item.slug for item in data]
 
 
 class CoverageAcrossSerializer(serializers.Serializer):
-    skill = serializers.CharField()
-    name = serializers.CharField()
-    tracks = serializers.ListField(child=serializers.CharField())
+    """A taught skill that other published tracks of the level teach too."""
+
+    skill = serializers.CharField(source="skill.slug")
+    name = serializers.CharField(source="skill.name")
+    tracks = SlugListField()
 
 
 class CoverageWithinSerializer(serializers.Serializer):
-    skill = serializers.CharField()
-    name = serializers.CharField()
-    modules = serializers.ListField(child=serializers.CharField())
+    """A skill taught by several modules of the track."""
+
+    skill = serializers.CharField(source="skill.slug")
+    name = serializers.CharField(source="skill.name")
+    modules = SlugListField()
 
 
 class CoverageDuplicatesSerializer(serializers.Serializer):
-    across_tracks = CoverageAcrossSerializer(many=True)
-    within_track = CoverageWithinSerializer(many=True)
+    """Duplication across the tracks of the level and within the track."""
+
+    across_tracks = CoverageAcrossSerializer(source="across", many=True)
+    within_track = CoverageWithinSerializer(source="within", many=True)
 
 
 class CoverageEvidenceSerializer(serializers.Serializer):
-    segment = serializers.CharField()
+    """What one segment asks of a taught skill."""
+
+    segment = serializers.CharField(source="segment.slug")
     postings = serializers.IntegerField()
     share = serializers.FloatField(allow_null=True)
     rank = serializers.IntegerField(allow_null=True)
 
 
 class CoverageModuleSkillSerializer(serializers.Serializer):
-    skill = serializers.CharField()
-    name = serializers.CharField()
+    """A skill of a module with its demand per segment."""
+
+    skill = serializers.CharField(source="skill.slug")
+    name = serializers.CharField(source="skill.name")
     demand = CoverageEvidenceSerializer(many=True)
 
 
 class CoverageModuleSerializer(serializers.Serializer):
-    module = serializers.CharField()
-    title = serializers.CharField()
+    """A published module of the track with the demand behind its skills."""
+
+    module = serializers.CharField(source="module.slug")
+    title = serializers.CharField(source="module.title")
     skills = CoverageModuleSkillSerializer(many=True)
 
 
 class CoverageHistorySerializer(serializers.Serializer):
+    """A recorded change of the coverage; ``segment`` is null for the overall figure."""
+
     computed_at = serializers.DateTimeField()
-    segment = serializers.CharField(allow_null=True)
+    segment = serializers.CharField(source="segment.slug", allow_null=True)  # null through a missing segment
     coverage = serializers.FloatField(allow_null=True)
     as_of = serializers.DateField()
 
@@ -121,18 +144,21 @@ class CoverageHistorySerializer(serializers.Serializer):
 class TrackCoverageSerializer(serializers.Serializer):
     """One track's coverage; ``computed`` is false (and the figures empty) until it is first computed."""
 
-    track = serializers.CharField()
-    title = serializers.CharField()
-    level = serializers.CharField()
+    # Serializes a ``TrackCoverageDetail``. Before a first computation its stored result (``coverage``)
+    # is None: the dotted sources below then give null (DRF's ``allow_null``), ``demand`` is null, and
+    # the detail's own properties give the empty digest and count.
+    track = serializers.CharField(source="track.slug")
+    title = serializers.CharField(source="track.title")
+    level = serializers.CharField(source="track.level")
     computed = serializers.BooleanField()
     pending = serializers.BooleanField()
-    coverage = serializers.FloatField(allow_null=True)
-    computed_at = serializers.DateTimeField(allow_null=True)
-    demand = CoverageDemandSerializer(allow_null=True)
+    coverage = serializers.FloatField(source="coverage.coverage", allow_null=True)
+    computed_at = serializers.DateTimeField(source="coverage.computed_at", allow_null=True)
+    demand = CoverageDemandSerializer(source="coverage", allow_null=True)
     curriculum_digest = serializers.CharField()
     taught_skills = serializers.IntegerField()
     segments = CoverageSegmentSerializer(many=True)
-    duplicates = CoverageDuplicatesSerializer()
+    duplicates = CoverageDuplicatesSerializer(source="*")
     modules = CoverageModuleSerializer(many=True)
     history = CoverageHistorySerializer(many=True)
 
@@ -153,21 +179,7 @@ class CoverageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        skills = skills_of(page, include_unpublished=_can_see_drafts(request))
-        rows = []
-        for row in page:
-            figures = segment_figures(row, skills)
-            track, coverage = row.track_coverage.track, row.track_coverage
-            rows.append(
-                {
-                    **_segment(figures),
-                    "track": track.slug,
-                    "track_title": track.title,
-                    "level": track.level,
-                    "as_of": coverage.as_of,
-                    "computed_at": coverage.computed_at,
-                }
-            )
+        rows = coverage_rows(page, include_unpublished=_can_see_drafts(request))
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
@@ -187,81 +199,4 @@ class TrackCoverageView(generics.GenericAPIView):
         if track is None:
             raise Http404("No such track.")
         detail = track_coverage_detail(track=track, include_unpublished=drafts)
-        coverage = detail.coverage
-        body = {
-            "track": track.slug,
-            "title": track.title,
-            "level": track.level,
-            "computed": coverage is not None,
-            "pending": detail.pending,
-            "coverage": None,
-            "computed_at": None,
-            "demand": None,
-            "curriculum_digest": "",
-            "taught_skills": 0,
-            "segments": [],
-            "duplicates": {"across_tracks": [], "within_track": []},
-            "modules": [],
-            "history": [],
-        }
-        if coverage is not None:
-            body.update(
-                {
-                    "coverage": coverage.coverage,
-                    "computed_at": coverage.computed_at,
-                    "demand": {
-                        "as_of": coverage.as_of,
-                        "window_months": coverage.window_months,
-                        "top_n": coverage.top_n,
-                        "computed_at": coverage.demand_computed_at,
-                        "taxonomy_version": coverage.taxonomy_version,
-                        "extractor_version": coverage.extractor_version,
-                        "digest": coverage.demand_digest,
-                    },
-                    "curriculum_digest": coverage.curriculum_digest,
-                    "taught_skills": coverage.taught_skills,
-                    "segments": [_segment(figures) for figures in detail.segments],
-                    "duplicates": {
-                        "across_tracks": [
-                            {"skill": skill.slug, "name": skill.name, "tracks": [t.slug for t in tracks]}
-                            for skill, tracks in detail.across
-                        ],
-                        "within_track": [
-                            {"skill": skill.slug, "name": skill.name, "modules": [m.slug for m in modules]}
-                            for skill, modules in detail.within
-                        ],
-                    },
-                    "modules": [
-                        {
-                            "module": module.slug,
-                            "title": module.title,
-                            "skills": [
-                                {
-                                    "skill": skill.slug,
-                                    "name": skill.name,
-                                    "demand": [
-                                        {"segment": segment.slug, "postings": postings, "share": share, "rank": rank}
-                                        for segment, postings, share, rank in demand
-                                    ],
-                                }
-                                for skill, demand in skills
-                            ],
-                        }
-                        for module, skills in detail.modules
-                    ],
-                    "history": [
-                        {
-                            "computed_at": row.computed_at,
-                            "segment": row.segment.slug if row.segment else None,
-                            "coverage": row.coverage,
-                            "as_of": row.as_of,
-                        }
-                        for row in detail.history
-                    ],
-                }
-            )
-        return Response(self.get_serializer(body).data)
-
-
-def _segment(figures) -> dict:
-    return {**vars(figures), "few_postings": figures.few_postings}
+        return Response(self.get_serializer(detail).data)

@@ -32,7 +32,7 @@ class TrackCoverage(models.Model):
     """The current coverage of one track, with the demand snapshot and curriculum state it was computed from.
 
     ``coverage`` is the mean of the track's per-segment coverages that have demand (empty when none
-    has). ``duplicates`` and ``modules`` hold the findings by id; see ``curriculum.coverage.engine``.
+    has). ``duplicates`` and ``modules`` hold the findings by id; see ``curriculum.coverage.results``.
     """
 
     track = models.OneToOneField("curriculum.Track", on_delete=models.CASCADE, related_name="coverage")

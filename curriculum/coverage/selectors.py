@@ -7,6 +7,7 @@ each (only published ones for the public), so a page costs a fixed number of que
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import F, QuerySet
 
@@ -80,6 +81,35 @@ class SegmentFigures:
     def percent(self) -> int | None:
         return None if self.coverage is None else round(self.coverage * 100)
 
+    @classmethod
+    def of(cls, row: SegmentCoverage, skills: dict[int, Skill], *, gaps: int | None = None, **extra):
+        """One stored row resolved with ``skills``; skills missing from it (unpublished since) are left out."""
+        return cls(
+            segment=row.segment,
+            coverage=row.coverage,
+            postings=row.postings,
+            demand_skills=row.demand_skills,
+            taught_demand_skills=row.taught_demand_skills,
+            gaps=_skill_figures(row.gaps, skills)[:gaps],
+            surplus=_skill_figures(row.surplus, skills),
+            **extra,
+        )
+
+
+def _skill_figures(items: list[dict], skills: dict[int, Skill]) -> list[SkillFigure]:
+    """Stored gaps or surplus with their skills resolved; only surplus items carry no rank or trend."""
+    return [
+        SkillFigure(
+            skill=skills[item["skill"]],
+            postings=item["postings"],
+            share=item["share"],
+            rank=item.get("rank"),
+            trend=item.get("trend", ""),
+        )
+        for item in items
+        if item["skill"] in skills
+    ]
+
 
 def skills_of(rows, *, include_unpublished: bool = False) -> dict[int, Skill]:
     """The skills named by the gaps and surplus of the given rows, in one query."""
@@ -91,31 +121,21 @@ def skills_of(rows, *, include_unpublished: bool = False) -> dict[int, Skill]:
 
 
 def segment_figures(row: SegmentCoverage, skills: dict[int, Skill], *, gaps: int | None = None) -> SegmentFigures:
-    """One stored row resolved with ``skills``; skills missing from it (unpublished since) are left out."""
+    """One stored row resolved with ``skills`` (the first ``gaps`` gaps only, when given)."""
+    return SegmentFigures.of(row, skills, gaps=gaps)
 
-    def figures(items, limit=None):
-        resolved = [
-            SkillFigure(
-                skill=skills[item["skill"]],
-                postings=item["postings"],
-                share=item["share"],
-                rank=item.get("rank"),
-                trend=item.get("trend", ""),
-            )
-            for item in items
-            if item["skill"] in skills
-        ]
-        return resolved[:limit] if limit is not None else resolved
 
-    return SegmentFigures(
-        segment=row.segment,
-        coverage=row.coverage,
-        postings=row.postings,
-        demand_skills=row.demand_skills,
-        taught_demand_skills=row.taught_demand_skills,
-        gaps=figures(row.gaps, gaps),
-        surplus=figures(row.surplus),
-    )
+@dataclass
+class CoverageRowFigures(SegmentFigures):
+    """A row of the coverage list: a track's figures for one segment, with the track's result it belongs to."""
+
+    track_coverage: TrackCoverage | None = None
+
+
+def coverage_rows(rows, *, include_unpublished: bool = False) -> list[CoverageRowFigures]:
+    """Rows of ``coverage_list`` (a page of them) resolved for display, in one query for their skills."""
+    skills = skills_of(rows, include_unpublished=include_unpublished)
+    return [CoverageRowFigures.of(row, skills, track_coverage=row.track_coverage) for row in rows]
 
 
 @dataclass
@@ -129,6 +149,19 @@ class TrackCoverageSummary:
     @property
     def as_of(self) -> datetime.date | None:
         return self.coverage.as_of if self.coverage else None
+
+    @property
+    def computed(self) -> bool:
+        """False until the track's coverage is first computed (its figures are then empty)."""
+        return self.coverage is not None
+
+    @property
+    def curriculum_digest(self) -> str:
+        return self.coverage.curriculum_digest if self.coverage else ""
+
+    @property
+    def taught_skills(self) -> int:
+        return self.coverage.taught_skills if self.coverage else 0
 
 
 def track_coverage_summary(*, track, gaps: int = 3, include_unpublished: bool = False) -> TrackCoverageSummary:
@@ -144,75 +177,161 @@ def track_coverage_summary(*, track, gaps: int = 3, include_unpublished: bool = 
     return TrackCoverageSummary(coverage=coverage, segments=[segment_figures(row, skills, gaps=gaps) for row in rows])
 
 
+# The detail's findings are named tuples: templates unpack them (``{% for skill, tracks in detail.across %}``)
+# and serializers read them by name.
+
+
+class TaughtElsewhere(NamedTuple):
+    """A taught skill, with the other published tracks of the level that teach it too."""
+
+    skill: Skill
+    tracks: list
+
+
+class TaughtTwice(NamedTuple):
+    """A skill taught by several modules of the track, with those modules in track order."""
+
+    skill: Skill
+    modules: list
+
+
+class SegmentEvidence(NamedTuple):
+    """What one segment asks of a taught skill (0 postings and no rank: not asked for in the window)."""
+
+    segment: Segment
+    postings: int
+    share: float | None
+    rank: int | None
+
+
+class SkillEvidenceFigures(NamedTuple):
+    """A skill of a module with its demand in each segment shown."""
+
+    skill: Skill
+    demand: list[SegmentEvidence]
+
+
+class ModuleEvidenceFigures(NamedTuple):
+    """A published module of the track with the demand behind each of its skills."""
+
+    module: object
+    skills: list[SkillEvidenceFigures]
+
+
 @dataclass
 class TrackCoverageDetail(TrackCoverageSummary):
     """Everything computed for one track, resolved: the admin's track page and the API's track endpoint."""
 
-    across: list[tuple[Skill, list]] = field(default_factory=list)  # skill, other tracks teaching it
-    within: list[tuple[Skill, list]] = field(default_factory=list)  # skill, modules teaching it
-    modules: list[tuple] = field(default_factory=list)  # module, [(skill, [(segment, postings, share, rank)])]
+    track: object = None
+    across: list[TaughtElsewhere] = field(default_factory=list)
+    within: list[TaughtTwice] = field(default_factory=list)
+    modules: list[ModuleEvidenceFigures] = field(default_factory=list)
     history: list[CoverageHistory] = field(default_factory=list)
 
 
 def track_coverage_detail(*, track, include_unpublished: bool = False, history: int = 24) -> TrackCoverageDetail:
-    """A track's whole coverage with names resolved, in a fixed number of queries (seven)."""
-    from curriculum.models import Module, Track
+    """A track's whole coverage with names resolved, in a fixed number of queries (seven).
 
+    Skills and tracks unpublished since the computation are left out for the public; so are segments
+    (with the summary's rows).
+    """
     summary = track_coverage_summary(track=track, gaps=None, include_unpublished=include_unpublished)
     detail = TrackCoverageDetail(
-        coverage=summary.coverage, segments=summary.segments, pending=CoverageMark.objects.filter(track=track).exists()
+        coverage=summary.coverage,
+        segments=summary.segments,
+        pending=CoverageMark.objects.filter(track=track).exists(),
+        track=track,
     )
     coverage = summary.coverage
     if coverage is None:
         return detail
-    skill_ids = {item["skill"] for items in coverage.duplicates.values() for item in items}
-    skill_ids |= {skill["skill"] for module in coverage.modules for skill in module["skills"]}
-    skills = Skill.objects.filter(pk__in=skill_ids)
-    tracks = Track.objects.filter(pk__in={t for item in coverage.duplicates.get("across", []) for t in item["tracks"]})
-    if not include_unpublished:
-        skills, tracks = skills.published(), tracks.published()
-    skills, tracks = skills.in_bulk(), tracks.in_bulk()
-    modules = Module.objects.in_bulk(
-        {module["module"] for module in coverage.modules}
-        | {m for item in coverage.duplicates.get("within", []) for m in item["modules"]}
-    )
+    names = _names_of(coverage, include_unpublished=include_unpublished)
     segments = {row.segment.pk: row.segment for row in detail.segments}
-    detail.across = [
-        (skills[item["skill"]], [tracks[t] for t in item["tracks"] if t in tracks])
-        for item in coverage.duplicates.get("across", [])
-        if item["skill"] in skills
-    ]
-    detail.across = [(skill, others) for skill, others in detail.across if others]
-    detail.within = [
-        (skills[item["skill"]], [modules[m] for m in item["modules"] if m in modules])
-        for item in coverage.duplicates.get("within", [])
-        if item["skill"] in skills
-    ]
+    detail.across = _taught_elsewhere(coverage.duplicates.get("across", []), names)
+    detail.within = _taught_twice(coverage.duplicates.get("within", []), names)
     detail.modules = [
-        (
-            modules[module["module"]],
-            [
-                (
-                    skills[skill["skill"]],
-                    [
-                        (segments[d["segment"]], d["postings"], d["share"], d["rank"])
-                        for d in skill["demand"]
-                        if d["segment"] in segments
-                    ],
-                )
-                for skill in module["skills"]
-                if skill["skill"] in skills
-            ],
-        )
-        for module in coverage.modules
-        if module["module"] in modules
+        _module_evidence(item, names, segments) for item in coverage.modules if item["module"] in names.modules
     ]
     if history:
-        rows = CoverageHistory.objects.filter(track=track).select_related("segment")
-        if not include_unpublished:
-            rows = rows.exclude(segment__status__in=[Status.DRAFT, Status.ARCHIVED])
-        detail.history = list(rows[:history])
+        detail.history = _history(track, history, include_unpublished=include_unpublished)
     return detail
+
+
+@dataclass(frozen=True)
+class _Names:
+    """The skills, tracks and modules a stored result names, by id."""
+
+    skills: dict[int, Skill]
+    tracks: dict[int, object]
+    modules: dict[int, object]
+
+
+def _names_of(coverage: TrackCoverage, *, include_unpublished: bool) -> _Names:
+    """Resolve the ids of a stored result's findings, in three queries (skills, other tracks, modules)."""
+    from curriculum.models import Module, Track
+
+    skill_ids, track_ids, module_ids = _ids_named(coverage)
+    skills, tracks = Skill.objects.filter(pk__in=skill_ids), Track.objects.filter(pk__in=track_ids)
+    if not include_unpublished:
+        skills, tracks = skills.published(), tracks.published()
+    return _Names(skills=skills.in_bulk(), tracks=tracks.in_bulk(), modules=Module.objects.in_bulk(module_ids))
+
+
+def _ids_named(coverage: TrackCoverage) -> tuple[set[int], set[int], set[int]]:
+    """The skill, track and module ids a stored result's duplicates and module evidence name."""
+    duplicates = coverage.duplicates
+    skill_ids = {item["skill"] for items in duplicates.values() for item in items}
+    skill_ids |= {skill["skill"] for module in coverage.modules for skill in module["skills"]}
+    track_ids = {t for item in duplicates.get("across", []) for t in item["tracks"]}
+    module_ids = {module["module"] for module in coverage.modules}
+    module_ids |= {m for item in duplicates.get("within", []) for m in item["modules"]}
+    return skill_ids, track_ids, module_ids
+
+
+def _taught_elsewhere(items: list[dict], names: _Names) -> list[TaughtElsewhere]:
+    """Stored ``across`` duplicates resolved; a skill whose other tracks are all hidden is left out."""
+    resolved = [
+        TaughtElsewhere(names.skills[item["skill"]], [names.tracks[t] for t in item["tracks"] if t in names.tracks])
+        for item in items
+        if item["skill"] in names.skills
+    ]
+    return [row for row in resolved if row.tracks]
+
+
+def _taught_twice(items: list[dict], names: _Names) -> list[TaughtTwice]:
+    """Stored ``within`` duplicates resolved."""
+    return [
+        TaughtTwice(names.skills[item["skill"]], [names.modules[m] for m in item["modules"] if m in names.modules])
+        for item in items
+        if item["skill"] in names.skills
+    ]
+
+
+def _module_evidence(item: dict, names: _Names, segments: dict[int, Segment]) -> ModuleEvidenceFigures:
+    """One stored module's evidence resolved, for the segments shown."""
+    return ModuleEvidenceFigures(
+        names.modules[item["module"]],
+        [
+            SkillEvidenceFigures(
+                names.skills[skill["skill"]],
+                [
+                    SegmentEvidence(segments[d["segment"]], d["postings"], d["share"], d["rank"])
+                    for d in skill["demand"]
+                    if d["segment"] in segments
+                ],
+            )
+            for skill in item["skills"]
+            if skill["skill"] in names.skills
+        ],
+    )
+
+
+def _history(track, limit: int, *, include_unpublished: bool) -> list[CoverageHistory]:
+    """The track's latest coverage changes, newest first; the public sees none against a hidden segment."""
+    rows = CoverageHistory.objects.filter(track=track).select_related("segment")
+    if not include_unpublished:
+        rows = rows.exclude(segment__status__in=[Status.DRAFT, Status.ARCHIVED])
+    return list(rows[:limit])
 
 
 @dataclass
