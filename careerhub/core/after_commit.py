@@ -18,13 +18,12 @@ logger = logging.getLogger(__name__)
 
 
 def send_after_commit(task: Any, /, **kwargs: Any) -> None:
-    """Queue ``task.delay(**kwargs)`` when the current transaction commits (``robust``: see the module)."""
-    transaction.on_commit(functools.partial(_send, task, kwargs), robust=True)
+    """Queue ``task.delay(**kwargs)`` when the current transaction commits (a broker outage is only logged)."""
+    transaction.on_commit(functools.partial(_send, task, kwargs))
 
 
 def _send(task: Any, kwargs: dict[str, Any]) -> None:
     try:
         task.delay(**kwargs)
-    except Exception:
+    except Exception:  # the write has committed and stands; see the module's notes
         logger.exception("Could not queue %s after commit; the beat schedule or a retry catches it up.", task.name)
-        raise  # robust on_commit logs and swallows it: the committed write stands
