@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from careerhub.core.editorial import Status
 
@@ -50,7 +50,7 @@ def posting_list(*, include_unpublished: bool = False) -> QuerySet[Posting]:
     if not include_unpublished:
         links = links.filter(skill__status=Status.PUBLISHED)
     postings = Posting.objects.select_related("employer", "segment").prefetch_related(
-        Prefetch("posting_skills", queryset=links.select_related("skill").order_by("start", "skill__name"))
+        Prefetch("posting_skills", queryset=links.select_related("skill").order_by(*TEXT_ORDER))
     )
     return postings if include_unpublished else postings.published().filter(segment__status=Status.PUBLISHED)
 
@@ -61,6 +61,9 @@ POSTING_FEED_FIELDS = (
     "id", "status", "published_at", "employer__name", "segment__slug", "title", "description", "location",
     "posted_on", "url", "source", "external_id", "duplicate_of_id",
 )
+# A posting's skills in the order its text names them; links an editor added (no evidence) after, by name,
+# on every database (PostgreSQL would sort a missing position first, SQLite last).
+TEXT_ORDER = (F("start").asc(nulls_last=True), "skill__name")
 SKILL_LINK_FIELDS = ("posting_id", "skill__slug", "skill__name", "state", "matched_text", "start", "end")
 
 
@@ -84,7 +87,7 @@ def posting_skill_links(posting_ids: Iterable[int], *, include_unpublished: bool
     if not include_unpublished:
         links = links.filter(skill__status=Status.PUBLISHED)
     by_posting: dict[int, list[dict]] = {}
-    for posting_id, slug, name, state, matched_text, start, end in links.order_by("start", "skill__name").values_list(
+    for posting_id, slug, name, state, matched_text, start, end in links.order_by(*TEXT_ORDER).values_list(
         *SKILL_LINK_FIELDS
     ):
         by_posting.setdefault(posting_id, []).append(
@@ -133,7 +136,7 @@ def posting_skill_names(posting_ids: Iterable[int]) -> dict[int, list[str]]:
     rows = (
         PostingSkill.objects.filter(posting_id__in=list(posting_ids), skill__status=Status.PUBLISHED)
         .exclude(state=PostingSkillState.REJECTED)
-        .order_by("posting_id", "start", "skill__name")
+        .order_by("posting_id", *TEXT_ORDER)
         .values_list("posting_id", "skill__name")
     )
     for posting_id, name in rows:
