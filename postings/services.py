@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from careerhub.core.services import editorial_set_status, model_update, validated_save
 from segments.models import Segment
@@ -167,6 +168,7 @@ def skill_alias_delete(*, alias: SkillAlias, by_editor: bool = False) -> None:
 
     An editor's removal is remembered (``RemovedSkillAlias``), so that no import adds the spelling back.
     """
+    content_changed()
     text = alias.text
     if by_editor:
         RemovedSkillAlias.objects.update_or_create(
@@ -378,6 +380,7 @@ def posting_delete(*, posting: Posting) -> None:
     Its exact duplicates outlive it: the earliest becomes the posting that counts, the others
     are linked to that one, and their demand is marked too.
     """
+    content_changed()
     duplicates = sorted(Posting.objects.filter(duplicate_of=posting).values_list("pk", flat=True))
     with demand_marks([posting.pk, *duplicates]):
         posting.delete()  # duplicate_of is SET_NULL: every duplicate is released here
@@ -421,6 +424,7 @@ def posting_skill_save(*, posting_skill: PostingSkill) -> PostingSkill:
 
 @transaction.atomic
 def posting_skill_delete(*, posting_skill: PostingSkill) -> None:
+    content_changed()
     with demand_marks([posting_skill.posting_id]):
         posting_skill.delete()
 
@@ -428,12 +432,14 @@ def posting_skill_delete(*, posting_skill: PostingSkill) -> None:
 @transaction.atomic
 def skill_category_delete(*, category: SkillCategory) -> None:
     """Delete a category; refused by the database while skills are filed under it."""
+    content_changed()
     category.delete()
 
 
 @transaction.atomic
 def skill_delete(*, skill: Skill) -> None:
     """Delete a skill; refused by the database while postings ask for it (merge it instead)."""
+    content_changed()
     demand_hooks.skills_shown_changed([skill.pk])
     skill.delete()
 
@@ -441,6 +447,7 @@ def skill_delete(*, skill: Skill) -> None:
 @transaction.atomic
 def employer_delete(*, employer: Employer) -> None:
     """Delete an employer; refused by the database while it has postings."""
+    content_changed()
     employer.delete()
 
 

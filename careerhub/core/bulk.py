@@ -11,8 +11,6 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
 
-from careerhub.core.api.cache import content_changed
-
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     """Reserve ``count`` primary keys from the table's sequence (PostgreSQL only)."""
@@ -57,5 +55,4 @@ def _copy(model: type[models.Model], fields: Sequence[str], rows: list[tuple], *
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
-    content_changed()  # COPY bypasses the cursor wrapper that notices every other write
     return ids

@@ -5,8 +5,7 @@ planned anew; for the demand drain's set-based statements planning costs as much
 them. ``execute_prepared`` sends a statement through a server-binding cursor on the same
 connection and transaction, prepared once per connection and reused after.
 
-These statements bypass Django's cursor wrappers (query logging and the write tracking of
-``careerhub.core.api.cache``), so a writing statement reports its write here.
+These statements bypass Django's cursor wrappers (query logging).
 
 ``pipelined()`` sends the statements executed inside it together (with the transaction's BEGIN when
 it is the first): the server answers them in one round trip, when their rows are first asked for or
@@ -19,8 +18,6 @@ from contextlib import contextmanager
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
-
-from careerhub.core.api.cache import content_changed, is_write
 
 # psycopg prepares on request only when preparing is enabled on the connection, which Django turns off
 # for its own cursors; any threshold enables it, and one this high never prepares anything on its own.
@@ -41,8 +38,6 @@ def execute_prepared(sql: str, parameters: Mapping | None = None, *, rows: bool 
     with db.wrap_database_errors, psycopg.Cursor(raw) as cursor:
         cursor.execute(sql, parameters, prepare=True)
         result = cursor.fetchall() if rows else []
-    if is_write(sql):
-        content_changed(db)
     return result
 
 

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
+from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from postings.demand.models import SegmentMonthTotal, SkillDemand
 from postings.demand.months import add_months, month_start
@@ -341,6 +342,7 @@ def compute_tracks(track_ids: list[int], *, as_of: datetime.date | None = None) 
 
 def store_results(results: dict[int, dict], *, now: datetime.datetime | None = None) -> None:
     """Replace the stored coverage of these tracks; add history rows where a figure changed."""
+    content_changed()
     if not results:
         return
     now = now or timezone.now()

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.utils import timezone
 
+from careerhub.core.cache import content_changed
 from careerhub.core.prepared import execute_prepared
 from postings.demand.marks import request_recompute
 
@@ -75,6 +76,7 @@ def coverage_mark_skills(skill_ids: set[int]) -> int:
 
 def _insert(track_ids: set[int]) -> int:
     """Mark the tracks and request the coalescing recompute after commit."""
+    content_changed()
     if not track_ids:
         return 0
     CoverageMark.objects.bulk_create([CoverageMark(track_id=track_id) for track_id in sorted(track_ids)])

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from careerhub.core import shared_cache
 from careerhub.core.prepared import pipelined
 
 from ..models import Posting, PostingSkill
@@ -293,7 +293,7 @@ def _store_claimed(cell_groups, segment_keys, day_groups, total_groups, versions
 def recompute_marked(*, max_batches: int | None = None, batch_size: int = BATCH_MARKS) -> DrainResult:
     """Drain the dirty marks: claim a batch, recompute its cells, delete its marks, commit; repeat."""
     try:
-        shared_cache.forget(drain_pending_key())  # writes committed from now on queue another drain
+        cache.delete(drain_pending_key())  # writes committed from now on queue another drain
     except Exception:
         logger.warning("Cache unavailable; the demand drain continues without clearing its flag.", exc_info=True)
     result = DrainResult()

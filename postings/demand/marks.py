@@ -18,6 +18,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from careerhub.core.bulk import insert_rows
+from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 
 from ..models import Posting, PostingSkill, PostingSkillState
@@ -111,6 +112,7 @@ def demand_marks(posting_ids: Iterable[int] = ()) -> Iterator[MarkCollector]:
 
 def insert_marks(cells: Iterable[Cell]) -> int:
     """Insert marks for the given cells and request a recompute after commit."""
+    content_changed()
     now = timezone.now()
     marks = [
         (segment_id, date, skill_id, None, now) if skill_id is not None
