@@ -136,7 +136,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["careerhub.core.api.permissions.ReadOrModelPermission"],
     "EXCEPTION_HANDLER": "careerhub.core.api.errors.api_exception_handler",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["careerhub.core.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "careerhub.core.api.schema.CareerHubAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "careerhub.core.api.throttles.AnonymousThrottle",

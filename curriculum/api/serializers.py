@@ -18,12 +18,16 @@ class TaughtSkillSerializer(serializers.ModelSerializer):
         fields = ("slug", "name", "category")
         read_only_fields = fields
 
+    def to_representation(self, instance: Skill) -> dict:
+        # The generic field-by-field path, written out: a page of modules shows hundreds of these.
+        return {"slug": instance.slug, "name": instance.name, "category": instance.category.slug}
+
 
 class ModuleSerializer(serializers.ModelSerializer):
     """A module of a track and the skills it teaches."""
 
     track = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    skills = TaughtSkillSerializer(many=True, read_only=True)
+    skills = TaughtSkillSerializer(source="taught_skills", many=True, read_only=True)
 
     class Meta:
         model = Module
@@ -44,6 +48,8 @@ class ModuleSerializer(serializers.ModelSerializer):
 
 
 class TrackModuleSerializer(ModuleSerializer):
+    skills = TaughtSkillSerializer(many=True, read_only=True)  # prefetched by ``track_list_with_modules``
+
     class Meta(ModuleSerializer.Meta):
         fields = ("id", "order", "slug", "title", "summary", "body", "skills")
         read_only_fields = fields

@@ -7,6 +7,7 @@ from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from careerhub.core.api.views import CountingPaginator
 from careerhub.core.visibility import can_see_drafts
 
 from ..models import Track
@@ -138,6 +139,7 @@ class TrackCoverageSerializer(serializers.Serializer):
 
 
 class CoveragePagination(PageNumberPagination):
+    django_paginator_class = CountingPaginator
     page_size = 100
 
 

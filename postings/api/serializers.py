@@ -31,6 +31,9 @@ class CategoryRefSerializer(serializers.ModelSerializer):
         fields = ("slug", "name")
         read_only_fields = fields
 
+    def to_representation(self, instance: SkillCategory) -> dict:
+        return {"slug": instance.slug, "name": instance.name}  # DRF's output, without its per-field work
+
 
 class TeachingSerializer(serializers.Serializer):
     """A published module (and its track) that teaches the skill."""
@@ -40,12 +43,19 @@ class TeachingSerializer(serializers.Serializer):
     module = serializers.CharField(source="slug", read_only=True)
     module_title = serializers.CharField(source="title", read_only=True)
 
+    def to_representation(self, instance) -> dict:
+        # DRF's output, without its per-field work: a page of skills shows many of these.
+        track = instance.track
+        return {
+            "track": track.slug, "track_title": track.title, "module": instance.slug, "module_title": instance.title
+        }
+
 
 class SkillSerializer(serializers.ModelSerializer):
     """A skill with its category, the other ways postings write it, and where the curriculum teaches it."""
 
     category = CategoryRefSerializer(read_only=True)
-    aliases = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    aliases = serializers.SlugRelatedField(source="alias_list", slug_field="text", many=True, read_only=True)
     taught_in = TeachingSerializer(source="teaching_modules", many=True, read_only=True)
 
     class Meta:

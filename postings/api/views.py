@@ -22,6 +22,7 @@ from careerhub.core.api.views import (
     service_call,
 )
 from curriculum.selectors import skills_with_teaching
+from segments.selectors import segment_list
 
 from ..filters import EmployerFilterSet, PostingFilterSet, SkillCategoryFilterSet, SkillFilterSet
 from ..ingest.rows import plain_text
@@ -81,8 +82,10 @@ class SkillViewSet(WritableViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
+        # to_attr: a plain list per skill, not a related manager's queryset built (and filtered) per skill.
+        aliases = SkillAlias.objects.only("id", "skill_id", "text").order_by("text")
         skills = skill_list(include_unpublished=self.sees_drafts()).prefetch_related(
-            Prefetch("aliases", queryset=SkillAlias.objects.only("id", "skill_id", "text").order_by("text"))
+            Prefetch("aliases", queryset=aliases, to_attr="alias_list")
         )
         return skills_with_teaching(skills)
 
@@ -104,7 +107,10 @@ class EmployerViewSet(PublicViewSetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return employer_list(include_unpublished=self.sees_drafts())
+        if self.sees_drafts():
+            return employer_list(include_unpublished=True)
+        # Read first (a tiny query): the employers' query then stops at each employer's first posting.
+        return employer_list(segment_ids=segment_list().values_list("id", flat=True))
 
 
 class PostingCursorPagination(OrderedCursorPagination):
