@@ -4,6 +4,8 @@ Posting creation does not use a serializer for its work: it goes through ``posti
 create serializer below only documents the body).
 """
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from careerhub.core.api.views import StrictSerializer
@@ -51,11 +53,16 @@ class TeachingSerializer(serializers.Serializer):
         }
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class AliasTextField(serializers.SlugRelatedField):
+    """An alias's text, read from the skill's prefetched ``alias_list`` (a list: no queryset per skill)."""
+
+
 class SkillSerializer(serializers.ModelSerializer):
     """A skill with its category, the other ways postings write it, and where the curriculum teaches it."""
 
     category = CategoryRefSerializer(read_only=True)
-    aliases = serializers.SlugRelatedField(source="alias_list", slug_field="text", many=True, read_only=True)
+    aliases = AliasTextField(source="alias_list", slug_field="text", many=True, read_only=True)
     taught_in = TeachingSerializer(source="teaching_modules", many=True, read_only=True)
 
     class Meta:
