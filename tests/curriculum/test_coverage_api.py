@@ -140,3 +140,24 @@ def test_coverage_endpoints_make_a_fixed_number_of_queries(client, world, django
     # track, coverage, segment rows, gap skills, pending marks, skills, other tracks, modules, history
     with django_assert_num_queries(9):
         assert client.get(f"/api/v1/tracks/{built[-1].slug}/coverage/").status_code == 200
+
+
+def test_coverage_rows_are_written_as_the_row_serializer_writes_them(world):
+    from curriculum.coverage.api import CoverageRowSerializer, _segment, coverage_row
+    from curriculum.coverage.selectors import coverage_list, segment_figures, skills_of
+
+    # given computed coverage with gaps and surplus
+    compute(world, world["track"])
+    rows = list(coverage_list())
+    skills = skills_of(rows)
+    assert any(segment_figures(row, skills).gaps for row in rows)
+    # when each row is written directly and by DRF's generic path
+    for row in rows:
+        figures = segment_figures(row, skills)
+        generic = CoverageRowSerializer(
+            {**_segment(figures), "track": row.track_coverage.track.slug, "track_title": row.track_coverage.track.title,
+             "level": row.track_coverage.track.level, "as_of": row.track_coverage.as_of,
+             "computed_at": row.track_coverage.computed_at}
+        ).data
+        # then both say the same, in the same order
+        assert list(coverage_row(row, figures).items()) == list(generic.items())
