@@ -40,7 +40,9 @@ def module_list(*, include_unpublished: bool = False) -> QuerySet[Module]:
 
     A list rather than the ``skills`` manager: Django builds no queryset per module for it.
     """
-    skills = Skill.objects.select_related("category").order_by("name")
+    # What a module shows of each skill (slug, name, category), not the skills' texts and dates.
+    skills = Skill.objects.select_related("category").only("id", "slug", "name", "status", "category__slug")
+    skills = skills.order_by("name")
     modules = Module.objects.select_related("track").order_by("track__display_order", "track__title", "order", "id")
     if not include_unpublished:
         skills = skills.filter(status=Status.PUBLISHED)

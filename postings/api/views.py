@@ -55,6 +55,10 @@ MAX_BODY_BYTES = {
     "bulk": 64 * 1024 * 1024,
 }
 TRUE = {"1", "true", "yes", "on"}
+SKILL_ROW_FIELDS = (
+    "id", "slug", "name", "category__slug", "category__name", "type", "description", "name_ambiguous", "status",
+    "published_at", "updated_at",
+)
 
 
 class SkillCategoryViewSet(PublicViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -87,6 +91,8 @@ class SkillViewSet(WritableViewSet):
         skills = skill_list(include_unpublished=self.sees_drafts()).prefetch_related(
             Prefetch("aliases", queryset=aliases, to_attr="alias_list")
         )
+        if self.action == "list":  # what a row shows, not the skills' sources and timestamps nobody reads
+            skills = skills.only(*SKILL_ROW_FIELDS)
         return skills_with_teaching(skills)
 
     def perform_service_create(self, data):

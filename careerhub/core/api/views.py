@@ -9,12 +9,14 @@ from django.core.paginator import PageNotAnInteger, Paginator
 from django.db import IntegrityError
 from django.db.models import Count, Window
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.views.decorators.http import conditional_page
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
+from rest_framework.utils.serializer_helpers import BindingDict
 
 from careerhub.core.filters import can_see_drafts
 
@@ -96,6 +98,54 @@ def service_call(function: Callable[..., T], **kwargs: Any) -> T:
         raise ValidationError({"-": [str(error)]}) from None
     except IntegrityError:
         raise Conflict() from None
+
+
+class FieldsOnceMixin:
+    """An output serializer whose fields are built once per class, not once per request.
+
+    A ModelSerializer builds its fields from the model's metadata every time it is instantiated:
+    that cost more than writing a page of segments. Output fields keep no per-request state (their
+    names and sources are set when first bound), so later instances share them and only point
+    them at themselves. The gunicorn workers are sync (gunicorn.conf.py): one request per process
+    at a time. Views may still drop fields of their own instance (editors' fields, ``?fields=``).
+    """
+
+    @cached_property
+    def fields(self):
+        built = type(self).__dict__.get("_fields_built_once")
+        if built is None:
+            fields = super().fields
+            type(self)._fields_built_once = dict(fields.fields)
+            return fields
+        fields = BindingDict(self)
+        for name, field in built.items():
+            field.parent = self  # bound once already: binding again would refuse the source it set then
+            fields.fields[name] = field
+        return fields
+
+
+_datetime = serializers.DateTimeField()
+
+
+def when(value) -> str | None:
+    """A date and time as DRF's ``DateTimeField`` writes it (None stays None)."""
+    return None if value is None else _datetime.to_representation(value)
+
+
+class RowReadersMixin:
+    """An output serializer whose rows are built by ``readers`` (one function per field) instead of DRF's
+    field-by-field path: a page of 50 rows with nested lists is thousands of fields. Each reader gives
+    what the declared field would (tests compare both); the fields a view keeps still decide which
+    are written. ``readers = None`` (a subclass) goes back to DRF's path.
+    """
+
+    readers: dict[str, Callable[[Any], Any]] | None = None
+
+    def to_representation(self, instance) -> dict:
+        readers = self.readers
+        if readers is None:
+            return super().to_representation(instance)
+        return {name: readers[name](instance) for name in self.fields}
 
 
 class StrictSerializer(serializers.Serializer):
