@@ -108,7 +108,7 @@ def test_track_coverage_of_a_draft_is_hidden_from_the_public_and_shown_to_editor
     assert client.get("/api/v1/tracks/nowhere/coverage/").status_code == 404
 
     # when: a user allowed to view tracks asks
-    user = UserFactory()
+    user = UserFactory(is_staff=True)  # editors are active staff who may view tracks (careerhub.core.visibility)
     user.user_permissions.add(Permission.objects.get(codename="view_track"))
     client.force_login(user)
 
