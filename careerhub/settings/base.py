@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
-    # Anonymous API reads answered from the cache while no write has committed (careerhub/api/cache.py).
+    # Anonymous API reads answered from the cache while no write has committed (careerhub/core/api/cache.py).
     "careerhub.core.api.cache.AnswerCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
