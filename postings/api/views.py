@@ -113,7 +113,7 @@ class EmployerViewSet(PublicViewSetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        if self.sees_drafts():
+        if self.sees_drafts() or getattr(self, "swagger_fake_view", False):  # the schema reads no rows
             return employer_list(include_unpublished=True)
         # Read first (a tiny query): the employers' query then stops at each employer's first posting.
         return employer_list(segment_ids=segment_list().values_list("id", flat=True))
