@@ -98,6 +98,29 @@ def no_drain(monkeypatch):
     monkeypatch.setattr(demand_marks, "request_recompute", lambda: None)
 
 
+def test_coverage_answers_are_fresh_after_the_coverage_recompute(world, django_assert_num_queries, monkeypatch):
+    from careerhub.core.editorial import Status
+    from curriculum.coverage import marks as coverage_marks
+    from curriculum.coverage.services import coverage_drain, coverage_recompute_all
+    from curriculum.services import module_create
+
+    # given the coverage list cached, with docker a gap of the platform track in finance
+    coverage_recompute_all(trigger="test")
+    url = "/api/v1/coverage/?track=platform&segment=finance"
+    gaps = {gap["skill"] for gap in APIClient().get(url).json()["results"][0]["gaps"]}
+    assert "docker" in gaps
+    cached(url, django_assert_num_queries)
+    # when a new module teaches it, and its coverage is recomputed later (the drain held back till then)
+    monkeypatch.setattr(coverage_marks, "request_recompute", lambda: None)
+    module_create(track=world["track"], order=9, title="Docker", slug="docker-101", skills=[world["docker"]],
+                  status=Status.PUBLISHED)
+    assert "docker" in cached(url, django_assert_num_queries).decode()  # not recomputed yet
+    assert coverage_drain(trigger="test")["tracks"] > 0
+    # then the next read no longer names the gap
+    gaps = {gap["skill"] for gap in APIClient().get(url).json()["results"][0]["gaps"]}
+    assert "docker" not in gaps
+
+
 def test_a_posting_sent_through_the_api_shows_at_once(world, django_assert_num_queries, no_drain):
     cached("/api/v1/postings/", django_assert_num_queries)
     editor = token_client(editor=True)
