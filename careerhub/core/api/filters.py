@@ -17,6 +17,21 @@ class FilterBackend(DjangoFilterBackend):
     ``filter_queryset``, as the demand rows' does for "all segments").
     """
 
+    def get_filterset(self, request, queryset, view):
+        """The FilterSet with only the filters the request names: its form is built from those alone.
+
+        A filter the request does not name filters nothing; leaving it out spares building its form
+        field (a ``ModelChoiceFilter``'s reads the choices' queryset) and validating it. A widget that
+        reads ``<name>_<suffix>`` parameters keeps its filter.
+        """
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            named = set(request.query_params)
+            for name in list(filterset.filters):
+                if name not in named and not any(param.startswith(f"{name}_") for param in named):
+                    del filterset.filters[name]
+        return filterset
+
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
         if (
