@@ -1,5 +1,4 @@
 from django.apps import AppConfig, apps
-from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -8,11 +7,8 @@ class CareerHubConfig(AppConfig):
     verbose_name = "CareerHub"
 
     def ready(self) -> None:
-        from .core.api.cache import install_write_tracking
         from .core.services import editor_group_sync_after_migrate
 
         # After every `migrate`, so the editors' group follows new models and permissions. post_migrate
         # reaches only apps with models; one content app is enough, the handler covers all three.
         post_migrate.connect(editor_group_sync_after_migrate, sender=apps.get_app_config("curriculum"))
-        # Every committed write makes the API's cached anonymous answers stale (careerhub/api/cache.py).
-        connection_created.connect(install_write_tracking, dispatch_uid="careerhub-write-tracking")

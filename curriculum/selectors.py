@@ -35,14 +35,19 @@ def track_get(*, slug: str, include_unpublished: bool = False) -> Track | None:
 
 
 def module_list(*, include_unpublished: bool = False) -> QuerySet[Module]:
-    """Modules by track and order with the skills they teach; the public sees published modules of published
-    tracks, and only published skills."""
-    skills = Skill.objects.select_related("category").order_by("name")
+    """Modules by track and order with the skills they teach (``taught_skills``, a list); the public sees
+    published modules of published tracks, and only published skills.
+
+    A list rather than the ``skills`` manager: Django builds no queryset per module for it.
+    """
+    # What a module shows of each skill (slug, name, category), not the skills' texts and dates.
+    skills = Skill.objects.select_related("category").only("id", "slug", "name", "status", "category__slug")
+    skills = skills.order_by("name")
     modules = Module.objects.select_related("track").order_by("track__display_order", "track__title", "order", "id")
     if not include_unpublished:
         skills = skills.filter(status=Status.PUBLISHED)
         modules = modules.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
-    return modules.prefetch_related(Prefetch("skills", queryset=skills))
+    return modules.prefetch_related(Prefetch("skills", queryset=skills, to_attr="taught_skills"))
 
 
 def skills_with_teaching(skills: QuerySet[Skill]) -> QuerySet[Skill]:

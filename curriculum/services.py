@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from careerhub.core.services import editorial_set_status, model_update, validated_save
 from postings.models import Skill
@@ -69,6 +70,7 @@ def track_set_segments(*, track: Track, segments: Iterable[Segment]) -> None:
 @transaction.atomic
 def track_delete(*, track: Track) -> None:
     """Delete a track and its modules."""
+    content_changed()
     level = Track.objects.filter(pk=track.pk).values_list("level", flat=True).first()
     track.delete()
     coverage_mark_tracks(levels=[level] if level else [])
@@ -143,6 +145,7 @@ def module_add_skills(*, module: Module, skills: Iterable[Skill]) -> int:
 @transaction.atomic
 def module_delete(*, module: Module) -> None:
     """Delete a module."""
+    content_changed()
     before = _module_tracks([module])
     module.delete()
     _mark_modules([], before)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from careerhub.core.after_commit import send_after_commit
+from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from careerhub.core.services import editorial_set_status, model_update, validated_save
 
@@ -172,6 +173,7 @@ def skill_alias_delete(*, alias: SkillAlias, by_editor: bool = False) -> None:
 
     An editor's removal is remembered (``RemovedSkillAlias``), so that no import adds the spelling back.
     """
+    content_changed()
     text = alias.text
     if by_editor:
         RemovedSkillAlias.objects.update_or_create(
@@ -322,6 +324,7 @@ def posting_delete(*, posting: Posting) -> None:
     Its exact duplicates outlive it: the earliest becomes the posting that counts, the others
     are linked to that one, and their demand is marked too.
     """
+    content_changed()
     duplicates = sorted(Posting.objects.filter(duplicate_of=posting).values_list("pk", flat=True))
     with demand_marks([posting.pk, *duplicates]):
         posting.delete()  # duplicate_of is SET_NULL: every duplicate is released here
@@ -365,6 +368,7 @@ def posting_skill_save(*, posting_skill: PostingSkill) -> PostingSkill:
 
 @transaction.atomic
 def posting_skill_delete(*, posting_skill: PostingSkill) -> None:
+    content_changed()
     with demand_marks([posting_skill.posting_id]):
         posting_skill.delete()
 
@@ -372,12 +376,14 @@ def posting_skill_delete(*, posting_skill: PostingSkill) -> None:
 @transaction.atomic
 def skill_category_delete(*, category: SkillCategory) -> None:
     """Delete a category; refused by the database while skills are filed under it."""
+    content_changed()
     category.delete()
 
 
 @transaction.atomic
 def skill_delete(*, skill: Skill) -> None:
     """Delete a skill; refused by the database while postings ask for it (merge it instead)."""
+    content_changed()
     send_skills_shown_changed([skill.pk])
     skill.delete()
 
@@ -385,6 +391,7 @@ def skill_delete(*, skill: Skill) -> None:
 @transaction.atomic
 def employer_delete(*, employer: Employer) -> None:
     """Delete an employer; refused by the database while it has postings."""
+    content_changed()
     employer.delete()
 
 

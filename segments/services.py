@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 
+from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from careerhub.core.fields import as_list
 from careerhub.core.services import editorial_set_status, model_update, validated_save
@@ -76,4 +77,5 @@ def segment_set_status(*, segments: Iterable[Segment], status: str) -> int:
 @transaction.atomic
 def segment_delete(*, segment: Segment) -> None:
     """Delete a segment; refused by the database while postings or tracks still refer to it."""
+    content_changed()
     segment.delete()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from .cache import content_changed
 from .editorial import EditorialModel, Status
 
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -19,7 +20,11 @@ CONTENT_APPS = ("segments", "postings", "curriculum")
 
 
 def validated_save(instance: ModelT) -> ModelT:
-    """Validate every field and constraint, then save: the last step of every write service."""
+    """Validate every field and constraint, then save: the last step of every write service.
+
+    It also tells the API's answer cache that content changed (at the commit), so a service needs no
+    call of its own for what it saves here.
+    """
     # PostgreSQL refuses NUL in text; name the field instead of failing with a database error.
     nul_fields = [
         field.name
@@ -32,6 +37,7 @@ def validated_save(instance: ModelT) -> ModelT:
         instance.published_at = timezone.now()
     instance.full_clean()
     instance.save()
+    content_changed()
     return instance
 
 
@@ -60,6 +66,7 @@ def model_update(*, instance: ModelT, fields: Iterable[str], data: dict[str, Any
         related = getattr(instance, name)
         if set(related.all()) != set(data[name]):
             related.set(data[name])
+            content_changed()  # links only: no validated_save may have run
             changed = True
     return instance, changed
 
@@ -70,6 +77,7 @@ def editorial_set_status(*, objects: Iterable[EditorialModel], status: str) -> i
     if status not in Status.values:
         raise ValueError(f"Unknown status {status!r}; expected one of {', '.join(Status.values)}.")
     changed = 0
+    content_changed()  # what the public may see changes with a status: said once here, not only per object
     for obj in objects:
         if obj.status != status:
             obj.status = status

@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
-    # Anonymous API reads answered from the cache while no write has committed (careerhub/api/cache.py).
+    # Anonymous API reads answered from the cache while no write has committed (careerhub/core/api/cache.py).
     "careerhub.core.api.cache.AnswerCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -136,7 +136,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["careerhub.core.api.permissions.ReadOrModelPermission"],
     "EXCEPTION_HANDLER": "careerhub.core.api.errors.api_exception_handler",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["careerhub.core.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "careerhub.core.api.schema.CareerHubAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "careerhub.core.api.throttles.AnonymousThrottle",

@@ -32,7 +32,7 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# The API's exact cache of anonymous answers (careerhub/api/cache.py) is on whenever the cache is shared
+# The API's exact cache of anonymous answers (careerhub/core/api/cache.py) is on whenever the cache is shared
 # by every process (Redis): each committed write makes the next read fresh; the lifetime is a backstop
 # for writes made outside CareerHub (by hand in psql).
 CAREERHUB_API_CACHE_SECONDS = int(

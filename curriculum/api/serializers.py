@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from careerhub.core.api.views import StrictSerializer
+from careerhub.core.api.views import FieldsOnceMixin, RowReadersMixin, StrictSerializer, when
 from careerhub.core.editorial import Status
 from postings.models import Skill
 from segments.models import Segment
@@ -18,12 +18,19 @@ class TaughtSkillSerializer(serializers.ModelSerializer):
         fields = ("slug", "name", "category")
         read_only_fields = fields
 
+    def to_representation(self, instance: Skill) -> dict:
+        return _taught(instance)  # the generic field-by-field path, written out
 
-class ModuleSerializer(serializers.ModelSerializer):
+
+def _taught(skill: Skill) -> dict:
+    return {"slug": skill.slug, "name": skill.name, "category": skill.category.slug}
+
+
+class ModuleSerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSerializer):
     """A module of a track and the skills it teaches."""
 
     track = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    skills = TaughtSkillSerializer(many=True, read_only=True)
+    skills = TaughtSkillSerializer(source="taught_skills", many=True, read_only=True)
 
     class Meta:
         model = Module
@@ -43,13 +50,32 @@ class ModuleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+MODULE_READERS = {
+    "id": lambda m: m.id,
+    "track": lambda m: m.track.slug,
+    "order": lambda m: m.order,
+    "slug": lambda m: m.slug,
+    "title": lambda m: m.title,
+    "summary": lambda m: m.summary,
+    "body": lambda m: m.body,
+    "skills": lambda m: [_taught(skill) for skill in m.taught_skills],
+    "status": lambda m: m.status,
+    "published_at": lambda m: when(m.published_at),
+    "updated_at": lambda m: when(m.updated_at),
+}
+ModuleSerializer.readers = MODULE_READERS
+
+
 class TrackModuleSerializer(ModuleSerializer):
+    skills = TaughtSkillSerializer(many=True, read_only=True)  # prefetched by ``track_list_with_modules``
+    readers = MODULE_READERS | {"skills": lambda m: [_taught(skill) for skill in m.skills.all()]}
+
     class Meta(ModuleSerializer.Meta):
         fields = ("id", "order", "slug", "title", "summary", "body", "skills")
         read_only_fields = fields
 
 
-class TrackSerializer(serializers.ModelSerializer):
+class TrackSerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSerializer):
     """A track, the segments it prepares for; its modules are listed on the track's own page."""
 
     segments = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -70,8 +96,23 @@ class TrackSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+TrackSerializer.readers = {
+    "slug": lambda t: t.slug,
+    "title": lambda t: t.title,
+    "level": lambda t: t.level,
+    "summary": lambda t: t.summary,
+    "segments": lambda t: [segment.slug for segment in t.segments.all()],
+    "display_order": lambda t: t.display_order,
+    "status": lambda t: t.status,
+    "published_at": lambda t: when(t.published_at),
+    "updated_at": lambda t: when(t.updated_at),
+}
+
+
 class TrackDetailSerializer(TrackSerializer):
     """A track with its modules in order and the skills each teaches."""
+
+    readers = None  # one track a request: DRF's path
 
     modules = TrackModuleSerializer(many=True, read_only=True)
 

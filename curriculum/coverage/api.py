@@ -7,6 +7,8 @@ from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from careerhub.core.api.cache import public_cache
+from careerhub.core.api.views import CountingPaginator
 from careerhub.core.visibility import can_see_drafts
 
 from ..models import Track
@@ -164,15 +166,23 @@ class TrackCoverageSerializer(serializers.Serializer):
 
 
 class CoveragePagination(PageNumberPagination):
+    django_paginator_class = CountingPaginator
     page_size = 100
 
 
 class CoverageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Every track's coverage of each segment it targets, with its gaps; filter by ``segment``, ``level``, ``track``."""
+    """Every track's coverage of each segment it targets, with its gaps; filter by ``segment``, ``level``, ``track``.
+
+    Public answers may be kept by the API's answer cache: every coverage recompute says it changed content.
+    """
 
     serializer_class = CoverageRowSerializer
     filterset_class = SegmentCoverageFilter
     pagination_class = CoveragePagination
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return public_cache(super().as_view(*args, **kwargs))
 
     def get_queryset(self):
         return coverage_list(include_unpublished=_can_see_drafts(self.request))

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
+from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from postings.demand.models import SegmentMonthTotal, SkillDemand
 from postings.demand.months import add_months, month_start
@@ -423,6 +424,7 @@ def curriculum_digest(track_id: int, curriculum: Curriculum, duplicates: Duplica
 
 def store_results(results: dict[int, TrackResult], *, now: datetime.datetime | None = None) -> None:
     """Replace the stored coverage of these tracks; add history rows where a figure changed."""
+    content_changed()  # the API's answers show coverage
     if not results:
         return
     now = now or timezone.now()

@@ -9,6 +9,7 @@ drains the demand marks and then the coverage marks.
 
 from collections.abc import Iterable
 
+from careerhub.core.cache import content_changed
 from postings.demand.marks import request_drain_after_commit
 
 from .models import CoverageMark
@@ -55,6 +56,7 @@ def coverage_mark_skills(*, skill_ids: set[int], **kwargs) -> int:
 
 def _insert(track_ids: set[int]) -> int:
     """Mark the tracks and request the coalescing recompute after commit."""
+    content_changed()
     if not track_ids:
         return 0
     CoverageMark.objects.bulk_create([CoverageMark(track_id=track_id) for track_id in sorted(track_ids)])

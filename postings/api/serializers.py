@@ -4,9 +4,11 @@ Posting creation does not use a serializer for its work: it goes through ``posti
 create serializer below only documents the body).
 """
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from careerhub.core.api.views import StrictSerializer
+from careerhub.core.api.views import FieldsOnceMixin, RowReadersMixin, StrictSerializer, when
 from careerhub.core.editorial import Status
 from segments.models import Segment
 
@@ -14,7 +16,7 @@ from ..demand.selectors import MIN_SAMPLE
 from ..models import MAX_POSTING_TEXT, Employer, Posting, PostingSkill, Skill, SkillCategory, SkillType
 
 
-class SkillCategorySerializer(serializers.ModelSerializer):
+class SkillCategorySerializer(FieldsOnceMixin, serializers.ModelSerializer):
     """A shelf of the taxonomy and how many published skills it holds."""
 
     skill_count = serializers.IntegerField(source="published_skill_count", read_only=True)
@@ -31,6 +33,9 @@ class CategoryRefSerializer(serializers.ModelSerializer):
         fields = ("slug", "name")
         read_only_fields = fields
 
+    def to_representation(self, instance: SkillCategory) -> dict:
+        return {"slug": instance.slug, "name": instance.name}  # DRF's output, without its per-field work
+
 
 class TeachingSerializer(serializers.Serializer):
     """A published module (and its track) that teaches the skill."""
@@ -40,12 +45,20 @@ class TeachingSerializer(serializers.Serializer):
     module = serializers.CharField(source="slug", read_only=True)
     module_title = serializers.CharField(source="title", read_only=True)
 
+    def to_representation(self, instance) -> dict:
+        return _teaching(instance)  # DRF's output, without its per-field work
 
-class SkillSerializer(serializers.ModelSerializer):
+
+@extend_schema_field(OpenApiTypes.STR)
+class AliasTextField(serializers.SlugRelatedField):
+    """An alias's text, read from the skill's prefetched ``alias_list`` (a list: no queryset per skill)."""
+
+
+class SkillSerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSerializer):
     """A skill with its category, the other ways postings write it, and where the curriculum teaches it."""
 
     category = CategoryRefSerializer(read_only=True)
-    aliases = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    aliases = AliasTextField(source="alias_list", slug_field="text", many=True, read_only=True)
     taught_in = TeachingSerializer(source="teaching_modules", many=True, read_only=True)
 
     class Meta:
@@ -53,6 +66,26 @@ class SkillSerializer(serializers.ModelSerializer):
         fields = ("slug", "name", "category", "type", "description", "name_ambiguous", "aliases", "taught_in",
                   "status", "published_at", "updated_at")
         read_only_fields = fields
+
+
+def _teaching(module) -> dict:
+    track = module.track
+    return {"track": track.slug, "track_title": track.title, "module": module.slug, "module_title": module.title}
+
+
+SkillSerializer.readers = {
+    "slug": lambda s: s.slug,
+    "name": lambda s: s.name,
+    "category": lambda s: {"slug": s.category.slug, "name": s.category.name},
+    "type": lambda s: s.type,
+    "description": lambda s: s.description,
+    "name_ambiguous": lambda s: s.name_ambiguous,
+    "aliases": lambda s: [alias.text for alias in s.alias_list],
+    "taught_in": lambda s: [_teaching(module) for module in s.teaching_modules],
+    "status": lambda s: s.status,
+    "published_at": lambda s: when(s.published_at),
+    "updated_at": lambda s: when(s.updated_at),
+}
 
 
 class SkillWriteSerializer(StrictSerializer):
@@ -67,7 +100,7 @@ class SkillWriteSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False)
 
 
-class EmployerSerializer(serializers.ModelSerializer):
+class EmployerSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     website = serializers.CharField(read_only=True, help_text="A URL, or empty.")
 
     class Meta:
@@ -88,7 +121,7 @@ class PostingSkillSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PostingSerializer(serializers.ModelSerializer):
+class PostingSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     """A posting with its skills and their evidence; ``status`` and ``duplicate_of`` for editors only."""
 
     employer = serializers.CharField(source="employer.name", read_only=True)
@@ -207,7 +240,7 @@ def share_or_none(postings: int, total: int) -> float | None:
     return round(postings / total, 4) if total and total >= MIN_SAMPLE else None
 
 
-class DemandRowSerializer(serializers.Serializer):
+class DemandRowSerializer(RowReadersMixin, FieldsOnceMixin, serializers.Serializer):
     """One summary cell: how many postings of a segment (or of all) asked for a skill in a month."""
 
     segment = serializers.CharField(source="segment.slug", read_only=True, allow_null=True)
@@ -223,6 +256,17 @@ class DemandRowSerializer(serializers.Serializer):
 
     def get_share(self, row) -> float | None:
         return share_or_none(row.postings, row.total or 0)
+
+
+DemandRowSerializer.readers = {
+    "segment": lambda row: None if row.segment_id is None else row.segment.slug,
+    "skill": lambda row: {"slug": row.skill.slug, "name": row.skill.name, "category": row.skill.category.slug},
+    "month": lambda row: f"{row.month:%Y-%m}",
+    "postings": lambda row: row.postings,
+    "total": lambda row: row.total,
+    "share": lambda row: share_or_none(row.postings, row.total or 0),
+    "rank": lambda row: row.rank,
+}
 
 
 class TopSkillSerializer(serializers.Serializer):

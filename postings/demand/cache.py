@@ -14,35 +14,37 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import connection
 
-from careerhub.core import generations
+from careerhub.core.cache import CONTENT, DEMAND, bump, bump_on_commit, generation
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-GENERATION_KEY = "demand:generation:{database}"
 FRAGMENT_KEY = "demand:fragment:{database}:{generation}:{name}"
 # A backstop only: entries are superseded by the generation long before they expire.
 FRAGMENT_TTL = 6 * 3600
 
 
 def _database() -> str:
-    return generations.database_name(connection)
+    return str(connection.settings_dict["NAME"])
 
 
 def demand_generation() -> int:
-    """The current generation of demand figures (see ``careerhub.core.generations``)."""
-    return generations.current(GENERATION_KEY.format(database=_database()))
+    """The current generation of demand figures (see ``careerhub.core.cache``)."""
+    return generation(DEMAND)
 
 
 def demand_generation_bump() -> None:
     """Make every cached demand fragment stale. Called after a recompute's transaction commits."""
-    generations.bump(GENERATION_KEY.format(database=_database()), what="demand fragments")
+    bump(DEMAND)
 
 
 def demand_generation_bump_on_commit() -> None:
-    """Bump the generation once the current transaction commits (at once outside a transaction)."""
-    generations.bump_on_commit(GENERATION_KEY.format(database=_database()), what="demand fragments")
+    """Bump the generation once the current transaction commits (at once outside a transaction).
+
+    The API shows demand summaries too: its cached answers go stale with the same commit.
+    """
+    bump_on_commit(DEMAND, CONTENT)
 
 
 def demand_cached(name: str, compute: Callable[[], T]) -> T:

@@ -16,6 +16,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from careerhub.core import outbox
+from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 
 from ..models import Posting, PostingSkill, PostingSkillState
@@ -128,6 +129,7 @@ def demand_marks(posting_ids: Iterable[int] = ()) -> Iterator[MarkCollector]:
 
 def insert_marks(cells: Iterable[Cell]) -> int:
     """Insert marks for the given cells and request a drain after commit."""
+    content_changed()
     now = timezone.now()
     marks = [
         DemandMark(segment_id=segment_id, month=date, skill_id=skill_id, created_at=now) if skill_id is not None

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from careerhub.core.after_commit import send_after_commit
 from careerhub.core.bulk import insert_rows, insert_with_history
+from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from segments.models import Segment
 
@@ -421,6 +422,7 @@ def postings_remove_source(*, source: str, chunk_size: int = 2000) -> int:
     Postings of other sources are untouched; employers left without postings by this are removed
     only when they were created for this source (their name says so, as demo employers' do).
     """
+    content_changed()
     ids = list(Posting.objects.filter(source=source).order_by("id").values_list("id", flat=True))
     employer_ids = set(Posting.objects.filter(source=source).values_list("employer_id", flat=True).distinct())
     for start in range(0, len(ids), chunk_size):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 
 from ..models import RemovedSkillAlias, Skill, SkillAlias, SkillCategory
@@ -115,6 +116,7 @@ def skills_import(
     another skill is refused with the reason; the rest is imported. With ``dry_run`` the whole import
     runs and is rolled back, so the summary is exact.
     """
+    content_changed()
     summary = ImportSummary(dry_run=dry_run)
     plan = _ImportPlan(index=_Index(), summary=summary, status=status)
     records = list(records)

@@ -2,10 +2,12 @@
 
 from rest_framework import serializers
 
+from careerhub.core.api.views import FieldsOnceMixin
+
 from ..models import Segment
 
 
-class SegmentSerializer(serializers.ModelSerializer):
+class SegmentSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     """A segment and what it hires for; ``status`` and ``published_at`` are shown to editors only."""
 
     class Meta:

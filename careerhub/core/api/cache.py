@@ -1,17 +1,12 @@
-"""An exact cache of the API's anonymous answers, keyed by a content generation that every committed write bumps.
+"""An exact cache of the API's anonymous answers, keyed by the content generation that every committed write bumps.
 
 The public API is read-mostly: the same pages are asked for again and again between writes. An answer
 kept for a fixed time would show the public a change that many seconds late; instead every answer is
 stored with the **content generation** current when it was computed and served only while that
-generation is current, and every transaction that writes to the database bumps the generation once it
-has committed. The next read after a commit therefore misses and computes a fresh answer, which
-replaces the stale one (both are read in one round trip).
-
-Why the bump is hooked to the database connection rather than to each service: every write path (the
-admin, the API, imports, commands, Celery tasks, the demand engine's raw SQL) reaches the database
-through a Django connection, so one hook there cannot miss a path that a list of services would.
-Statements that change no row (an empty drain) do not bump. ``COPY`` bypasses Django's cursor
-wrappers, so ``careerhub.core.bulk`` bumps explicitly.
+generation is current. Writers call ``careerhub.core.cache.content_changed()`` inside their
+transaction, which bumps the generation once it has committed (see that module and
+docs/decisions/0005-api-answer-cache.md for who calls it). The next read after a commit therefore
+misses and computes a fresh answer, which replaces the stale one (both are read in one round trip).
 
 Order matters for exactness: a request reads the generation *before* its queries, and a writer bumps
 only *after* its commit, so an answer stored with generation ``g`` was never computed from data
@@ -29,67 +24,21 @@ drafts, are never cached, and an editor's request never sees the public's cached
 
 import hashlib
 import logging
-import re
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection as default_connection
+from django.db import connection
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 
-from careerhub.core import generations
+from careerhub.core.cache import CONTENT, content_generation, generation_key
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "content:generation:{database}"
 ANSWER_KEY = "api:answer:{database}:{digest}"
 PREFIX = "/api/"
-# The first keyword of a statement that may change rows (a data-modifying WITH is looked into below).
-WRITE_START = ("INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY")
-WRITE_IN_WITH = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
-
-
-def _database(connection=default_connection) -> str:
-    return generations.database_name(connection)
-
-
-def content_generation() -> int:
-    """The current content generation (see ``careerhub.core.generations``)."""
-    return generations.current(GENERATION_KEY.format(database=_database()))
-
-
-def content_changed(connection=default_connection) -> None:
-    """Bump the generation when the current transaction commits (at once in autocommit), once per transaction."""
-    generations.bump_on_commit(
-        GENERATION_KEY.format(database=_database(connection)), what="cached API answers", connection=connection
-    )
-
-
-def is_write(sql: str) -> bool:
-    start = sql.lstrip()[:8].upper()
-    if start.startswith(WRITE_START):
-        return True
-    return start.startswith("WITH") and bool(WRITE_IN_WITH.search(sql))
-
-
-def track_writes(execute, sql, params, many, context):
-    """A Django ``execute_wrapper``: a statement that changed rows schedules a generation bump."""
-    result = execute(sql, params, many, context)
-    if isinstance(sql, str) and is_write(sql):
-        rowcount = getattr(context.get("cursor"), "rowcount", -1)
-        # -1 is unknown; SQLite counts the rows of INSERT ... RETURNING only as they are fetched.
-        if many or rowcount != 0 or "RETURNING" in sql.upper():
-            content_changed(context["connection"])
-    return result
-
-
-def install_write_tracking(sender, connection, **kwargs) -> None:
-    """``connection_created`` handler: track writes on every database connection of the process."""
-    if track_writes not in connection.execute_wrappers:
-        # First in the list: ``connection.execute_wrapper()`` blocks pop the last one on exit.
-        connection.execute_wrappers.insert(0, track_writes)
 
 
 def _credentials(request) -> bool:
@@ -131,13 +80,12 @@ class AnswerCacheMiddleware:
         # The answer depends on the URL and on what the client accepts (a JSON-only API refuses others).
         identity = f"{request.build_absolute_uri()} {request.META.get('HTTP_ACCEPT', '')}"
         digest = hashlib.sha256(identity.encode()).hexdigest()
-        database = _database()
-        answer_key = ANSWER_KEY.format(database=database, digest=digest)
-        generation_key = GENERATION_KEY.format(database=database)
+        answer_key = ANSWER_KEY.format(database=connection.settings_dict["NAME"], digest=digest)
+        content_key = generation_key(CONTENT)
         try:
             # One round trip: the generation and the answer stored with the generation it was computed at.
-            found = cache.get_many([generation_key, answer_key])
-            generation = found.get(generation_key)
+            found = cache.get_many([content_key, answer_key])
+            generation = found.get(content_key)
             if generation is None:
                 generation = content_generation()
         except Exception:

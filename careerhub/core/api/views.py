@@ -5,14 +5,18 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import PageNotAnInteger, Paginator
 from django.db import IntegrityError
+from django.db.models import Count, Window
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.views.decorators.http import conditional_page
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
+from rest_framework.utils.serializer_helpers import BindingDict
 
 from careerhub.core.filters import can_see_drafts
 
@@ -24,9 +28,41 @@ WRITE_ACTIONS = {"create": "add", "update": "change", "partial_update": "change"
 MAX_FIELDS_PARAM = 1000
 
 
+PAGE_TOTAL = "page_total_rows"
+
+
+class CountingPaginator(Paginator):
+    """A paginator that counts the rows in the page's own query (``COUNT(*) OVER ()``): one query, not two.
+
+    The separate ``COUNT`` of Django's paginator cost a round trip and a query plan on every page of
+    the API. A page past the end has no row to carry the total, so it falls back to Django's way
+    (which counts, then refuses the page), as does a ``DISTINCT`` query, whose total a window over
+    the rows before ``DISTINCT`` would overstate.
+    """
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        query = getattr(self.object_list, "query", None)
+        if number < 1 or self.orphans or query is None or query.distinct:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list.annotate(**{PAGE_TOTAL: Window(Count("*"))})[bottom : bottom + self.per_page])
+        if rows:
+            self.__dict__["count"] = getattr(rows[0], PAGE_TOTAL)  # Paginator.count is a cached property
+        elif number == 1 and self.allow_empty_first_page:
+            self.__dict__["count"] = 0
+        else:
+            return super().page(number)  # counts, and raises EmptyPage
+        return self._get_page(rows, number, self)
+
+
 class ContentPagination(PageNumberPagination):
     """Content (segments, tracks, skills, ...): numbered pages, ``?page=2&page_size=100``."""
 
+    django_paginator_class = CountingPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -62,6 +98,54 @@ def service_call(function: Callable[..., T], **kwargs: Any) -> T:
         raise ValidationError({"-": [str(error)]}) from None
     except IntegrityError:
         raise Conflict() from None
+
+
+class FieldsOnceMixin:
+    """An output serializer whose fields are built once per class, not once per request.
+
+    A ModelSerializer builds its fields from the model's metadata every time it is instantiated:
+    that cost more than writing a page of segments. Output fields keep no per-request state (their
+    names and sources are set when first bound), so later instances share them and only point
+    them at themselves. The gunicorn workers are sync (gunicorn.conf.py): one request per process
+    at a time. Views may still drop fields of their own instance (editors' fields, ``?fields=``).
+    """
+
+    @cached_property
+    def fields(self):
+        built = type(self).__dict__.get("_fields_built_once")
+        if built is None:
+            fields = super().fields
+            type(self)._fields_built_once = dict(fields.fields)
+            return fields
+        fields = BindingDict(self)
+        for name, field in built.items():
+            field.parent = self  # bound once already: binding again would refuse the source it set then
+            fields.fields[name] = field
+        return fields
+
+
+_datetime = serializers.DateTimeField()
+
+
+def when(value) -> str | None:
+    """A date and time as DRF's ``DateTimeField`` writes it (None stays None)."""
+    return None if value is None else _datetime.to_representation(value)
+
+
+class RowReadersMixin:
+    """An output serializer whose rows are built by ``readers`` (one function per field) instead of DRF's
+    field-by-field path: a page of 50 rows with nested lists is thousands of fields. Each reader gives
+    what the declared field would (tests compare both); the fields a view keeps still decide which
+    are written. ``readers = None`` (a subclass) goes back to DRF's path.
+    """
+
+    readers: dict[str, Callable[[Any], Any]] | None = None
+
+    def to_representation(self, instance) -> dict:
+        readers = self.readers
+        if readers is None:
+            return super().to_representation(instance)
+        return {name: readers[name](instance) for name in self.fields}
 
 
 class StrictSerializer(serializers.Serializer):

@@ -1,0 +1,43 @@
+"""The API's filter backend: django-filter's, without the FilterSet's cost when nothing is filtered.
+
+Its own module: DRF imports the filter backends of its settings while it defines its generic views,
+so the backend cannot live beside the view classes (``views.py``) that import those views.
+"""
+
+from django_filters import FilterSet
+from django_filters.rest_framework import DjangoFilterBackend
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which leaves the FilterSet out when the request names none of its filters.
+
+    Building a FilterSet copies every filter and builds a form class and a form for it: most of a
+    small list's time when nothing is filtered. Without parameters its filters would change nothing,
+    so the queryset is returned as it is, unless the FilterSet filters on its own (it overrides
+    ``filter_queryset``, as the demand rows' does for "all segments").
+    """
+
+    def get_filterset(self, request, queryset, view):
+        """The FilterSet with only the filters the request names: its form is built from those alone.
+
+        A filter the request does not name filters nothing; leaving it out spares building its form
+        field (a ``ModelChoiceFilter``'s reads the choices' queryset) and validating it. A widget that
+        reads ``<name>_<suffix>`` parameters keeps its filter.
+        """
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            named = set(request.query_params)
+            for name in list(filterset.filters):
+                if name not in named and not any(param.startswith(f"{name}_") for param in named):
+                    del filterset.filters[name]
+        return filterset
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if (
+            filterset_class is not None
+            and filterset_class.filter_queryset is FilterSet.filter_queryset
+            and not any(name in request.query_params for name in filterset_class.base_filters)
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
