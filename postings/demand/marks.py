@@ -16,6 +16,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from careerhub.core import outbox
+from careerhub.core.bulk import insert_rows
 from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 
@@ -52,23 +53,47 @@ DRAIN_REQUEST_FLAG = "demand:drain-requested:{database}"
 ID_CHUNK = 2000
 
 
+# (posting id, segment id, posted on, status, duplicate of) and (posting id, skill id, link state): the
+# rows the cells of postings are derived from, read from the database or in hand while a batch is written.
+PostingFacts = tuple[int, int, datetime.date, str, int | None]
+LinkFacts = tuple[int, int, str]
+
+
+def cells_of(postings: Iterable[PostingFacts], links: Iterable[LinkFacts]) -> set[Cell]:
+    """The demand cells these postings count in, by the counted rule: their days, and a cell per counted link."""
+    where = {
+        posting_id: (segment_id, posted_on)
+        for posting_id, segment_id, posted_on, status, duplicate_of_id in postings
+        if posting_counts(status, duplicate_of_id)
+    }
+    cells: set[Cell] = {(segment_id, day, None) for segment_id, day in where.values()}
+    for posting_id, skill_id, state in links:
+        if posting_id in where and link_counts(state):
+            segment_id, day = where[posting_id]
+            cells.add((segment_id, month_start(day), skill_id))
+    return cells
+
+
+def counted_cell(posting: PostingFacts, state: str) -> tuple[int | None, datetime.date | None]:
+    """The cell a link of this posting in this state counts in (its copy on ``PostingSkill``), or (None, None)."""
+    _, segment_id, posted_on, status, duplicate_of_id = posting
+    if posting_counts(status, duplicate_of_id) and link_counts(state):
+        return segment_id, month_start(posted_on)
+    return None, None
+
+
 def cells_of_postings(posting_ids: Iterable[int]) -> set[Cell]:
     """The demand cells the given postings count in right now (two queries per chunk of ids)."""
     cells: set[Cell] = set()
     ids = sorted(set(posting_ids))
     for start in range(0, len(ids), ID_CHUNK):
         chunk = ids[start : start + ID_CHUNK]
-        where = {
-            posting_id: (segment_id, posted_on)
-            for posting_id, segment_id, posted_on in Posting.objects.filter(COUNTED_POSTING, pk__in=chunk)
-            .values_list("id", "segment_id", "posted_on")
-            .order_by()
-        }
-        cells.update((segment_id, day, None) for segment_id, day in where.values())
-        links = PostingSkill.objects.filter(COUNTED_LINK_STATE, posting_id__in=list(where))
-        for posting_id, skill_id in links.values_list("posting_id", "skill_id").order_by():
-            segment_id, day = where[posting_id]
-            cells.add((segment_id, month_start(day), skill_id))
+        postings = Posting.objects.filter(pk__in=chunk).order_by()
+        links = PostingSkill.objects.filter(posting_id__in=chunk).order_by()
+        cells |= cells_of(
+            postings.values_list("id", "segment_id", "posted_on", "status", "duplicate_of_id"),
+            links.values_list("posting_id", "skill_id", "state"),
+        )
     return cells
 
 
@@ -99,19 +124,18 @@ class MarkCollector:
 
     def __init__(self, posting_ids: Iterable[int]):
         self.posting_ids = set(posting_ids)
-        self.copied: set[int] = set()
+        self.written: set[int] = set()
         self.cells = cells_of_postings(self.posting_ids)
 
-    def add(self, posting_ids: Iterable[int], *, cells_copied: bool = False) -> None:
-        """Postings the write created: they have no cells before it.
+    def add(self, posting_ids: Iterable[int]) -> None:
+        """Postings the write created: they have no cells before it; their cells are read after it."""
+        self.posting_ids.update(posting_ids)
 
-        ``cells_copied``: their links were inserted with their cell already copied (the batch write
-        path), so the copies need no second write.
-        """
-        ids = set(posting_ids)
-        self.posting_ids |= ids
-        if cells_copied:
-            self.copied |= ids
+    def add_written(self, postings: list[PostingFacts], links: list[LinkFacts]) -> None:
+        """Postings the write created with their links, as the rows it wrote (their cells already copied on the
+        links with ``counted_cell``): their cells come from those rows, with no second read or write."""
+        self.written.update(row[0] for row in postings)
+        self.cells |= cells_of(postings, links)
 
 
 @contextmanager
@@ -122,8 +146,8 @@ def demand_marks(posting_ids: Iterable[int] = ()) -> Iterator[MarkCollector]:
     """
     collector = MarkCollector(posting_ids)
     yield collector
-    sync_counted_cells(collector.posting_ids - collector.copied)
-    collector.cells |= cells_of_postings(collector.posting_ids)
+    sync_counted_cells(collector.posting_ids - collector.written)
+    collector.cells |= cells_of_postings(collector.posting_ids - collector.written)
     insert_marks(collector.cells)
 
 
@@ -132,13 +156,14 @@ def insert_marks(cells: Iterable[Cell]) -> int:
     content_changed()
     now = timezone.now()
     marks = [
-        DemandMark(segment_id=segment_id, month=date, skill_id=skill_id, created_at=now) if skill_id is not None
-        else DemandMark(segment_id=segment_id, month=month_start(date), day=date, created_at=now)
+        (segment_id, date, skill_id, None, now) if skill_id is not None
+        else (segment_id, month_start(date), None, date, now)
         for segment_id, date, skill_id in cells
     ]
     if not marks:
         return 0
-    DemandMark.objects.bulk_create(marks, batch_size=5000)
+    # Plain rows (COPY on PostgreSQL): a batch of a thousand new postings marks thousands of cells.
+    insert_rows(DemandMark, ("segment_id", "month", "skill_id", "day", "created_at"), marks)
     request_drain_after_commit()
     return len(marks)
 

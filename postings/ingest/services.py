@@ -30,8 +30,7 @@ from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from segments.models import Segment
 
-from ..demand.marks import demand_marks, link_counts, posting_counts
-from ..demand.months import month_start
+from ..demand.marks import LinkFacts, PostingFacts, counted_cell, demand_marks
 from ..demo import DEMO_SOURCE
 from ..extraction import EXTRACTOR_VERSION, get_matcher
 from ..models import Employer, Posting, PostingSkill, PostingSkillState
@@ -321,8 +320,12 @@ class _Importer:
         """Insert new postings with their history, skill links and demand marks, in a few bulk writes."""
         with demand_marks() as marks:
             ids, duplicate_of = self._insert_postings(items)
-            self._insert_links(ids, items, duplicate_of)
-            marks.add(ids, cells_copied=True)
+            postings = [
+                (posting_id, item.segment_id, item.row.posted_on, self.status, duplicate_of.get(posting_id))
+                for posting_id, item in zip(ids, items, strict=True)
+            ]
+            links = self._insert_links(postings, items)
+            marks.add_written(postings, links)
         for posting_id, item in zip(ids, items, strict=True):
             self.report.created += 1
             self.report.duplicates += posting_id in duplicate_of
@@ -368,20 +371,17 @@ class _Importer:
                 originals.setdefault(items[index].content_hash, posting_id)
         return ids, duplicate_of
 
-    def _insert_links(self, ids: list[int], items: list[Resolved], duplicate_of: dict[int, int]) -> None:
+    def _insert_links(self, postings: list[PostingFacts], items: list[Resolved]) -> list[LinkFacts]:
         """The skills found in each new posting's text, each link with the demand cell it counts in."""
-        links = []
-        for posting_id, item in zip(ids, items, strict=True):
-            row = item.row
-            counted = posting_counts(self.status, duplicate_of.get(posting_id))
-            # The demand cell the links count in (see PostingSkill.counted_month): none for an uncounted posting.
-            cell = (item.segment_id, month_start(row.posted_on)) if counted else (None, None)
-            links.extend(
-                (posting_id, match.skill_id, PostingSkillState.AUTO, match.text[:255], match.start, match.end,
-                 EXTRACTOR_VERSION, *(cell if link_counts(PostingSkillState.AUTO) else (None, None)))
-                for match in self.matcher.find(text_of(row.title, row.description))
-            )  # fmt: skip
-        insert_rows(PostingSkill, LINK_FIELDS, links)
+        links, rows = [], []
+        for posting, item in zip(postings, items, strict=True):
+            cell = counted_cell(posting, PostingSkillState.AUTO)  # see PostingSkill.counted_month
+            for match in self.matcher.find(text_of(item.row.title, item.row.description)):
+                links.append((posting[0], match.skill_id, PostingSkillState.AUTO))
+                rows.append((posting[0], match.skill_id, PostingSkillState.AUTO, match.text[:255], match.start,
+                             match.end, EXTRACTOR_VERSION, *cell))  # fmt: skip
+        insert_rows(PostingSkill, LINK_FIELDS, rows)
+        return links
 
     def update(self, posting: Posting, item: Resolved) -> None:
         row = item.row
