@@ -13,7 +13,7 @@ from careerhub.core.visibility import can_see_drafts
 
 from ..models import Track
 from .filters import SegmentCoverageFilter
-from .selectors import coverage_list, coverage_rows, track_coverage_detail
+from .selectors import coverage_list_rows, coverage_rows, track_coverage_detail
 
 
 def _can_see_drafts(request) -> bool:
@@ -185,7 +185,7 @@ class CoverageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return public_cache(super().as_view(*args, **kwargs))
 
     def get_queryset(self):
-        return coverage_list(include_unpublished=_can_see_drafts(self.request))
+        return coverage_list_rows(include_unpublished=_can_see_drafts(self.request))
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
