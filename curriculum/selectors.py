@@ -62,6 +62,21 @@ def skills_with_teaching(skills: QuerySet[Skill]) -> QuerySet[Skill]:
     return skills.prefetch_related(Prefetch("modules", queryset=modules, to_attr="teaching_modules"))
 
 
+def teaching_rows(skill_ids) -> dict[int, list[dict]]:
+    """What ``skills_with_teaching`` gives each skill, as plain rows (track, track_title, module, module_title)."""
+    links = Module.skills.through.objects.filter(
+        skill_id__in=list(skill_ids), module__status=Status.PUBLISHED, module__track__status=Status.PUBLISHED
+    ).order_by("module__track__display_order", "module__track__title", "module__order")
+    rows: dict[int, list[dict]] = {}
+    for skill_id, track, track_title, module, module_title in links.values_list(
+        "skill_id", "module__track__slug", "module__track__title", "module__slug", "module__title"
+    ):
+        rows.setdefault(skill_id, []).append(
+            {"track": track, "track_title": track_title, "module": module, "module_title": module_title}
+        )
+    return rows
+
+
 def tracks_teaching(*, skill: Skill) -> QuerySet[Track]:
     """Published tracks with a published module that teaches this skill."""
     return (

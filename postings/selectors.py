@@ -15,6 +15,27 @@ def skill_list(*, include_unpublished: bool = False) -> QuerySet[Skill]:
     return skills if include_unpublished else skills.published()
 
 
+SKILL_ROW_FIELDS = (
+    "id", "slug", "name", "category__slug", "category__name", "type", "description", "name_ambiguous", "status",
+    "published_at", "updated_at",
+)
+
+
+def skill_rows(*, include_unpublished: bool = False) -> QuerySet:
+    """``skill_list`` as plain rows of what a list of the API shows (``SKILL_ROW_FIELDS``), no model instances."""
+    return skill_list(include_unpublished=include_unpublished).values(*SKILL_ROW_FIELDS)
+
+
+def skill_alias_texts(skill_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The aliases of each skill, in text order (one query, no model instances)."""
+    texts: dict[int, list[str]] = {}
+    for skill_id, text in SkillAlias.objects.filter(skill_id__in=list(skill_ids)).order_by("text").values_list(
+        "skill_id", "text"
+    ):
+        texts.setdefault(skill_id, []).append(text)
+    return texts
+
+
 def skill_get(*, slug: str, include_unpublished: bool = False) -> Skill | None:
     """A skill with its category and aliases."""
     return (
