@@ -50,6 +50,32 @@ def module_list(*, include_unpublished: bool = False) -> QuerySet[Module]:
     return modules.prefetch_related(Prefetch("skills", queryset=skills, to_attr="taught_skills"))
 
 
+MODULE_ROW_FIELDS = (
+    "id", "track__slug", "order", "slug", "title", "summary", "body", "status", "published_at", "updated_at",
+)
+
+
+def module_rows(*, include_unpublished: bool = False) -> QuerySet:
+    """``module_list`` as plain rows of what a list of the API shows, without their skills (``taught_skill_rows``)."""
+    modules = Module.objects.order_by("track__display_order", "track__title", "order", "id")
+    if not include_unpublished:
+        modules = modules.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+    return modules.values(*MODULE_ROW_FIELDS)
+
+
+def taught_skill_rows(module_ids, *, include_unpublished: bool = False) -> dict[int, list[dict]]:
+    """The skills each module teaches as ``module_list`` gives them (slug, name, category), as plain rows."""
+    links = Module.skills.through.objects.filter(module_id__in=list(module_ids))
+    if not include_unpublished:
+        links = links.filter(skill__status=Status.PUBLISHED)
+    rows: dict[int, list[dict]] = {}
+    for module_id, slug, name, category in links.order_by("skill__name").values_list(
+        "module_id", "skill__slug", "skill__name", "skill__category__slug"
+    ):
+        rows.setdefault(module_id, []).append({"slug": slug, "name": name, "category": category})
+    return rows
+
+
 def skills_with_teaching(skills: QuerySet[Skill]) -> QuerySet[Skill]:
     """The skills with ``teaching_modules``: the published modules of published tracks that teach each."""
     modules = (
