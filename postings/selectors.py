@@ -15,6 +15,12 @@ def skill_list(*, include_unpublished: bool = False) -> QuerySet[Skill]:
     return skills if include_unpublished else skills.published()
 
 
+def skill_refs(*, include_unpublished: bool = False) -> QuerySet[Skill]:
+    """Skills with only what a filter needs of a skill it looks up by slug (no category, no texts)."""
+    skills = Skill.objects.only("id", "slug", "name", "status")
+    return skills if include_unpublished else skills.published()
+
+
 SKILL_ROW_FIELDS = (
     "id", "slug", "name", "category__slug", "category__name", "type", "description", "name_ambiguous", "status",
     "published_at", "updated_at",

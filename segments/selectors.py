@@ -11,5 +11,10 @@ def segment_list(*, include_unpublished: bool = False) -> QuerySet[Segment]:
     return segments if include_unpublished else segments.published()
 
 
+def segment_refs(*, include_unpublished: bool = False) -> QuerySet[Segment]:
+    """``segment_list`` with only what a filter needs of a segment it looks up by slug (not its long texts)."""
+    return segment_list(include_unpublished=include_unpublished).only("id", "slug", "name", "status")
+
+
 def segment_get(*, slug: str, include_unpublished: bool = False) -> Segment | None:
     return segment_list(include_unpublished=include_unpublished).filter(slug=slug).first()

@@ -19,7 +19,7 @@ from segments.selectors import segment_list
 
 from ..demand.models import SegmentMonthTotal
 from ..demand.months import add_months, month_start
-from ..demand.selectors import TREND_HORIZONS, cooccurrence, demand_row_list, skill_trends, top_skills
+from ..demand.selectors import TREND_HORIZONS, cooccurrence, demand_row_list, demand_rows, skill_trends, top_skills
 from ..filters import DemandFilterSet
 from ..selectors import skill_list
 from .serializers import (
@@ -93,6 +93,8 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
     supports_fields = True
 
     def get_queryset(self):
+        if self.action == "list" and "ordering" not in self.request.query_params:
+            return demand_rows()  # plain rows; the cursor reads its position (month) from them too
         return demand_row_list()
 
     def _query(self) -> dict:

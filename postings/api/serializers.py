@@ -285,6 +285,18 @@ DemandRowSerializer.readers = {
 }
 
 
+# The same fields from a row of ``demand_rows``.
+DemandRowSerializer.row_readers = {
+    "segment": lambda r: None if r["segment_id"] is None else r["segment__slug"],
+    "skill": lambda r: {"slug": r["skill__slug"], "name": r["skill__name"], "category": r["skill__category__slug"]},
+    "month": lambda r: f"{r['month']:%Y-%m}",
+    "postings": lambda r: r["postings"],
+    "total": lambda r: r["total"],
+    "share": lambda r: share_or_none(r["postings"], r["total"] or 0),
+    "rank": lambda r: r["rank"],
+}
+
+
 class TopSkillSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     skill = SkillRefSerializer()

@@ -85,6 +85,17 @@ def demand_row_list() -> QuerySet[SkillDemand]:
     )
 
 
+DEMAND_ROW_FIELDS = (
+    "id", "segment_id", "segment__slug", "skill__slug", "skill__name", "skill__category__slug", "month", "postings",
+    "total", "rank",
+)
+
+
+def demand_rows() -> QuerySet:
+    """``demand_row_list`` as plain rows (``DEMAND_ROW_FIELDS``): what a page of the API shows, no model instances."""
+    return demand_row_list().values(*DEMAND_ROW_FIELDS)
+
+
 def _count(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(n=Func(F("id"), function="COUNT")).values("n")
 
