@@ -58,13 +58,25 @@ def demand_cells(
     )
 
 
+_demand_rows: list[QuerySet[SkillDemand]] = []
+
+
 def demand_row_list() -> QuerySet[SkillDemand]:
     """Every summary cell of published skills, with its segment-month ``total`` and its ``rank`` in the month.
 
     The rank is a correlated count (1 + the skills of the same scope and month with more postings,
     every skill counted, like ``demand_cells``), not a window function: a cursor page filters rows by
     month, and a window would then rank only the rows left on the page.
+
+    The query (four subqueries) is built once per process and cloned for each caller, as DRF does
+    with a view's ``queryset``: building it cost more than a page of its rows.
     """
+    if not _demand_rows:
+        _demand_rows.append(_demand_row_list())
+    return _demand_rows[0].all()
+
+
+def _demand_row_list() -> QuerySet[SkillDemand]:
     totals = SegmentMonthTotal.objects.filter(month=OuterRef("month"))
     total = Case(
         When(segment__isnull=True, then=Subquery(totals.filter(segment__isnull=True).values("postings")[:1])),
