@@ -114,6 +114,11 @@ def posting_feed(*, include_unpublished: bool = False) -> QuerySet[Posting]:
     return postings if include_unpublished else postings.published().filter(segment__status=Status.PUBLISHED)
 
 
+def posting_rows(*, include_unpublished: bool = False) -> QuerySet:
+    """``posting_feed`` as plain rows of ``POSTING_FEED_FIELDS`` (no model instances); skills as for the feed."""
+    return posting_feed(include_unpublished=include_unpublished).values(*POSTING_FEED_FIELDS)
+
+
 def posting_skill_links(posting_ids: Iterable[int], *, include_unpublished: bool = False) -> dict[int, list[dict]]:
     """The counted skills of each posting with their evidence, in text order (one query, no model instances).
 

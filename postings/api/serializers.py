@@ -13,7 +13,7 @@ from careerhub.core.editorial import Status
 from segments.models import Segment
 
 from ..demand.selectors import MIN_SAMPLE
-from ..models import MAX_POSTING_TEXT, Employer, Posting, PostingSkill, Skill, SkillCategory, SkillType
+from ..models import DEMO_SOURCE, MAX_POSTING_TEXT, Employer, Posting, PostingSkill, Skill, SkillCategory, SkillType
 
 
 class SkillCategorySerializer(FieldsOnceMixin, serializers.ModelSerializer):
@@ -169,9 +169,11 @@ class PostingSerializer(FieldsOnceMixin, serializers.ModelSerializer):
         )
         read_only_fields = fields
 
-    def to_representation(self, instance: Posting) -> dict:
-        # Same output as DRF's generic to_representation (a test compares them), built faster.
-        return {name: POSTING_READERS[name](instance) for name in self.fields}
+    def to_representation(self, instance: Posting | dict) -> dict:
+        # Same output as DRF's generic to_representation (a test compares them), built faster; a plain
+        # row of ``posting_rows`` (the API's list) with its ``skill_links`` gives the same again.
+        readers = POSTING_ROW_READERS if type(instance) is dict else POSTING_READERS
+        return {name: readers[name](instance) for name in self.fields}
 
 
 _datetime = serializers.DateTimeField()
@@ -206,6 +208,25 @@ POSTING_READERS = {
     "duplicate_of": lambda p: p.duplicate_of_id,
     "status": lambda p: p.status,
     "published_at": lambda p: _datetime.to_representation(p.published_at) if p.published_at else None,
+}
+
+
+POSTING_ROW_READERS = {
+    "id": lambda r: r["id"],
+    "external_id": lambda r: r["external_id"],
+    "source": lambda r: r["source"],
+    "demo": lambda r: r["source"] == DEMO_SOURCE,
+    "title": lambda r: r["title"],
+    "employer": lambda r: r["employer__name"],
+    "segment": lambda r: r["segment__slug"],
+    "posted_on": lambda r: r["posted_on"].isoformat(),
+    "location": lambda r: r["location"],
+    "url": lambda r: r["url"],
+    "description": lambda r: r["description"],
+    "skills": lambda r: r["skill_links"],
+    "duplicate_of": lambda r: r["duplicate_of_id"],
+    "status": lambda r: r["status"],
+    "published_at": lambda r: _datetime.to_representation(r["published_at"]) if r["published_at"] else None,
 }
 
 

@@ -30,8 +30,8 @@ from ..ingest.services import postings_import
 from ..models import SkillAlias
 from ..selectors import (
     employer_list,
-    posting_feed,
     posting_list,
+    posting_rows,
     posting_skill_links,
     skill_alias_texts,
     skill_category_list,
@@ -148,16 +148,16 @@ class PostingViewSet(WritableViewSet):
     write_serializer_class = PostingWriteSerializer
 
     def get_queryset(self):
-        if self.action == "list":
-            return posting_feed(include_unpublished=self.sees_drafts())
+        if self.action == "list":  # plain rows; the cursor reads its position from them too
+            return posting_rows(include_unpublished=self.sees_drafts())
         return posting_list(include_unpublished=self.sees_drafts())
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is not None:
-            links = posting_skill_links([posting.id for posting in page], include_unpublished=self.sees_drafts())
-            for posting in page:
-                posting.skill_links = links.get(posting.id, [])
+            links = posting_skill_links([row["id"] for row in page], include_unpublished=self.sees_drafts())
+            for row in page:
+                row["skill_links"] = links.get(row["id"], [])
         return page
 
     @extend_schema(
