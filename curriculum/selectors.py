@@ -17,6 +17,28 @@ def track_list(*, include_unpublished: bool = False) -> QuerySet[Track]:
     return tracks if include_unpublished else tracks.published()
 
 
+TRACK_ROW_FIELDS = ("id", "slug", "title", "level", "summary", "display_order", "status", "published_at", "updated_at")
+
+
+def track_rows(*, include_unpublished: bool = False) -> QuerySet:
+    """``track_list`` as plain rows of what a list of the API shows; segments from ``track_segment_slugs``."""
+    tracks = Track.objects.all() if include_unpublished else Track.objects.published()
+    return tracks.values(*TRACK_ROW_FIELDS)
+
+
+def track_segment_slugs(track_ids, *, include_unpublished: bool = False) -> dict[int, list[str]]:
+    """The slugs of the segments each track targets, in the segments' display order (one query, plain rows)."""
+    links = Track.segments.through.objects.filter(track_id__in=list(track_ids))
+    if not include_unpublished:
+        links = links.filter(segment__status=Status.PUBLISHED)
+    slugs: dict[int, list[str]] = {}
+    for track_id, slug in links.order_by("segment__display_order", "segment__name").values_list(
+        "track_id", "segment__slug"
+    ):
+        slugs.setdefault(track_id, []).append(slug)
+    return slugs
+
+
 def track_list_with_modules(*, include_unpublished: bool = False) -> QuerySet[Track]:
     """Tracks with their modules in order and the skills each teaches, in a fixed number of queries."""
     modules = Module.objects.order_by("order", "id")

@@ -123,10 +123,24 @@ TrackSerializer.readers = {
 }
 
 
+# The same fields from a row of ``track_rows`` with ``segments`` added by the view.
+TrackSerializer.row_readers = {
+    "slug": lambda r: r["slug"],
+    "title": lambda r: r["title"],
+    "level": lambda r: r["level"],
+    "summary": lambda r: r["summary"],
+    "segments": lambda r: r["segments"],
+    "display_order": lambda r: r["display_order"],
+    "status": lambda r: r["status"],
+    "published_at": lambda r: when(r["published_at"]),
+    "updated_at": lambda r: when(r["updated_at"]),
+}
+
+
 class TrackDetailSerializer(TrackSerializer):
     """A track with its modules in order and the skills each teaches."""
 
-    readers = None  # one track a request: DRF's path
+    readers = row_readers = None  # one track a request: DRF's path
 
     modules = TrackModuleSerializer(many=True, read_only=True)
 

@@ -112,6 +112,16 @@ def posting_rows_with_links():
     return rows
 
 
+def track_rows_with_segments():
+    from curriculum.selectors import track_rows, track_segment_slugs
+
+    rows = list(track_rows(include_unpublished=True))
+    slugs = track_segment_slugs([row["id"] for row in rows], include_unpublished=True)
+    for row in rows:
+        row["segments"] = slugs.get(row["id"], [])
+    return rows
+
+
 def posting_instances():
     from postings.selectors import posting_list
 
@@ -129,6 +139,7 @@ ROW_CASES = {
     "skills": (SkillSerializer, skill_rows_with_lists, skills),
     "modules": (ModuleSerializer, module_rows_with_skills, lambda: module_list(include_unpublished=True)),
     "postings": ("postings", posting_rows_with_links, posting_instances),
+    "tracks": (TrackSerializer, track_rows_with_segments, lambda: track_list(include_unpublished=True)),
     "demand-rows": (DemandRowSerializer, demand_rows, demand_row_list),
 }
 
