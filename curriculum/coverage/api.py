@@ -8,7 +8,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from careerhub.core.api.cache import public_cache
-from careerhub.core.api.views import CountingPaginator
+from careerhub.core.api.views import CountingPaginator, FieldsOnceMixin
 from careerhub.core.visibility import can_see_drafts
 
 from ..models import Track
@@ -55,8 +55,8 @@ class CoverageSegmentSerializer(serializers.Serializer):
     surplus = CoverageSurplusSerializer(many=True)
 
 
-class CoverageRowSerializer(CoverageSegmentSerializer):
-    """One row of ``/coverage/``: a track against one segment."""
+class CoverageRowSerializer(FieldsOnceMixin, CoverageSegmentSerializer):
+    """One row of ``/coverage/``: a track against one segment (its fields, nested ones included, built once)."""
 
     track = serializers.CharField(source="track_coverage.track.slug")
     track_title = serializers.CharField(source="track_coverage.track.title")
