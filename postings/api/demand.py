@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from careerhub.core.api.views import OrderedCursorPagination, PublicViewSetMixin
 from careerhub.core.filters import MonthField, can_see_drafts
-from segments.selectors import segment_list
+from segments.selectors import segment_list, segment_refs
 
 from ..demand.models import SegmentMonthTotal
 from ..demand.months import add_months, month_start
@@ -49,7 +49,7 @@ class DemandQueryForm(forms.Form):
     def __init__(self, data, *, request):
         renamed = {"period_from": data.get("from"), "period_to": data.get("to")}
         super().__init__({**{key: data.get(key) for key in ("segment", "limit", "min_postings")}, **renamed})
-        self.fields["segment"].queryset = segment_list(
+        self.fields["segment"].queryset = segment_refs(  # the slug is all the views read of it
             include_unpublished=can_see_drafts(request, "segments", "segment")
         )
 

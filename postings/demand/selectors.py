@@ -6,6 +6,7 @@ disagree with them. ``segment=None`` means all segments together.
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -112,9 +113,22 @@ def _count(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(n=Func(F("id"), function="COUNT")).values("n")
 
 
+class CategoryRef(NamedTuple):
+    slug: str
+
+
+class SkillRef(NamedTuple):
+    """What a ranking names of a skill: read with the ranking itself, not as a model instance."""
+
+    id: int
+    slug: str
+    name: str
+    category: CategoryRef
+
+
 @dataclass(frozen=True)
 class SkillShare:
-    skill: Skill
+    skill: SkillRef
     postings: int
     total: int
     rank: int
@@ -137,17 +151,17 @@ def top_skills(
     rows = (
         SkillDemand.objects.filter(_scope(segment), month__gte=month_from, month__lte=month_to,
                                    skill__status=Status.PUBLISHED)
-        .values("skill_id")
+        # The skill's slug, name and category depend on its id alone: grouping by them changes nothing.
+        .values_list("skill_id", "skill__slug", "skill__name", "skill__category__slug")
         .annotate(n=Sum("postings"))
         .order_by("-n", "skill_id")[:limit]
     )
-    rows = list(rows)
-    skills = Skill.objects.select_related("category").in_bulk([row["skill_id"] for row in rows])
     ranked, rank, previous = [], 0, None
-    for position, row in enumerate(rows, start=1):
-        if row["n"] != previous:
-            rank, previous = position, row["n"]
-        ranked.append(SkillShare(skill=skills[row["skill_id"]], postings=row["n"], total=total, rank=rank))
+    for position, (skill_id, slug, name, category, n) in enumerate(rows, start=1):
+        if n != previous:
+            rank, previous = position, n
+        skill = SkillRef(skill_id, slug, name, CategoryRef(category))
+        ranked.append(SkillShare(skill=skill, postings=n, total=total, rank=rank))
     return ranked
 
 
