@@ -15,6 +15,15 @@ def skill_list(*, include_unpublished: bool = False) -> QuerySet[Skill]:
     return skills if include_unpublished else skills.published()
 
 
+def skill_category_rows() -> QuerySet:
+    """``skill_category_list`` in display order as plain rows of what the API's list shows."""
+    return (
+        skill_category_list()
+        .order_by("display_order", "name")
+        .values("slug", "name", "description", "display_order", "published_skill_count")
+    )
+
+
 def skill_refs(*, include_unpublished: bool = False) -> QuerySet[Skill]:
     """Skills with only what a filter needs of a skill it looks up by slug (no category, no texts)."""
     skills = Skill.objects.only("id", "slug", "name", "status")

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from careerhub.core.api.views import FieldsOnceMixin, RowReadersMixin, StrictSerializer, when
+from careerhub.core.api.views import FieldsOnceMixin, RowReadersMixin, StrictSerializer, plain_row_readers, when
 from careerhub.core.editorial import Status
 from segments.models import Segment
 
@@ -16,7 +16,7 @@ from ..demand.selectors import MIN_SAMPLE
 from ..models import DEMO_SOURCE, MAX_POSTING_TEXT, Employer, Posting, PostingSkill, Skill, SkillCategory, SkillType
 
 
-class SkillCategorySerializer(FieldsOnceMixin, serializers.ModelSerializer):
+class SkillCategorySerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSerializer):
     """A shelf of the taxonomy and how many published skills it holds."""
 
     skill_count = serializers.IntegerField(source="published_skill_count", read_only=True)
@@ -25,6 +25,12 @@ class SkillCategorySerializer(FieldsOnceMixin, serializers.ModelSerializer):
         model = SkillCategory
         fields = ("slug", "name", "description", "display_order", "skill_count")
         read_only_fields = fields
+
+
+# A plain row of the list (its count is the annotation ``published_skill_count``).
+SkillCategorySerializer.row_readers = plain_row_readers(SkillCategorySerializer.Meta.fields) | {
+    "skill_count": lambda row: row["published_skill_count"],
+}
 
 
 class CategoryRefSerializer(serializers.ModelSerializer):

@@ -35,6 +35,7 @@ from ..selectors import (
     posting_skill_links,
     skill_alias_texts,
     skill_category_list,
+    skill_category_rows,
     skill_list,
     skill_rows,
 )
@@ -70,6 +71,8 @@ class SkillCategoryViewSet(PublicViewSetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
+        if self.action == "list":  # plain rows
+            return skill_category_rows()
         return skill_category_list().order_by("display_order", "name")
 
 

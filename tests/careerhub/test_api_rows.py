@@ -10,7 +10,7 @@ from curriculum.selectors import module_list, skills_with_teaching, track_list, 
 from postings.api.serializers import DemandRowSerializer, SkillSerializer
 from postings.demand.selectors import demand_row_list
 from postings.models import SkillAlias
-from postings.selectors import skill_list
+from postings.selectors import skill_category_list, skill_list
 from segments.api.serializers import SegmentSerializer
 from segments.selectors import segment_list
 from tests.careerhub.api_world import build_world
@@ -134,6 +134,18 @@ def demand_rows():
     return rows()
 
 
+def segment_rows():
+    from segments.selectors import segment_rows as rows
+
+    return rows(include_unpublished=True)
+
+
+def category_rows():
+    from postings.selectors import skill_category_rows
+
+    return skill_category_rows()
+
+
 ROW_CASES = {
     # serializer, plain rows as the list views feed them, the same objects as model instances
     "skills": (SkillSerializer, skill_rows_with_lists, skills),
@@ -141,23 +153,28 @@ ROW_CASES = {
     "postings": ("postings", posting_rows_with_links, posting_instances),
     "tracks": (TrackSerializer, track_rows_with_segments, lambda: track_list(include_unpublished=True)),
     "demand-rows": (DemandRowSerializer, demand_rows, demand_row_list),
+    "segments": (SegmentSerializer, segment_rows, lambda: segment_list(include_unpublished=True)),
+    "skill-categories": ("categories", category_rows, lambda: skill_category_list()),
 }
 
 
 @pytest.mark.parametrize("case", sorted(ROW_CASES))
 def test_plain_rows_write_what_model_instances_write(case):
-    from postings.api.serializers import PostingSerializer
+    from postings.api.serializers import PostingSerializer, SkillCategorySerializer
 
     # given content of every kind, drafts included
     build_world()
     serializer_class, rows, instances = ROW_CASES[case]
-    serializer_class = PostingSerializer if serializer_class == "postings" else serializer_class
-    by_id = {obj.pk: obj for obj in instances()}
+    serializer_class = {"postings": PostingSerializer, "categories": SkillCategorySerializer}.get(
+        serializer_class, serializer_class
+    )
+    key = "id" if case not in ("segments", "skill-categories") else "slug"
+    by_key = {getattr(obj, key): obj for obj in instances()}
     plain = list(rows())
-    assert plain and len(plain) == len(by_id)
+    assert plain and len(plain) == len(by_key)
     for row in plain:
         # when a plain row and its model instance are written by the same serializer
         from_row = serializer_class(row).data
-        from_instance = serializer_class(by_id[row["id"]]).data
+        from_instance = serializer_class(by_key[row[key]]).data
         # then the JSON is the same, byte for byte (key order included)
         assert JSONRenderer().render(from_row) == JSONRenderer().render(from_instance)

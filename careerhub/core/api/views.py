@@ -2,6 +2,7 @@
 conditional GET (ETag, 304) and the way writes call services."""
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -157,6 +158,14 @@ class RowReadersMixin:
         if readers is None:
             return super().to_representation(instance)
         return {name: readers[name](instance) for name in self.fields}
+
+
+def plain_row_readers(names, *, dates=()) -> dict[str, Callable[[dict], Any]]:
+    """``row_readers`` for fields that write a row's value as it is (text, numbers, JSON), ``dates`` as DRF does."""
+    readers: dict[str, Callable[[dict], Any]] = {}
+    for name in names:
+        readers[name] = (lambda key: lambda row: when(row[key]))(name) if name in dates else itemgetter(name)
+    return readers
 
 
 class StrictSerializer(serializers.Serializer):
