@@ -5,8 +5,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from careerhub.core.editorial import Status
 from careerhub.core.filters import PublicFilterSet, SearchFilter, SlugFilter, can_see_drafts, status_filter, visible_to
-from postings.selectors import skill_list
-from segments.selectors import segment_list
+from postings.selectors import skill_refs
+from segments.selectors import segment_refs
 
 from .models import Level, Module, Track
 
@@ -22,12 +22,12 @@ class TrackFilterSet(PublicFilterSet):
     draft_model = "curriculum.track"
 
     segment = SlugFilter(
-        queryset=visible_to(segment_list, "segments", "segment"),
+        queryset=visible_to(segment_refs, "segments", "segment"),
         method="filter_segment",
         label="Target segment (slug)",
     )
     skill = SlugFilter(
-        queryset=visible_to(skill_list, "postings", "skill"),
+        queryset=visible_to(skill_refs, "postings", "skill"),
         method="filter_skill",
         label="Taught skill (slug)",
     )
@@ -65,7 +65,7 @@ class ModuleFilterSet(PublicFilterSet):
         label="Track (slug)",
     )
     skill = SlugFilter(
-        queryset=visible_to(skill_list, "postings", "skill"),
+        queryset=visible_to(skill_refs, "postings", "skill"),
         field_name="skills",
         distinct=False,
         method="filter_skill",

@@ -13,16 +13,16 @@ from careerhub.core.filters import (
     status_filter,
     visible_to,
 )
-from segments.selectors import segment_list
+from segments.selectors import segment_refs
 
 from .demand.models import SkillDemand
 from .models import Employer, Posting, PostingSkill, PostingSkillState, Skill, SkillAlias, SkillCategory, SkillType
-from .selectors import employer_list, skill_list
+from .selectors import employer_list, skill_refs
 
 
 def _segment_filter(**kwargs) -> django_filters.ModelChoiceFilter:
     return SlugFilter(
-        queryset=visible_to(segment_list, "segments", "segment"),
+        queryset=visible_to(segment_refs, "segments", "segment"),
         label="Segment (slug)",
         **kwargs,
     )
@@ -30,7 +30,7 @@ def _segment_filter(**kwargs) -> django_filters.ModelChoiceFilter:
 
 def _skill_filter(**kwargs) -> django_filters.ModelChoiceFilter:
     return SlugFilter(
-        queryset=visible_to(skill_list, "postings", "skill"), label="Skill (slug)", **kwargs
+        queryset=visible_to(skill_refs, "postings", "skill"), label="Skill (slug)", **kwargs
     )
 
 

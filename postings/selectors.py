@@ -15,6 +15,42 @@ def skill_list(*, include_unpublished: bool = False) -> QuerySet[Skill]:
     return skills if include_unpublished else skills.published()
 
 
+def skill_category_rows() -> QuerySet:
+    """``skill_category_list`` in display order as plain rows of what the API's list shows."""
+    return (
+        skill_category_list()
+        .order_by("display_order", "name")
+        .values("slug", "name", "description", "display_order", "published_skill_count")
+    )
+
+
+def skill_refs(*, include_unpublished: bool = False) -> QuerySet[Skill]:
+    """Skills with only what a filter needs of a skill it looks up by slug (no category, no texts)."""
+    skills = Skill.objects.only("id", "slug", "name", "status")
+    return skills if include_unpublished else skills.published()
+
+
+SKILL_ROW_FIELDS = (
+    "id", "slug", "name", "category__slug", "category__name", "type", "description", "name_ambiguous", "status",
+    "published_at", "updated_at",
+)
+
+
+def skill_rows(*, include_unpublished: bool = False) -> QuerySet:
+    """``skill_list`` as plain rows of what a list of the API shows (``SKILL_ROW_FIELDS``), no model instances."""
+    return skill_list(include_unpublished=include_unpublished).values(*SKILL_ROW_FIELDS)
+
+
+def skill_alias_texts(skill_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The aliases of each skill, in text order (one query, no model instances)."""
+    texts: dict[int, list[str]] = {}
+    for skill_id, text in SkillAlias.objects.filter(skill_id__in=list(skill_ids)).order_by("text").values_list(
+        "skill_id", "text"
+    ):
+        texts.setdefault(skill_id, []).append(text)
+    return texts
+
+
 def skill_get(*, slug: str, include_unpublished: bool = False) -> Skill | None:
     """A skill with its category and aliases."""
     return (
@@ -85,6 +121,11 @@ def posting_feed(*, include_unpublished: bool = False) -> QuerySet[Posting]:
     """
     postings = Posting.objects.select_related("employer", "segment").only(*POSTING_FEED_FIELDS)
     return postings if include_unpublished else postings.published().filter(segment__status=Status.PUBLISHED)
+
+
+def posting_rows(*, include_unpublished: bool = False) -> QuerySet:
+    """``posting_feed`` as plain rows of ``POSTING_FEED_FIELDS`` (no model instances); skills as for the feed."""
+    return posting_feed(include_unpublished=include_unpublished).values(*POSTING_FEED_FIELDS)
 
 
 def posting_skill_links(posting_ids: Iterable[int], *, include_unpublished: bool = False) -> dict[int, list[dict]]:

@@ -11,5 +11,21 @@ def segment_list(*, include_unpublished: bool = False) -> QuerySet[Segment]:
     return segments if include_unpublished else segments.published()
 
 
+SEGMENT_ROW_FIELDS = (
+    "slug", "name", "summary", "optimises_for", "looks_for", "pitfalls", "sample_employers", "focus_areas",
+    "display_order", "status", "published_at", "updated_at",
+)
+
+
+def segment_rows(*, include_unpublished: bool = False) -> QuerySet:
+    """``segment_list`` as plain rows of what a list of the API shows (no model instances)."""
+    return segment_list(include_unpublished=include_unpublished).values(*SEGMENT_ROW_FIELDS)
+
+
+def segment_refs(*, include_unpublished: bool = False) -> QuerySet[Segment]:
+    """``segment_list`` with only what a filter needs of a segment it looks up by slug (not its long texts)."""
+    return segment_list(include_unpublished=include_unpublished).only("id", "slug", "name", "status")
+
+
 def segment_get(*, slug: str, include_unpublished: bool = False) -> Segment | None:
     return segment_list(include_unpublished=include_unpublished).filter(slug=slug).first()

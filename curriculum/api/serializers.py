@@ -64,6 +64,20 @@ MODULE_READERS = {
     "updated_at": lambda m: when(m.updated_at),
 }
 ModuleSerializer.readers = MODULE_READERS
+# The same fields from a row of ``module_rows`` with ``skills`` added by the view.
+ModuleSerializer.row_readers = {
+    "id": lambda r: r["id"],
+    "track": lambda r: r["track__slug"],
+    "order": lambda r: r["order"],
+    "slug": lambda r: r["slug"],
+    "title": lambda r: r["title"],
+    "summary": lambda r: r["summary"],
+    "body": lambda r: r["body"],
+    "skills": lambda r: r["skills"],
+    "status": lambda r: r["status"],
+    "published_at": lambda r: when(r["published_at"]),
+    "updated_at": lambda r: when(r["updated_at"]),
+}
 
 
 class TrackModuleSerializer(ModuleSerializer):
@@ -109,10 +123,24 @@ TrackSerializer.readers = {
 }
 
 
+# The same fields from a row of ``track_rows`` with ``segments`` added by the view.
+TrackSerializer.row_readers = {
+    "slug": lambda r: r["slug"],
+    "title": lambda r: r["title"],
+    "level": lambda r: r["level"],
+    "summary": lambda r: r["summary"],
+    "segments": lambda r: r["segments"],
+    "display_order": lambda r: r["display_order"],
+    "status": lambda r: r["status"],
+    "published_at": lambda r: when(r["published_at"]),
+    "updated_at": lambda r: when(r["updated_at"]),
+}
+
+
 class TrackDetailSerializer(TrackSerializer):
     """A track with its modules in order and the skills each teaches."""
 
-    readers = None  # one track a request: DRF's path
+    readers = row_readers = None  # one track a request: DRF's path
 
     modules = TrackModuleSerializer(many=True, read_only=True)
 

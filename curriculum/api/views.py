@@ -4,7 +4,14 @@ the same services as the admin."""
 from careerhub.core.api.views import ContentPagination, WritableViewSet, service_call
 
 from ..filters import ModuleFilterSet, TrackFilterSet
-from ..selectors import module_list, track_list, track_list_with_modules
+from ..selectors import (
+    module_list,
+    module_rows,
+    taught_skill_rows,
+    track_list_with_modules,
+    track_rows,
+    track_segment_slugs,
+)
 from ..services import module_create, module_update, track_create, track_update
 from .serializers import (
     ModuleSerializer,
@@ -25,9 +32,17 @@ class TrackViewSet(WritableViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        if self.action == "list":
-            return track_list(include_unpublished=self.sees_drafts())
+        if self.action == "list":  # plain rows; their segments are read for the page alone
+            return track_rows(include_unpublished=self.sees_drafts())
         return track_list_with_modules(include_unpublished=self.sees_drafts())
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            slugs = track_segment_slugs([row["id"] for row in page], include_unpublished=self.sees_drafts())
+            for row in page:
+                row["segments"] = slugs.get(row["id"], [])
+        return page
 
     def get_serializer_class(self):
         return TrackSerializer if self.action == "list" else TrackDetailSerializer
@@ -49,7 +64,17 @@ class ModuleViewSet(WritableViewSet):
     write_serializer_class = ModuleWriteSerializer
 
     def get_queryset(self):
+        if self.action == "list":  # plain rows; their skills are read for the page alone
+            return module_rows(include_unpublished=self.sees_drafts())
         return module_list(include_unpublished=self.sees_drafts())
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            skills = taught_skill_rows([row["id"] for row in page], include_unpublished=self.sees_drafts())
+            for row in page:
+                row["skills"] = skills.get(row["id"], [])
+        return page
 
     def perform_service_create(self, data):
         return service_call(module_create, **data)

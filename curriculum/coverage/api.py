@@ -3,24 +3,37 @@
 unless the user may view drafts (``curriculum.view_track``)."""
 
 from django.http import Http404
+from django.utils.functional import cached_property
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from careerhub.core.api.cache import public_cache
-from careerhub.core.api.views import CountingPaginator
+from careerhub.core.api.views import CountingPaginator, FieldsOnceMixin
 from careerhub.core.visibility import can_see_drafts
 
 from ..models import Track
 from .filters import SegmentCoverageFilter
-from .selectors import coverage_list, coverage_rows, track_coverage_detail
+from .selectors import coverage_list_rows, coverage_rows, track_coverage_detail
 
 
 def _can_see_drafts(request) -> bool:
     return can_see_drafts(request, "curriculum", "track")
 
 
-class CoverageGapSerializer(serializers.Serializer):
+class ReadableFieldsOnceMixin:
+    """DRF's ``to_representation``, with the fields it writes listed once per serializer instead of per row.
+
+    A page of coverage writes some 400 nested gaps and surplus skills, each through the same child
+    serializer; DRF filters that child's fields anew for every one of them.
+    """
+
+    @cached_property
+    def _readable_fields(self) -> tuple:
+        return tuple(field for field in self.fields.values() if not field.write_only)
+
+
+class CoverageGapSerializer(ReadableFieldsOnceMixin, serializers.Serializer):
     """A top skill of the segment that the track does not teach."""
 
     skill = serializers.CharField(source="skill.slug")
@@ -32,7 +45,7 @@ class CoverageGapSerializer(serializers.Serializer):
     rising = serializers.BooleanField()
 
 
-class CoverageSurplusSerializer(serializers.Serializer):
+class CoverageSurplusSerializer(ReadableFieldsOnceMixin, serializers.Serializer):
     """A taught skill the segment rarely asks for."""
 
     skill = serializers.CharField(source="skill.slug")
@@ -55,8 +68,8 @@ class CoverageSegmentSerializer(serializers.Serializer):
     surplus = CoverageSurplusSerializer(many=True)
 
 
-class CoverageRowSerializer(CoverageSegmentSerializer):
-    """One row of ``/coverage/``: a track against one segment."""
+class CoverageRowSerializer(FieldsOnceMixin, CoverageSegmentSerializer):
+    """One row of ``/coverage/``: a track against one segment (its fields, nested ones included, built once)."""
 
     track = serializers.CharField(source="track_coverage.track.slug")
     track_title = serializers.CharField(source="track_coverage.track.title")
@@ -185,7 +198,7 @@ class CoverageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return public_cache(super().as_view(*args, **kwargs))
 
     def get_queryset(self):
-        return coverage_list(include_unpublished=_can_see_drafts(self.request))
+        return coverage_list_rows(include_unpublished=_can_see_drafts(self.request))
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

@@ -132,9 +132,39 @@ class CoverageRowFigures(SegmentFigures):
     track_coverage: TrackCoverage | None = None
 
 
+# What a row of the coverage list shows: the track's stored result is read without its large
+# ``modules`` and ``duplicates`` documents, the segment and track without their texts.
+ROW_FIELDS = (
+    "coverage", "postings", "demand_skills", "taught_demand_skills", "gaps", "surplus", "segment__slug",
+    "segment__name", "track_coverage__as_of", "track_coverage__computed_at", "track_coverage__track__slug",
+    "track_coverage__track__title", "track_coverage__track__level",
+)
+
+
+class SkillRef(NamedTuple):
+    """What a coverage row names of a skill."""
+
+    slug: str
+    name: str
+
+
+def coverage_list_rows(*, include_unpublished: bool = False) -> QuerySet[SegmentCoverage]:
+    """``coverage_list`` reading only what ``coverage_rows`` and the API's rows show."""
+    return coverage_list(include_unpublished=include_unpublished).only(*ROW_FIELDS)
+
+
+def skill_refs_of(rows, *, include_unpublished: bool = False) -> dict[int, SkillRef]:
+    """Like ``skills_of``, the slug and name only (plain rows, no model instances)."""
+    ids = {item["skill"] for row in rows for item in (*row.gaps, *row.surplus)}
+    skills = Skill.objects.filter(pk__in=ids)
+    if not include_unpublished:
+        skills = skills.published()
+    return {pk: SkillRef(slug, name) for pk, slug, name in skills.values_list("pk", "slug", "name")}
+
+
 def coverage_rows(rows, *, include_unpublished: bool = False) -> list[CoverageRowFigures]:
     """Rows of ``coverage_list`` (a page of them) resolved for display, in one query for their skills."""
-    skills = skills_of(rows, include_unpublished=include_unpublished)
+    skills = skill_refs_of(rows, include_unpublished=include_unpublished)
     return [CoverageRowFigures.of(row, skills, track_coverage=row.track_coverage) for row in rows]
 
 

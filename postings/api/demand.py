@@ -15,11 +15,11 @@ from rest_framework.response import Response
 
 from careerhub.core.api.views import OrderedCursorPagination, PublicViewSetMixin
 from careerhub.core.filters import MonthField, can_see_drafts
-from segments.selectors import segment_list
+from segments.selectors import segment_list, segment_refs
 
 from ..demand.models import SegmentMonthTotal
 from ..demand.months import add_months, month_start
-from ..demand.selectors import TREND_HORIZONS, cooccurrence, demand_row_list, skill_trends, top_skills
+from ..demand.selectors import TREND_HORIZONS, cooccurrence, demand_row_list, demand_rows, skill_trends, top_skills
 from ..filters import DemandFilterSet
 from ..selectors import skill_list
 from .serializers import (
@@ -49,7 +49,7 @@ class DemandQueryForm(forms.Form):
     def __init__(self, data, *, request):
         renamed = {"period_from": data.get("from"), "period_to": data.get("to")}
         super().__init__({**{key: data.get(key) for key in ("segment", "limit", "min_postings")}, **renamed})
-        self.fields["segment"].queryset = segment_list(
+        self.fields["segment"].queryset = segment_refs(  # the slug is all the views read of it
             include_unpublished=can_see_drafts(request, "segments", "segment")
         )
 
@@ -93,6 +93,8 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
     supports_fields = True
 
     def get_queryset(self):
+        if self.action == "list" and "ordering" not in self.request.query_params:
+            return demand_rows()  # plain rows; the cursor reads its position (month) from them too
         return demand_row_list()
 
     def _query(self) -> dict:

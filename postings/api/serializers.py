@@ -8,15 +8,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from careerhub.core.api.views import FieldsOnceMixin, RowReadersMixin, StrictSerializer, when
+from careerhub.core.api.views import FieldsOnceMixin, RowReadersMixin, StrictSerializer, plain_row_readers, when
 from careerhub.core.editorial import Status
 from segments.models import Segment
 
 from ..demand.selectors import MIN_SAMPLE
-from ..models import MAX_POSTING_TEXT, Employer, Posting, PostingSkill, Skill, SkillCategory, SkillType
+from ..models import DEMO_SOURCE, MAX_POSTING_TEXT, Employer, Posting, PostingSkill, Skill, SkillCategory, SkillType
 
 
-class SkillCategorySerializer(FieldsOnceMixin, serializers.ModelSerializer):
+class SkillCategorySerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSerializer):
     """A shelf of the taxonomy and how many published skills it holds."""
 
     skill_count = serializers.IntegerField(source="published_skill_count", read_only=True)
@@ -25,6 +25,12 @@ class SkillCategorySerializer(FieldsOnceMixin, serializers.ModelSerializer):
         model = SkillCategory
         fields = ("slug", "name", "description", "display_order", "skill_count")
         read_only_fields = fields
+
+
+# A plain row of the list (its count is the annotation ``published_skill_count``).
+SkillCategorySerializer.row_readers = plain_row_readers(SkillCategorySerializer.Meta.fields) | {
+    "skill_count": lambda row: row["published_skill_count"],
+}
 
 
 class CategoryRefSerializer(serializers.ModelSerializer):
@@ -85,6 +91,22 @@ SkillSerializer.readers = {
     "status": lambda s: s.status,
     "published_at": lambda s: when(s.published_at),
     "updated_at": lambda s: when(s.updated_at),
+}
+
+
+# The same fields from a row of ``skill_rows`` with ``aliases`` and ``taught_in`` added by the view.
+SkillSerializer.row_readers = {
+    "slug": lambda r: r["slug"],
+    "name": lambda r: r["name"],
+    "category": lambda r: {"slug": r["category__slug"], "name": r["category__name"]},
+    "type": lambda r: r["type"],
+    "description": lambda r: r["description"],
+    "name_ambiguous": lambda r: r["name_ambiguous"],
+    "aliases": lambda r: r["aliases"],
+    "taught_in": lambda r: r["taught_in"],
+    "status": lambda r: r["status"],
+    "published_at": lambda r: when(r["published_at"]),
+    "updated_at": lambda r: when(r["updated_at"]),
 }
 
 
@@ -153,9 +175,11 @@ class PostingSerializer(FieldsOnceMixin, serializers.ModelSerializer):
         )
         read_only_fields = fields
 
-    def to_representation(self, instance: Posting) -> dict:
-        # Same output as DRF's generic to_representation (a test compares them), built faster.
-        return {name: POSTING_READERS[name](instance) for name in self.fields}
+    def to_representation(self, instance: Posting | dict) -> dict:
+        # Same output as DRF's generic to_representation (a test compares them), built faster; a plain
+        # row of ``posting_rows`` (the API's list) with its ``skill_links`` gives the same again.
+        readers = POSTING_ROW_READERS if type(instance) is dict else POSTING_READERS
+        return {name: readers[name](instance) for name in self.fields}
 
 
 _datetime = serializers.DateTimeField()
@@ -190,6 +214,25 @@ POSTING_READERS = {
     "duplicate_of": lambda p: p.duplicate_of_id,
     "status": lambda p: p.status,
     "published_at": lambda p: _datetime.to_representation(p.published_at) if p.published_at else None,
+}
+
+
+POSTING_ROW_READERS = {
+    "id": lambda r: r["id"],
+    "external_id": lambda r: r["external_id"],
+    "source": lambda r: r["source"],
+    "demo": lambda r: r["source"] == DEMO_SOURCE,
+    "title": lambda r: r["title"],
+    "employer": lambda r: r["employer__name"],
+    "segment": lambda r: r["segment__slug"],
+    "posted_on": lambda r: r["posted_on"].isoformat(),
+    "location": lambda r: r["location"],
+    "url": lambda r: r["url"],
+    "description": lambda r: r["description"],
+    "skills": lambda r: r["skill_links"],
+    "duplicate_of": lambda r: r["duplicate_of_id"],
+    "status": lambda r: r["status"],
+    "published_at": lambda r: _datetime.to_representation(r["published_at"]) if r["published_at"] else None,
 }
 
 
@@ -266,6 +309,18 @@ DemandRowSerializer.readers = {
     "total": lambda row: row.total,
     "share": lambda row: share_or_none(row.postings, row.total or 0),
     "rank": lambda row: row.rank,
+}
+
+
+# The same fields from a row of ``demand_rows``.
+DemandRowSerializer.row_readers = {
+    "segment": lambda r: None if r["segment_id"] is None else r["segment__slug"],
+    "skill": lambda r: {"slug": r["skill__slug"], "name": r["skill__name"], "category": r["skill__category__slug"]},
+    "month": lambda r: f"{r['month']:%Y-%m}",
+    "postings": lambda r: r["postings"],
+    "total": lambda r: r["total"],
+    "share": lambda r: share_or_none(r["postings"], r["total"] or 0),
+    "rank": lambda r: r["rank"],
 }
 
 

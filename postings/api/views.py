@@ -21,7 +21,7 @@ from careerhub.core.api.views import (
     WritableViewSet,
     service_call,
 )
-from curriculum.selectors import skills_with_teaching
+from curriculum.selectors import skills_with_teaching, teaching_rows
 from segments.selectors import segment_list
 
 from ..filters import EmployerFilterSet, PostingFilterSet, SkillCategoryFilterSet, SkillFilterSet
@@ -30,11 +30,14 @@ from ..ingest.services import postings_import
 from ..models import SkillAlias
 from ..selectors import (
     employer_list,
-    posting_feed,
     posting_list,
+    posting_rows,
     posting_skill_links,
+    skill_alias_texts,
     skill_category_list,
+    skill_category_rows,
     skill_list,
+    skill_rows,
 )
 from ..services import posting_update, skill_create, skill_update
 from .serializers import (
@@ -55,10 +58,6 @@ MAX_BODY_BYTES = {
     "bulk": 64 * 1024 * 1024,
 }
 TRUE = {"1", "true", "yes", "on"}
-SKILL_ROW_FIELDS = (
-    "id", "slug", "name", "category__slug", "category__name", "type", "description", "name_ambiguous", "status",
-    "published_at", "updated_at",
-)
 
 
 class SkillCategoryViewSet(PublicViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -72,6 +71,8 @@ class SkillCategoryViewSet(PublicViewSetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
+        if self.action == "list":  # plain rows
+            return skill_category_rows()
         return skill_category_list().order_by("display_order", "name")
 
 
@@ -86,14 +87,23 @@ class SkillViewSet(WritableViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
+        if self.action == "list":  # plain rows; their aliases and teaching are read for the page alone
+            return skill_rows(include_unpublished=self.sees_drafts())
         # to_attr: a plain list per skill, not a related manager's queryset built (and filtered) per skill.
         aliases = SkillAlias.objects.only("id", "skill_id", "text").order_by("text")
         skills = skill_list(include_unpublished=self.sees_drafts()).prefetch_related(
             Prefetch("aliases", queryset=aliases, to_attr="alias_list")
         )
-        if self.action == "list":  # what a row shows, not the skills' sources and timestamps nobody reads
-            skills = skills.only(*SKILL_ROW_FIELDS)
         return skills_with_teaching(skills)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            ids = [row["id"] for row in page]
+            aliases, teaching = skill_alias_texts(ids), teaching_rows(ids)
+            for row in page:
+                row["aliases"], row["taught_in"] = aliases.get(row["id"], []), teaching.get(row["id"], [])
+        return page
 
     def perform_service_create(self, data):
         return service_call(skill_create, **data)
@@ -141,16 +151,16 @@ class PostingViewSet(WritableViewSet):
     write_serializer_class = PostingWriteSerializer
 
     def get_queryset(self):
-        if self.action == "list":
-            return posting_feed(include_unpublished=self.sees_drafts())
+        if self.action == "list":  # plain rows; the cursor reads its position from them too
+            return posting_rows(include_unpublished=self.sees_drafts())
         return posting_list(include_unpublished=self.sees_drafts())
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is not None:
-            links = posting_skill_links([posting.id for posting in page], include_unpublished=self.sees_drafts())
-            for posting in page:
-                posting.skill_links = links.get(posting.id, [])
+            links = posting_skill_links([row["id"] for row in page], include_unpublished=self.sees_drafts())
+            for row in page:
+                row["skill_links"] = links.get(row["id"], [])
         return page
 
     @extend_schema(

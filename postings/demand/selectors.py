@@ -6,6 +6,7 @@ disagree with them. ``segment=None`` means all segments together.
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -58,13 +59,25 @@ def demand_cells(
     )
 
 
+_demand_rows: list[QuerySet[SkillDemand]] = []
+
+
 def demand_row_list() -> QuerySet[SkillDemand]:
     """Every summary cell of published skills, with its segment-month ``total`` and its ``rank`` in the month.
 
     The rank is a correlated count (1 + the skills of the same scope and month with more postings,
     every skill counted, like ``demand_cells``), not a window function: a cursor page filters rows by
     month, and a window would then rank only the rows left on the page.
+
+    The query (four subqueries) is built once per process and cloned for each caller, as DRF does
+    with a view's ``queryset``: building it cost more than a page of its rows.
     """
+    if not _demand_rows:
+        _demand_rows.append(_demand_row_list())
+    return _demand_rows[0].all()
+
+
+def _demand_row_list() -> QuerySet[SkillDemand]:
     totals = SegmentMonthTotal.objects.filter(month=OuterRef("month"))
     total = Case(
         When(segment__isnull=True, then=Subquery(totals.filter(segment__isnull=True).values("postings")[:1])),
@@ -85,13 +98,37 @@ def demand_row_list() -> QuerySet[SkillDemand]:
     )
 
 
+DEMAND_ROW_FIELDS = (
+    "id", "segment_id", "segment__slug", "skill__slug", "skill__name", "skill__category__slug", "month", "postings",
+    "total", "rank",
+)
+
+
+def demand_rows() -> QuerySet:
+    """``demand_row_list`` as plain rows (``DEMAND_ROW_FIELDS``): what a page of the API shows, no model instances."""
+    return demand_row_list().values(*DEMAND_ROW_FIELDS)
+
+
 def _count(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(n=Func(F("id"), function="COUNT")).values("n")
 
 
+class CategoryRef(NamedTuple):
+    slug: str
+
+
+class SkillRef(NamedTuple):
+    """What a ranking names of a skill: read with the ranking itself, not as a model instance."""
+
+    id: int
+    slug: str
+    name: str
+    category: CategoryRef
+
+
 @dataclass(frozen=True)
 class SkillShare:
-    skill: Skill
+    skill: SkillRef
     postings: int
     total: int
     rank: int
@@ -114,17 +151,17 @@ def top_skills(
     rows = (
         SkillDemand.objects.filter(_scope(segment), month__gte=month_from, month__lte=month_to,
                                    skill__status=Status.PUBLISHED)
-        .values("skill_id")
+        # The skill's slug, name and category depend on its id alone: grouping by them changes nothing.
+        .values_list("skill_id", "skill__slug", "skill__name", "skill__category__slug")
         .annotate(n=Sum("postings"))
         .order_by("-n", "skill_id")[:limit]
     )
-    rows = list(rows)
-    skills = Skill.objects.select_related("category").in_bulk([row["skill_id"] for row in rows])
     ranked, rank, previous = [], 0, None
-    for position, row in enumerate(rows, start=1):
-        if row["n"] != previous:
-            rank, previous = position, row["n"]
-        ranked.append(SkillShare(skill=skills[row["skill_id"]], postings=row["n"], total=total, rank=rank))
+    for position, (skill_id, slug, name, category, n) in enumerate(rows, start=1):
+        if n != previous:
+            rank, previous = position, n
+        skill = SkillRef(skill_id, slug, name, CategoryRef(category))
+        ranked.append(SkillShare(skill=skill, postings=n, total=total, rank=rank))
     return ranked
 
 

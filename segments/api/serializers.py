@@ -2,12 +2,12 @@
 
 from rest_framework import serializers
 
-from careerhub.core.api.views import FieldsOnceMixin
+from careerhub.core.api.views import FieldsOnceMixin, RowReadersMixin, plain_row_readers
 
 from ..models import Segment
 
 
-class SegmentSerializer(FieldsOnceMixin, serializers.ModelSerializer):
+class SegmentSerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSerializer):
     """A segment and what it hires for; ``status`` and ``published_at`` are shown to editors only."""
 
     class Meta:
@@ -27,3 +27,7 @@ class SegmentSerializer(FieldsOnceMixin, serializers.ModelSerializer):
             "updated_at",
         )
         read_only_fields = fields
+
+
+# A row of ``segment_rows`` (the list) written as DRF writes the model's fields.
+SegmentSerializer.row_readers = plain_row_readers(SegmentSerializer.Meta.fields, dates=("published_at", "updated_at"))

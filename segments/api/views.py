@@ -5,7 +5,7 @@ from rest_framework import viewsets
 from careerhub.core.api.views import ContentPagination, PublicViewSetMixin
 
 from ..filters import SegmentFilterSet
-from ..selectors import segment_list
+from ..selectors import segment_list, segment_rows
 from .serializers import SegmentSerializer
 
 
@@ -19,4 +19,6 @@ class SegmentViewSet(PublicViewSetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
+        if self.action == "list":
+            return segment_rows(include_unpublished=self.sees_drafts())
         return segment_list(include_unpublished=self.sees_drafts())

@@ -10,7 +10,7 @@ from curriculum.selectors import module_list, skills_with_teaching, track_list, 
 from postings.api.serializers import DemandRowSerializer, SkillSerializer
 from postings.demand.selectors import demand_row_list
 from postings.models import SkillAlias
-from postings.selectors import skill_list
+from postings.selectors import skill_category_list, skill_list
 from segments.api.serializers import SegmentSerializer
 from segments.selectors import segment_list
 from tests.careerhub.api_world import build_world
@@ -75,3 +75,106 @@ def test_nested_rows_are_what_drfs_generic_path_writes():
             serializer = serializer_class(obj)
             generic = serializers.Serializer.to_representation(serializer, obj)
             assert JSONRenderer().render(serializer.data) == JSONRenderer().render(generic)
+
+
+# --- Plain rows (``values()`` feeds of the list endpoints) ----------------------------------------
+
+
+def skill_rows_with_lists():
+    from curriculum.selectors import teaching_rows
+    from postings.selectors import skill_alias_texts, skill_rows
+
+    rows = list(skill_rows(include_unpublished=True))
+    ids = [row["id"] for row in rows]
+    aliases, teaching = skill_alias_texts(ids), teaching_rows(ids)
+    for row in rows:
+        row["aliases"], row["taught_in"] = aliases.get(row["id"], []), teaching.get(row["id"], [])
+    return rows
+
+
+def module_rows_with_skills():
+    from curriculum.selectors import module_rows, taught_skill_rows
+
+    rows = list(module_rows(include_unpublished=True))
+    skills = taught_skill_rows([row["id"] for row in rows], include_unpublished=True)
+    for row in rows:
+        row["skills"] = skills.get(row["id"], [])
+    return rows
+
+
+def posting_rows_with_links():
+    from postings.selectors import posting_rows, posting_skill_links
+
+    rows = list(posting_rows(include_unpublished=True))
+    links = posting_skill_links([row["id"] for row in rows], include_unpublished=True)
+    for row in rows:
+        row["skill_links"] = links.get(row["id"], [])
+    return rows
+
+
+def track_rows_with_segments():
+    from curriculum.selectors import track_rows, track_segment_slugs
+
+    rows = list(track_rows(include_unpublished=True))
+    slugs = track_segment_slugs([row["id"] for row in rows], include_unpublished=True)
+    for row in rows:
+        row["segments"] = slugs.get(row["id"], [])
+    return rows
+
+
+def posting_instances():
+    from postings.selectors import posting_list
+
+    return posting_list(include_unpublished=True)
+
+
+def demand_rows():
+    from postings.demand.selectors import demand_rows as rows
+
+    return rows()
+
+
+def segment_rows():
+    from segments.selectors import segment_rows as rows
+
+    return rows(include_unpublished=True)
+
+
+def category_rows():
+    from postings.selectors import skill_category_rows
+
+    return skill_category_rows()
+
+
+ROW_CASES = {
+    # serializer, plain rows as the list views feed them, the same objects as model instances
+    "skills": (SkillSerializer, skill_rows_with_lists, skills),
+    "modules": (ModuleSerializer, module_rows_with_skills, lambda: module_list(include_unpublished=True)),
+    "postings": ("postings", posting_rows_with_links, posting_instances),
+    "tracks": (TrackSerializer, track_rows_with_segments, lambda: track_list(include_unpublished=True)),
+    "demand-rows": (DemandRowSerializer, demand_rows, demand_row_list),
+    "segments": (SegmentSerializer, segment_rows, lambda: segment_list(include_unpublished=True)),
+    "skill-categories": ("categories", category_rows, lambda: skill_category_list()),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ROW_CASES))
+def test_plain_rows_write_what_model_instances_write(case):
+    from postings.api.serializers import PostingSerializer, SkillCategorySerializer
+
+    # given content of every kind, drafts included
+    build_world()
+    serializer_class, rows, instances = ROW_CASES[case]
+    serializer_class = {"postings": PostingSerializer, "categories": SkillCategorySerializer}.get(
+        serializer_class, serializer_class
+    )
+    key = "id" if case not in ("segments", "skill-categories") else "slug"
+    by_key = {getattr(obj, key): obj for obj in instances()}
+    plain = list(rows())
+    assert plain and len(plain) == len(by_key)
+    for row in plain:
+        # when a plain row and its model instance are written by the same serializer
+        from_row = serializer_class(row).data
+        from_instance = serializer_class(by_key[row[key]]).data
+        # then the JSON is the same, byte for byte (key order included)
+        assert JSONRenderer().render(from_row) == JSONRenderer().render(from_instance)
