@@ -62,7 +62,10 @@ TARGET_BARE_RATIO = 1.5
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postings", type=int, default=100_000, help="Postings the database must hold.")
-    parser.add_argument("--duration", type=int, default=10, help="Seconds of load per endpoint (default 10).")
+    parser.add_argument("--duration", type=int, default=5, help="Seconds of load per endpoint and round (default 5).")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="Rounds alternating each endpoint with its bare view (default 3)."
+    )
     parser.add_argument("--connections", type=int, default=16, help="Concurrent connections (default 16).")
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1,
@@ -257,6 +260,34 @@ def wrk(url: str, *, connections: int, duration: int) -> dict:
     }
 
 
+def measure_endpoint(path: str, args: argparse.Namespace) -> dict:
+    """An endpoint and its bare view, alternated over ``--rounds`` rounds so both see the same machine.
+
+    The machine is shared: a load that comes and goes would otherwise fall on one of the two. Figures
+    are the medians of the rounds; the ratio is the median of each round's bare / API.
+    """
+    from bare_site import bare_path
+
+    targets = {"api": path, "bare": bare_path(path)}
+    urls = {label: f"http://127.0.0.1:{args.port}{target}" for label, target in targets.items()}
+    for url in urls.values():
+        urllib.request.urlopen(url, timeout=10).read()  # every worker warms up on its first requests
+        wrk(url, connections=args.connections, duration=2)
+    rounds = []
+    for _ in range(args.rounds):
+        rounds.append({label: wrk(url, connections=args.connections, duration=args.duration)
+                       for label, url in urls.items()})  # fmt: skip
+    ratios = [r["bare"]["rps"] / r["api"]["rps"] if r["api"]["rps"] else float("inf") for r in rounds]
+    api = {name: statistics.median(r["api"][name] for r in rounds) for name in ("rps", "p50_ms", "p99_ms")}
+    return api | {
+        "non_2xx": sum(r["api"]["non_2xx"] for r in rounds),
+        "bare_rps": statistics.median(r["bare"]["rps"] for r in rounds),
+        "bare_p99_ms": statistics.median(r["bare"]["p99_ms"] for r in rounds),
+        "bare_ratio": round(statistics.median(ratios), 2),
+        "round_ratios": [round(ratio, 2) for ratio in ratios],
+    }
+
+
 def main() -> None:
     args = parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -285,27 +316,16 @@ def main() -> None:
     connections.close_all()
     load_before = os.getloadavg()[0]
     print(f"Machine load average (1 min) before the load: {load_before:.2f} on {os.cpu_count()} cores")
-    from bare_site import bare_path
-
     server = start_server(args)
     load = {}
     try:
         for path in ENDPOINTS:
-            figures = {}
-            for label, target in (("api", path), ("bare", bare_path(path))):
-                url = f"http://127.0.0.1:{args.port}{target}"
-                urllib.request.urlopen(url, timeout=10).read()  # every worker warms up on its first requests
-                wrk(url, connections=args.connections, duration=2)
-                figures[label] = wrk(url, connections=args.connections, duration=args.duration)
-            api, bare = figures["api"], figures["bare"]
-            load[path] = api | {
-                "bare_rps": bare["rps"],
-                "bare_p99_ms": bare["p99_ms"],
-                "bare_ratio": round(bare["rps"] / api["rps"], 2) if api["rps"] else None,
-            }
+            load[path] = measure_endpoint(path, args)
+            api = load[path]
             print(
                 f"{path}: {api['rps']:.0f} req/s, p50 {api['p50_ms']:.1f} ms, p99 {api['p99_ms']:.1f} ms, "
-                f"non-2xx {api['non_2xx']}; bare view {bare['rps']:.0f} req/s ({load[path]['bare_ratio']}x)"
+                f"non-2xx {api['non_2xx']}; bare view {api['bare_rps']:.0f} req/s ({api['bare_ratio']}x, "
+                f"rounds {api['round_ratios']})"
             )
     finally:
         server.send_signal(signal.SIGTERM)
@@ -322,6 +342,7 @@ def main() -> None:
         "worker_class": args.worker_class,
         "threads": args.threads,
         "duration_s": args.duration,
+        "rounds": args.rounds,
         "cache_seconds": args.cache_seconds,
         "load_average_1min_before": round(load_before, 2),
         "load_average_1min": round(os.getloadavg()[0], 2),
