@@ -4,7 +4,8 @@ import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 
 from careerhub.core.editorial import Status
-from careerhub.core.filters import PublicFilterSet, SearchFilter, SlugFilter, can_see_drafts, status_filter, visible_to
+from careerhub.core.filters import PublicFilterSet, SearchFilter, SlugFilter, status_filter, visible_to
+from careerhub.core.visibility import can_see_drafts
 from postings.selectors import skill_refs
 from segments.selectors import segment_refs
 

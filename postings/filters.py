@@ -8,11 +8,11 @@ from careerhub.core.filters import (
     PublicFilterSet,
     SearchFilter,
     SlugFilter,
-    can_see_drafts,
     rename_filter,
     status_filter,
     visible_to,
 )
+from careerhub.core.visibility import can_see_drafts
 from segments.selectors import segment_refs
 
 from .demand.models import SkillDemand

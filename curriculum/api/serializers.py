@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from careerhub.core.api.views import FieldsOnceMixin, RowReadersMixin, StrictSerializer, when
+from careerhub.core.api.views import FieldsOnceMixin, RowReadersMixin, StrictSerializer, plain_row_readers, when
 from careerhub.core.editorial import Status
 from postings.models import Skill
 from segments.models import Segment
@@ -65,18 +65,8 @@ MODULE_READERS = {
 }
 ModuleSerializer.readers = MODULE_READERS
 # The same fields from a row of ``module_rows`` with ``skills`` added by the view.
-ModuleSerializer.row_readers = {
-    "id": lambda r: r["id"],
+ModuleSerializer.row_readers = plain_row_readers(ModuleSerializer.Meta.fields, dates=("published_at", "updated_at")) | {
     "track": lambda r: r["track__slug"],
-    "order": lambda r: r["order"],
-    "slug": lambda r: r["slug"],
-    "title": lambda r: r["title"],
-    "summary": lambda r: r["summary"],
-    "body": lambda r: r["body"],
-    "skills": lambda r: r["skills"],
-    "status": lambda r: r["status"],
-    "published_at": lambda r: when(r["published_at"]),
-    "updated_at": lambda r: when(r["updated_at"]),
 }
 
 
@@ -124,17 +114,7 @@ TrackSerializer.readers = {
 
 
 # The same fields from a row of ``track_rows`` with ``segments`` added by the view.
-TrackSerializer.row_readers = {
-    "slug": lambda r: r["slug"],
-    "title": lambda r: r["title"],
-    "level": lambda r: r["level"],
-    "summary": lambda r: r["summary"],
-    "segments": lambda r: r["segments"],
-    "display_order": lambda r: r["display_order"],
-    "status": lambda r: r["status"],
-    "published_at": lambda r: when(r["published_at"]),
-    "updated_at": lambda r: when(r["updated_at"]),
-}
+TrackSerializer.row_readers = plain_row_readers(TrackSerializer.Meta.fields, dates=("published_at", "updated_at"))
 
 
 class TrackDetailSerializer(TrackSerializer):

@@ -14,7 +14,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from careerhub.core.api.views import OrderedCursorPagination, PublicViewSetMixin
-from careerhub.core.filters import MonthField, can_see_drafts
+from careerhub.core.filters import MonthField
+from careerhub.core.visibility import can_see_drafts
 from segments.selectors import segment_list, segment_refs
 
 from ..demand.models import SegmentMonthTotal

@@ -95,18 +95,8 @@ SkillSerializer.readers = {
 
 
 # The same fields from a row of ``skill_rows`` with ``aliases`` and ``taught_in`` added by the view.
-SkillSerializer.row_readers = {
-    "slug": lambda r: r["slug"],
-    "name": lambda r: r["name"],
+SkillSerializer.row_readers = plain_row_readers(SkillSerializer.Meta.fields, dates=("published_at", "updated_at")) | {
     "category": lambda r: {"slug": r["category__slug"], "name": r["category__name"]},
-    "type": lambda r: r["type"],
-    "description": lambda r: r["description"],
-    "name_ambiguous": lambda r: r["name_ambiguous"],
-    "aliases": lambda r: r["aliases"],
-    "taught_in": lambda r: r["taught_in"],
-    "status": lambda r: r["status"],
-    "published_at": lambda r: when(r["published_at"]),
-    "updated_at": lambda r: when(r["updated_at"]),
 }
 
 

@@ -59,27 +59,27 @@ PostingFacts = tuple[int, int, datetime.date, str, int | None]
 LinkFacts = tuple[int, int, str]
 
 
-def cells_of(postings: Iterable[PostingFacts], links: Iterable[LinkFacts]) -> set[Cell]:
-    """The demand cells these postings count in, by the counted rule: their days, and a cell per counted link."""
-    where = {
-        posting_id: (segment_id, posted_on)
-        for posting_id, segment_id, posted_on, status, duplicate_of_id in postings
-        if posting_counts(status, duplicate_of_id)
-    }
-    cells: set[Cell] = {(segment_id, day, None) for segment_id, day in where.values()}
-    for posting_id, skill_id, state in links:
-        if posting_id in where and link_counts(state):
-            segment_id, day = where[posting_id]
-            cells.add((segment_id, month_start(day), skill_id))
-    return cells
-
-
 def counted_cell(posting: PostingFacts, state: str) -> tuple[int | None, datetime.date | None]:
     """The cell a link of this posting in this state counts in (its copy on ``PostingSkill``), or (None, None)."""
     _, segment_id, posted_on, status, duplicate_of_id = posting
     if posting_counts(status, duplicate_of_id) and link_counts(state):
         return segment_id, month_start(posted_on)
     return None, None
+
+
+def cells_of(postings: Iterable[PostingFacts], links: Iterable[LinkFacts]) -> set[Cell]:
+    """The demand cells these postings count in, by the counted rule: their days, and a cell per counted link."""
+    by_id = {posting[0]: posting for posting in postings}
+    cells: set[Cell] = {
+        (segment_id, posted_on, None)
+        for _, segment_id, posted_on, status, duplicate_of_id in by_id.values()
+        if posting_counts(status, duplicate_of_id)
+    }
+    for posting_id, skill_id, state in links:
+        segment_id, month = counted_cell(by_id[posting_id], state)
+        if month is not None:
+            cells.add((segment_id, month, skill_id))
+    return cells
 
 
 def cells_of_postings(posting_ids: Iterable[int]) -> set[Cell]:
@@ -124,30 +124,24 @@ class MarkCollector:
 
     def __init__(self, posting_ids: Iterable[int]):
         self.posting_ids = set(posting_ids)
-        self.written: set[int] = set()
         self.cells = cells_of_postings(self.posting_ids)
-
-    def add(self, posting_ids: Iterable[int]) -> None:
-        """Postings the write created: they have no cells before it; their cells are read after it."""
-        self.posting_ids.update(posting_ids)
 
     def add_written(self, postings: list[PostingFacts], links: list[LinkFacts]) -> None:
         """Postings the write created with their links, as the rows it wrote (their cells already copied on the
         links with ``counted_cell``): their cells come from those rows, with no second read or write."""
-        self.written.update(row[0] for row in postings)
         self.cells |= cells_of(postings, links)
 
 
 @contextmanager
 def demand_marks(posting_ids: Iterable[int] = ()) -> Iterator[MarkCollector]:
-    """Mark the cells of ``posting_ids`` (and of postings added to the collector) before and after a write.
+    """Mark the cells of ``posting_ids`` before and after a write (and those of postings the write created).
 
     Must run inside the write's transaction, so the marks commit or roll back with it.
     """
     collector = MarkCollector(posting_ids)
     yield collector
-    sync_counted_cells(collector.posting_ids - collector.written)
-    collector.cells |= cells_of_postings(collector.posting_ids - collector.written)
+    sync_counted_cells(collector.posting_ids)
+    collector.cells |= cells_of_postings(collector.posting_ids)
     insert_marks(collector.cells)
 
 

@@ -19,7 +19,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.utils.serializer_helpers import BindingDict
 
-from careerhub.core.filters import can_see_drafts
+from careerhub.core.visibility import can_see_drafts
 
 from .cache import public_cache
 
