@@ -83,6 +83,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--cache-url", default="", help="CACHE_URL for the server, e.g. redis://127.0.0.1:6379/13 (default: none)."
     )
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="PATH",
+        help="Measure only this endpoint (as listed in ENDPOINTS; repeatable). Default: every endpoint.",
+    )
     parser.add_argument("--repeats", type=int, default=200, help="Repeats of the in-process bare/serialized page.")
     return parser.parse_args()
 
@@ -153,7 +157,7 @@ def serialized_page(limit: int = 50) -> bytes:
     return JSONRenderer().render({"next": None, "previous": None, "results": serializer.data})
 
 
-def cpu_per_request(repeats: int) -> dict[str, dict[str, float]]:
+def cpu_per_request(repeats: int, paths: list[str]) -> dict[str, dict[str, float]]:
     """CPU time of this process per request of each endpoint through Django's test client (no HTTP):
     computing the answer (cache off), and serving it from the exact cache (local memory here). CPU
     time moves far less with the machine's load than wall time does."""
@@ -163,7 +167,7 @@ def cpu_per_request(repeats: int) -> dict[str, dict[str, float]]:
     client = Client(HTTP_HOST="127.0.0.1")
     settings.CAREERHUB_API_THROTTLE_RATES = {"anon": None, "user": None}
     figures = {}
-    for path in ENDPOINTS:
+    for path in paths:
         row = {}
         for label, seconds in (("computed_cpu_ms", 0), ("cached_cpu_ms", 3600)):
             settings.CAREERHUB_API_CACHE_SECONDS = seconds
@@ -290,6 +294,8 @@ def measure_endpoint(path: str, args: argparse.Namespace) -> dict:
 
 def main() -> None:
     args = parse_args()
+    if unknown := set(args.only) - set(ENDPOINTS):
+        raise SystemExit(f"--only: not an endpoint of the benchmark: {', '.join(sorted(unknown))}")
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (it is filled with demo postings).")
     if not shutil.which("wrk"):
@@ -309,7 +315,7 @@ def main() -> None:
         f"serialized {full_ms:.2f} ms ({full_bytes:,} bytes): {ratio:.2f}x (target <= {TARGET_RATIO}x)"
     )
 
-    cpu = cpu_per_request(min(args.repeats, 50))
+    cpu = cpu_per_request(min(args.repeats, 50), args.only or ENDPOINTS)
 
     from django.db import connections
 
@@ -319,7 +325,7 @@ def main() -> None:
     server = start_server(args)
     load = {}
     try:
-        for path in ENDPOINTS:
+        for path in args.only or ENDPOINTS:
             load[path] = measure_endpoint(path, args)
             api = load[path]
             print(

@@ -125,13 +125,6 @@ def segment_figures(row: SegmentCoverage, skills: dict[int, Skill], *, gaps: int
     return SegmentFigures.of(row, skills, gaps=gaps)
 
 
-@dataclass
-class CoverageRowFigures(SegmentFigures):
-    """A row of the coverage list: a track's figures for one segment, with the track's result it belongs to."""
-
-    track_coverage: TrackCoverage | None = None
-
-
 # What a row of the coverage list shows: the track's stored result is read without its large
 # ``modules`` and ``duplicates`` documents, the segment and track without their texts.
 ROW_FIELDS = (
@@ -141,31 +134,37 @@ ROW_FIELDS = (
 )
 
 
-class SkillRef(NamedTuple):
-    """What a coverage row names of a skill."""
-
-    slug: str
-    name: str
-
-
 def coverage_list_rows(*, include_unpublished: bool = False) -> QuerySet[SegmentCoverage]:
-    """``coverage_list`` reading only what ``coverage_rows`` and the API's rows show."""
-    return coverage_list(include_unpublished=include_unpublished).only(*ROW_FIELDS)
+    """``coverage_list`` as plain rows (``values()``) of what the API's list shows."""
+    return coverage_list(include_unpublished=include_unpublished).values(*ROW_FIELDS)
 
 
-def skill_refs_of(rows, *, include_unpublished: bool = False) -> dict[int, SkillRef]:
-    """Like ``skills_of``, the slug and name only (plain rows, no model instances)."""
-    ids = {item["skill"] for row in rows for item in (*row.gaps, *row.surplus)}
+def coverage_rows(rows: list[dict], *, include_unpublished: bool = False) -> list[dict]:
+    """A page of ``coverage_list_rows`` with the skills of its gaps and surplus resolved, in one query.
+
+    Skills that are no longer visible (unpublished since the result was computed) are left out.
+    """
+    ids = {item["skill"] for row in rows for item in (*row["gaps"], *row["surplus"])}
     skills = Skill.objects.filter(pk__in=ids)
     if not include_unpublished:
         skills = skills.published()
-    return {pk: SkillRef(slug, name) for pk, slug, name in skills.values_list("pk", "slug", "name")}
+    refs = {pk: (slug, name) for pk, slug, name in skills.values_list("pk", "slug", "name")}
+    for row in rows:
+        row["gaps"] = [_gap_row(item, refs[item["skill"]]) for item in row["gaps"] if item["skill"] in refs]
+        row["surplus"] = [
+            {"skill": refs[item["skill"]][0], "name": refs[item["skill"]][1], "postings": item["postings"],
+             "share": item["share"]}
+            for item in row["surplus"]
+            if item["skill"] in refs
+        ]
+        row["few_postings"] = row["postings"] < MIN_SAMPLE
+    return rows
 
 
-def coverage_rows(rows, *, include_unpublished: bool = False) -> list[CoverageRowFigures]:
-    """Rows of ``coverage_list`` (a page of them) resolved for display, in one query for their skills."""
-    skills = skill_refs_of(rows, include_unpublished=include_unpublished)
-    return [CoverageRowFigures.of(row, skills, track_coverage=row.track_coverage) for row in rows]
+def _gap_row(item: dict, ref: tuple[str, str]) -> dict:
+    trend = item.get("trend", "")
+    return {"skill": ref[0], "name": ref[1], "postings": item["postings"], "share": item["share"],
+            "rank": item.get("rank"), "trend": trend, "rising": trend == "rising"}
 
 
 @dataclass

@@ -144,3 +144,18 @@ def test_coverage_endpoints_make_a_fixed_number_of_queries(client, world, django
     # track, coverage, segment rows, gap skills, pending marks, skills, other tracks, modules, history
     with django_assert_num_queries(9):
         assert client.get(f"/api/v1/tracks/{built[-1].slug}/coverage/").status_code == 200
+
+
+def test_a_coverage_list_row_says_what_the_tracks_own_coverage_says_for_that_segment(client, world):
+    # given: a track computed against two segments
+    world["track"].segments.add(world["health"])
+    compute(world, world["track"])
+
+    # when: the list (plain rows) and the track's coverage (DRF's serializers on computed figures) are read
+    listed = client.get("/api/v1/coverage/?track=engineer-a").json()["results"]
+    detail = client.get("/api/v1/tracks/engineer-a/coverage/").json()["segments"]
+
+    # then: each list row holds the same segment figures, gaps and surplus as the detail
+    assert len(listed) == len(detail) == 2
+    for row, segment in zip(listed, detail, strict=True):
+        assert {name: row[name] for name in segment} == segment
