@@ -34,6 +34,8 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener nofollow"
+# A code block or table wider than a phone's screen scrolls in its box: keyboard users need to reach it.
+SCROLLABLE_TAGS = ("pre", "table")
 
 # The bodies a page shows are few and change rarely; an API page renders up to 200 of them (about 1 ms
 # each for 500 words). Longer texts are rendered each time rather than kept.
@@ -64,6 +66,7 @@ def _render(text: str) -> SafeString:
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
         link_rel=LINK_REL,
+        set_tag_attribute_values={tag: {"tabindex": "0"} for tag in SCROLLABLE_TAGS},
         strip_comments=True,
     )
     return mark_safe(html)  # sanitised by nh3 just above
