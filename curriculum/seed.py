@@ -152,8 +152,9 @@ def _ever_filled(modules: Iterable[Module]) -> dict[int, set[str]]:
 
 
 def _fill_fields(module: Module, item: dict, filled: set[str], counts: Counter, *, where: str) -> None:
-    data = {name: item[name] for name in CONTENT_FIELDS if item.get(name) and name not in filled}
-    counts["module fields kept"] += sum(1 for name in CONTENT_FIELDS if item.get(name) and name in filled)
+    given = [name for name in CONTENT_FIELDS if item.get(name) not in (None, "", [])]  # 0 hours is refused, not skipped
+    data = {name: item[name] for name in given if name not in filled}
+    counts["module fields kept"] += len(given) - len(data)
     if not data:
         return
     if "hours" in data:

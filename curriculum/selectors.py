@@ -225,3 +225,14 @@ def module_get(*, track_slug: str, slug: str, include_unpublished: bool = False)
         )
         .first()
     )
+
+
+def resources_to_check(*, include_unpublished: bool = False) -> QuerySet[Resource]:
+    """The resources whose addresses ``check_links`` asks, with their module and track: those of published
+    modules of published tracks, unless drafts are included."""
+    resources = Resource.objects.select_related("module__track").order_by(
+        "module__track__display_order", "module__track__title", "module__order", "order", "id"
+    )
+    if not include_unpublished:
+        resources = resources.filter(module__status=Status.PUBLISHED, module__track__status=Status.PUBLISHED)
+    return resources
