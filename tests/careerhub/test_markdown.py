@@ -57,7 +57,7 @@ def test_nothing_executable_survives(text):
     html = str(render_markdown(text))
     elements = Elements(html).found
     assert {tag for tag, _ in elements} <= ALLOWED_TAGS, html
-    for tag, attributes in elements:
+    for _tag, attributes in elements:
         assert set(attributes) <= {"href", "title", "rel", "start", "tabindex"}, html  # no on*, no style
         href = attributes.get("href", "https:")
         assert href.strip().lower().startswith(("https:", "http:", "mailto:")), html

@@ -109,7 +109,7 @@ def test_a_position_must_be_a_whole_number_from_one():
 
 def test_update_moves_a_module_and_another_track_takes_it_last():
     track, other = TrackFactory(), TrackFactory()
-    a, b, c = make(track, "A", "B", "C")
+    a, b, _c = make(track, "A", "B", "C")
     make(other, "X")
     module_update(module=a, data={"order": 3, "title": "A moved"})
     assert titles(track) == [(1, "B"), (2, "C"), (3, "A moved")]
@@ -122,7 +122,7 @@ def test_update_moves_a_module_and_another_track_takes_it_last():
 def test_saving_a_module_edited_in_place_keeps_its_place():
     # an inline's rows hold the positions they were read with: a stale number is not a move
     track = TrackFactory()
-    a, b = make(track, "A", "B")
+    _a, b = make(track, "A", "B")
     b.order = 1
     b.title = "B renamed"
     module_save(module=b)
@@ -133,7 +133,7 @@ def test_saving_a_module_edited_in_place_keeps_its_place():
 
 def test_deleting_a_module_closes_the_gap():
     track = TrackFactory()
-    a, b, c = make(track, "A", "B", "C")
+    a, _b, _c = make(track, "A", "B", "C")
     module_delete(module=a)
     assert titles(track) == [(1, "B"), (2, "C")]
 

@@ -24,7 +24,8 @@ CONTAINERS = {
     "body": "## Images\n\nAn image is a **stack of layers**.\n\n```sh\ndocker build -t job .\n```\n",
     "hours": 6,
     "resources": [
-        {"title": "Docker docs", "url": "https://docs.docker.com/", "kind": "documentation", "free": True, "minutes": 45},
+        {"title": "Docker docs", "url": "https://docs.docker.com/", "kind": "documentation", "free": True,
+         "minutes": 45},
         {"title": "Docker Deep Dive", "url": "https://example.com/book", "kind": "book", "free": False, "minutes": 600,
          "note": "Chapters 3 to 5"},
     ],
