@@ -24,8 +24,9 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Sum, Window  # noq
 from django.http import JsonResponse  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
+from careerhub.core.markdown import render_markdown  # noqa: E402
 from curriculum.coverage.models import SegmentCoverage  # noqa: E402
-from curriculum.models import Module, Track  # noqa: E402
+from curriculum.models import Exercise, Module, Resource, SelfCheckQuestion, Track  # noqa: E402
 from postings.demand.models import SegmentMonthTotal, SkillDemand  # noqa: E402
 from postings.demand.selectors import demand_row_list  # noqa: E402
 from postings.models import Employer, Posting, PostingSkill, Skill, SkillAlias, SkillCategory  # noqa: E402
@@ -121,17 +122,35 @@ def modules(request) -> JsonResponse:
         Module.objects.filter(status=PUBLISHED, track__status=PUBLISHED).order_by(
             "track__display_order", "track__title", "order", "id"
         ),
-        ("id", "track__slug", "order", "slug", "title", "summary", "body", "updated_at"),
+        ("id", "track__slug", "order", "slug", "title", "summary", "outcomes", "body", "hours", "updated_at"),
     )
-    skills = defaultdict(list)
+    ids = [row["id"] for row in rows]
+    lists = {name: defaultdict(list) for name in ("skills", "resources", "exercises", "self_check", "prerequisites")}
     for row in (
-        Module.skills.through.objects.filter(module_id__in=[row["id"] for row in rows], skill__status=PUBLISHED)
+        Module.skills.through.objects.filter(module_id__in=ids, skill__status=PUBLISHED)
         .order_by("skill__name")
         .values("module_id", "skill__slug", "skill__name", "skill__category__slug")
     ):
-        skills[row.pop("module_id")].append(row)
+        lists["skills"][row.pop("module_id")].append(row)
+    for name, model, fields in (
+        ("resources", Resource, ("title", "url", "kind", "free", "minutes", "note")),
+        ("exercises", Exercise, ("title", "brief", "acceptance_criteria", "hours")),
+        ("self_check", SelfCheckQuestion, ("question", "answer")),
+    ):
+        for row in model.objects.filter(module_id__in=ids).order_by("order", "id").values("module_id", *fields):
+            lists[name][row.pop("module_id")].append(row)
+    for module_id, track, slug in (
+        Module.prerequisites.through.objects.filter(
+            from_module_id__in=ids, to_module__status=PUBLISHED, to_module__track__status=PUBLISHED
+        )
+        .order_by("to_module__track__display_order", "to_module__track__title", "to_module__order")
+        .values_list("from_module_id", "to_module__track__slug", "to_module__slug")
+    ):
+        lists["prerequisites"][module_id].append(f"{track}/{slug}")
     for row in rows:
-        row["skills"] = skills[row["id"]]
+        row["body_html"] = render_markdown(row["body"])
+        for name, by_module in lists.items():
+            row[name] = by_module[row["id"]]
     return _page(rows, count=total, next=None, previous=None)
 
 

@@ -1,19 +1,42 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.utils.html import format_html
 
 from careerhub.core.admin import EditorialAdmin, save_formset_with
 
 from . import services
-from .models import Module, Track
+from .models import Exercise, Module, Resource, SelfCheckQuestion, Track
+from .prerequisites import prerequisite_problem
+
+MOVE = "_move_module"  # the name of the move buttons on a track's modules: "<module id>:up" or ":down"
 
 
 class ModuleInline(admin.TabularInline):
+    """A track's modules in order; the buttons move one up or down and renumber the track."""
+
     model = Module
     extra = 0
-    fields = ("order", "title", "slug", "status")
+    fields = ("order", "title", "slug", "status", "move")
+    readonly_fields = ("order", "move")
     prepopulated_fields = {"slug": ("title",)}
     show_change_link = True
     ordering = ("order", "id")
+
+    @admin.display(description="move")
+    def move(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        # Submit buttons of the track's own form: the move happens after the form's other changes are
+        # saved, without JavaScript, and the page comes back to the track.
+        return format_html(
+            '<button type="submit" name="{0}" value="{1}:up" aria-label="Move {2} up">Move up</button> '
+            '<button type="submit" name="{0}" value="{1}:down" aria-label="Move {2} down">Move down</button>',
+            MOVE,
+            obj.pk,
+            obj.title,
+        )
 
 
 @admin.register(Track)
@@ -25,6 +48,8 @@ class TrackAdmin(EditorialAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("segments",)
     inlines = (ModuleInline,)
+    # The first submit button of a form is the one Enter presses: the Save row on top, not a Move button.
+    save_on_top = True
     fields = ("title", "slug", "level", "status", "display_order", "summary", "segments",
               "published_at", "created_at", "updated_at")
 
@@ -48,6 +73,7 @@ class TrackAdmin(EditorialAdmin):
         services.track_set_segments(track=form.instance, segments=form.cleaned_data["segments"])
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+        self._move_module(request, form.instance)
 
     def save_formset(self, request, form, formset, change):
         save_formset_with(
@@ -56,17 +82,85 @@ class TrackAdmin(EditorialAdmin):
             delete=lambda module: services.module_delete(module=module),
         )
 
+    def _move_module(self, request, track):
+        """Move the module whose button was pressed, after the rest of the form is saved."""
+        module_id, _, direction = request.POST.get(MOVE, "").partition(":")
+        module = track.modules.filter(pk=module_id).first() if module_id.isdigit() else None
+        if module is None or direction not in {"up", "down"}:
+            return
+        position = module.order - 1 if direction == "up" else module.order + 1
+        if position >= 1:
+            services.module_move(module=module, position=position)
+        self.message_user(request, f"“{module.title}” is now module {module.order}.", messages.SUCCESS)
+
+    def response_change(self, request, obj):
+        if MOVE in request.POST:  # back to the track, to move another
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    extra = 0
+    fields = ("order", "title", "url", "kind", "free", "minutes", "note")
+    ordering = ("order", "id")
+
+
+class ExerciseInline(admin.StackedInline):
+    model = Exercise
+    extra = 0
+    fields = ("order", "title", "brief", "acceptance_criteria", "hours")
+    ordering = ("order", "id")
+
+
+class SelfCheckQuestionInline(admin.StackedInline):
+    model = SelfCheckQuestion
+    extra = 0
+    fields = ("order", "question", "answer")
+    ordering = ("order", "id")
+
+
+class ModuleAdminForm(forms.ModelForm):
+    """A module's form: its place in the track as a position to move to, prerequisites checked for cycles."""
+
+    position = forms.IntegerField(
+        label="Order",
+        required=False,
+        min_value=1,
+        max_value=32767,
+        help_text="Position in the track, from 1: the other modules make room. Leave empty to add a new module last.",
+    )
+
+    class Meta:
+        model = Module
+        # ``order`` is not edited as such: ``position`` moves the module and renumbers the track.
+        fields = ("track", "title", "slug", "status", "summary", "outcomes", "hours", "body", "skills", "prerequisites")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["position"].initial = self.instance.order
+
+    def clean_prerequisites(self):
+        prerequisites = self.cleaned_data["prerequisites"]
+        problem = prerequisite_problem(module=self.instance, prerequisites=prerequisites)
+        if problem:
+            raise forms.ValidationError(problem, code="prerequisites")
+        return prerequisites
+
 
 @admin.register(Module)
 class ModuleAdmin(EditorialAdmin):
-    list_display = ("title", "track", "order", "status", "skill_count", "updated_at")
+    form = ModuleAdminForm
+    list_display = ("title", "track", "order", "status", "hours", "skill_count", "updated_at")
     list_filter = ("status", "track__level", "track")
     list_select_related = ("track",)
     search_fields = ("title", "slug", "summary", "track__title", "skills__name")
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("track", "skills")
-    fields = ("track", "order", "title", "slug", "status", "summary", "body", "skills",
-              "published_at", "created_at", "updated_at")
+    autocomplete_fields = ("track", "skills", "prerequisites")
+    fields = ("track", "position", "title", "slug", "status", "summary", "outcomes", "hours", "body", "skills",
+              "prerequisites", "published_at", "created_at", "updated_at")
+    inlines = (ResourceInline, ExerciseInline, SelfCheckQuestionInline)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(skill_count=Count("skills"))
@@ -74,6 +168,10 @@ class ModuleAdmin(EditorialAdmin):
     @admin.display(description="skills", ordering="skill_count")
     def skill_count(self, obj):
         return obj.skill_count
+
+    def save_model(self, request, obj, form, change):
+        position = form.cleaned_data.get("position")
+        services.module_save(module=obj, position=position if position != obj.order else None)
 
     def save_object(self, obj):
         services.module_save(module=obj)
@@ -86,8 +184,16 @@ class ModuleAdmin(EditorialAdmin):
 
     def save_related(self, request, form, formsets, change):
         services.module_set_skills(module=form.instance, skills=form.cleaned_data["skills"])
+        services.module_set_prerequisites(module=form.instance, prerequisites=form.cleaned_data["prerequisites"])
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        save_formset_with(
+            formset,
+            save=lambda item: services.module_item_save(item=item),
+            delete=lambda item: services.module_item_delete(item=item),
+        )
 
 
 # The coverage dashboard registers itself with the admin site.

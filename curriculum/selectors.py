@@ -6,7 +6,7 @@ from careerhub.core.editorial import Status
 from postings.models import Skill
 from segments.selectors import segment_list
 
-from .models import Module, Track
+from .models import Exercise, Module, Resource, SelfCheckQuestion, Track
 
 
 def track_list(*, include_unpublished: bool = False) -> QuerySet[Track]:
@@ -56,9 +56,37 @@ def track_get(*, slug: str, include_unpublished: bool = False) -> Track | None:
     return track_list_with_modules(include_unpublished=include_unpublished).filter(slug=slug).first()
 
 
+def prerequisite_modules(*, include_unpublished: bool = False) -> QuerySet[Module]:
+    """The modules a module names as prerequisites, as its page links them (title, slug, track)."""
+    modules = (
+        Module.objects.select_related("track")
+        .order_by("track__display_order", "track__title", "order", "id")
+        .only("id", "title", "slug", "order", "status", "track__slug", "track__title", "track__status")
+    )
+    if not include_unpublished:
+        modules = modules.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+    return modules
+
+
+def module_content_prefetches(*, include_unpublished: bool = False) -> list[Prefetch]:
+    """What a module teaches beyond its own fields: resources, exercises, self-check questions (in order)
+    and prerequisites (``prerequisite_list``), one query each."""
+    return [
+        Prefetch("resources", queryset=Resource.objects.order_by("order", "id")),
+        Prefetch("exercises", queryset=Exercise.objects.order_by("order", "id")),
+        Prefetch("self_check_questions", queryset=SelfCheckQuestion.objects.order_by("order", "id")),
+        Prefetch(
+            "prerequisites",
+            queryset=prerequisite_modules(include_unpublished=include_unpublished),
+            to_attr="prerequisite_list",
+        ),
+    ]
+
+
 def module_list(*, include_unpublished: bool = False) -> QuerySet[Module]:
-    """Modules by track and order with the skills they teach (``taught_skills``, a list); the public sees
-    published modules of published tracks, and only published skills.
+    """Modules by track and order with the skills they teach (``taught_skills``, a list) and their content
+    (``module_content_prefetches``); the public sees published modules of published tracks, and only
+    published skills and prerequisites.
 
     A list rather than the ``skills`` manager: Django builds no queryset per module for it.
     """
@@ -69,11 +97,15 @@ def module_list(*, include_unpublished: bool = False) -> QuerySet[Module]:
     if not include_unpublished:
         skills = skills.filter(status=Status.PUBLISHED)
         modules = modules.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
-    return modules.prefetch_related(Prefetch("skills", queryset=skills, to_attr="taught_skills"))
+    return modules.prefetch_related(
+        Prefetch("skills", queryset=skills, to_attr="taught_skills"),
+        *module_content_prefetches(include_unpublished=include_unpublished),
+    )
 
 
 MODULE_ROW_FIELDS = (
-    "id", "track__slug", "order", "slug", "title", "summary", "body", "status", "published_at", "updated_at",
+    "id", "track__slug", "order", "slug", "title", "summary", "outcomes", "body", "hours", "status", "published_at",
+    "updated_at",
 )
 
 
@@ -96,6 +128,34 @@ def taught_skill_rows(module_ids, *, include_unpublished: bool = False) -> dict[
     ):
         rows.setdefault(module_id, []).append({"slug": slug, "name": name, "category": category})
     return rows
+
+
+# What the API shows of each of a module's rows, by the name of the list it shows them in.
+MODULE_ITEM_ROWS = {
+    "resources": (Resource, ("title", "url", "kind", "free", "minutes", "note")),
+    "exercises": (Exercise, ("title", "brief", "acceptance_criteria", "hours")),
+    "self_check": (SelfCheckQuestion, ("question", "answer")),
+}
+
+
+def module_content_rows(module_ids, *, include_unpublished: bool = False) -> dict[str, dict[int, list]]:
+    """For the modules of a page, as plain rows (one query each): their resources, exercises and self-check
+    questions in order, and their prerequisites as ``track/module`` (published ones only for the public)."""
+    module_ids = list(module_ids)
+    content: dict[str, dict[int, list]] = {}
+    for name, (model, fields) in MODULE_ITEM_ROWS.items():
+        rows = content[name] = {}
+        for row in model.objects.filter(module_id__in=module_ids).order_by("order", "id").values("module_id", *fields):
+            rows.setdefault(row.pop("module_id"), []).append(row)
+    links = Module.prerequisites.through.objects.filter(from_module_id__in=module_ids)
+    if not include_unpublished:
+        links = links.filter(to_module__status=Status.PUBLISHED, to_module__track__status=Status.PUBLISHED)
+    references = content["prerequisites"] = {}
+    for module_id, track, slug in links.order_by(
+        "to_module__track__display_order", "to_module__track__title", "to_module__order", "to_module_id"
+    ).values_list("from_module_id", "to_module__track__slug", "to_module__slug"):
+        references.setdefault(module_id, []).append(f"{track}/{slug}")
+    return content
 
 
 def skills_with_teaching(skills: QuerySet[Skill]) -> QuerySet[Skill]:
@@ -146,7 +206,8 @@ def modules_teaching(*, skill: Skill) -> QuerySet[Module]:
 
 
 def module_get(*, track_slug: str, slug: str, include_unpublished: bool = False) -> Module | None:
-    """A module with its track, the track's segments and modules (for navigation), and the skills it teaches."""
+    """A module with its track, the track's segments and modules (for navigation), the skills it teaches
+    and its content (``module_content_prefetches``)."""
     skills = Skill.objects.select_related("category").order_by("name")
     siblings = Module.objects.order_by("order", "id").only("id", "title", "slug", "order", "status", "track_id")
     modules = Module.objects.select_related("track")
@@ -160,6 +221,18 @@ def module_get(*, track_slug: str, slug: str, include_unpublished: bool = False)
             Prefetch("skills", queryset=skills),
             Prefetch("track__segments", queryset=segment_list(include_unpublished=include_unpublished)),
             Prefetch("track__modules", queryset=siblings),
+            *module_content_prefetches(include_unpublished=include_unpublished),
         )
         .first()
     )
+
+
+def resources_to_check(*, include_unpublished: bool = False) -> QuerySet[Resource]:
+    """The resources whose addresses ``check_links`` asks, with their module and track: those of published
+    modules of published tracks, unless drafts are included."""
+    resources = Resource.objects.select_related("module__track").order_by(
+        "module__track__display_order", "module__track__title", "module__order", "order", "id"
+    )
+    if not include_unpublished:
+        resources = resources.filter(module__status=Status.PUBLISHED, module__track__status=Status.PUBLISHED)
+    return resources

@@ -6,21 +6,40 @@ changed (cross-track duplication names them).
 """
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Max
 
 from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
+from careerhub.core.fields import as_list
 from careerhub.core.services import editorial_set_status, model_update, validated_save
 from postings.models import Skill
 from segments.models import Segment
 
 from .coverage.marks import coverage_mark_tracks
-from .models import Module, Track
+from .models import Exercise, Module, Resource, SelfCheckQuestion, Track
+from .prerequisites import prerequisite_problem
+
+ModuleItem = Resource | Exercise | SelfCheckQuestion
 
 TRACK_EDITABLE_FIELDS = ("title", "slug", "level", "summary", "segments", "display_order", "status")
-MODULE_EDITABLE_FIELDS = ("track", "order", "title", "slug", "summary", "body", "skills", "status")
+MODULE_EDITABLE_FIELDS = (
+    "track",
+    "order",
+    "title",
+    "slug",
+    "summary",
+    "outcomes",
+    "body",
+    "hours",
+    "skills",
+    "prerequisites",
+    "status",
+)
 
 
 @transaction.atomic
@@ -89,37 +108,97 @@ def track_set_status(*, tracks: Iterable[Track], status: str) -> int:
 def module_create(
     *,
     track: Track,
-    order: int,
     title: str,
     slug: str,
+    order: int | None = None,
     summary: str = "",
+    outcomes: Iterable[str] = (),
     body: str = "",
+    hours: Decimal | int | None = None,
     skills: Iterable[Skill] = (),
+    prerequisites: Iterable[Module] = (),
     status: str = Status.DRAFT,
 ) -> Module:
-    """Create a validated module in a track, teaching the given skills."""
-    module = validated_save(
-        Module(track=track, order=order, title=title, slug=slug, summary=summary, body=body, status=status)
+    """Create a validated module teaching the given skills: last in its track, or at position ``order``
+    (the modules from there on move down one)."""
+    module = Module(
+        track=track,
+        order=order,
+        title=title,
+        slug=slug,
+        summary=summary,
+        outcomes=as_list(outcomes),
+        body=body,
+        hours=hours,
+        status=status,
     )
+    module_save(module=module)
     module_set_skills(module=module, skills=skills)  # marks the coverage of the module's track
+    prerequisites = list(prerequisites)
+    if prerequisites:
+        module_set_prerequisites(module=module, prerequisites=prerequisites)
     return module
 
 
 @transaction.atomic
 def module_update(*, module: Module, data: dict[str, Any]) -> Module:
-    """Change the given fields of a module (``skills`` included); unknown fields are refused."""
+    """Change the given fields of a module (``skills`` and ``prerequisites`` included); unknown fields are
+    refused. A new ``order`` moves the module there; a new ``track`` takes it to the end of that track."""
+    data = dict(data)
+    placement = {name: data.pop(name) for name in ("track", "order") if name in data}
+    prerequisites = data.pop("prerequisites", None)
+    if "outcomes" in data:
+        data["outcomes"] = as_list(data["outcomes"])
     before = _module_tracks([module])
+    if placement:
+        module.track = placement.get("track", module.track)
+        module_save(module=module, position=placement.get("order"))
     module, _ = model_update(instance=module, fields=MODULE_EDITABLE_FIELDS, data=data)
+    if prerequisites is not None:
+        module_set_prerequisites(module=module, prerequisites=prerequisites)
     _mark_modules([module], before)
     return module
 
 
 @transaction.atomic
-def module_save(*, module: Module) -> Module:
-    """Validate and save a module edited in place (the admin's form and inline do this)."""
+def module_save(*, module: Module, position: int | None = None) -> Module:
+    """Validate and save a module edited in place (the admin's form and inline do this).
+
+    ``position`` (for a new module, its ``order`` if set) is where it should stand: it is put there and
+    the track renumbered. Otherwise a new module goes last, a module keeps its place (an ``order`` changed
+    in memory is not a move: an inline's rows still hold the numbers they were read with), and a module
+    moved to another track goes to its end while the track it left closes the gap.
+    """
+    stored = Module.objects.filter(pk=module.pk).values_list("track_id", "order").first() if module.pk else None
+    if position is None and stored is None:
+        position = module.order
     before = _module_tracks([module])
+    _lock_tracks([module.track_id, *([stored[0]] if stored else [])])
+    if stored is None or module.track_id != stored[0]:
+        module.order = _next_order(module.track_id)
+    else:
+        module.order = stored[1]
     validated_save(module)
+    if stored is not None and module.track_id != stored[0]:
+        _renumber(stored[0])
+    if position is not None and position != module.order:
+        module_move(module=module, position=position)
     _mark_modules([module], before)
+    return module
+
+
+@transaction.atomic
+def module_move(*, module: Module, position: int) -> Module:
+    """Put a module at ``position`` in its track (past the end means last) and renumber the track 1..n."""
+    if isinstance(position, bool) or not isinstance(position, int) or position < 1:
+        raise ValidationError({"order": "A position is a whole number from 1."})
+    _lock_tracks([module.track_id])
+    ids = [pk for pk in _track_module_ids(module.track_id) if pk != module.pk]
+    position = min(position, len(ids) + 1)
+    ids.insert(position - 1, module.pk)
+    _renumber(module.track_id, ids)
+    module.order = position
+    _mark_modules([module])
     return module
 
 
@@ -143,11 +222,26 @@ def module_add_skills(*, module: Module, skills: Iterable[Skill]) -> int:
 
 
 @transaction.atomic
+def module_set_prerequisites(*, module: Module, prerequisites: Iterable[Module]) -> None:
+    """Make these modules (of any track) the ones to know before ``module``; a cycle is refused, naming it."""
+    prerequisites = list(prerequisites)
+    problem = prerequisite_problem(module=module, prerequisites=prerequisites)
+    if problem:
+        raise ValidationError({"prerequisites": problem})
+    if set(module.prerequisites.all()) != set(prerequisites):
+        module.prerequisites.set(prerequisites)
+        content_changed()
+
+
+@transaction.atomic
 def module_delete(*, module: Module) -> None:
-    """Delete a module."""
+    """Delete a module; the modules after it in its track move up one."""
     content_changed()
     before = _module_tracks([module])
+    _lock_tracks(list(before))
     module.delete()
+    for track_id in before:
+        _renumber(track_id)
     _mark_modules([], before)
 
 
@@ -158,6 +252,59 @@ def module_set_status(*, modules: Iterable[Module], status: str) -> int:
         changed = editorial_set_status(objects=modules, status=status)
         _mark_modules(modules)
     return changed
+
+
+@transaction.atomic
+def module_item_save(*, item: ModuleItem) -> ModuleItem:
+    """Validate and save a resource, exercise or self-check question of a module; without an order it goes last."""
+    if item.order is None and item.module_id is not None:
+        top = type(item).objects.filter(module_id=item.module_id).aggregate(top=Max("order"))["top"]
+        item.order = (top or 0) + 1
+    return validated_save(item)
+
+
+@transaction.atomic
+def module_item_delete(*, item: ModuleItem) -> None:
+    """Delete a resource, exercise or self-check question of a module."""
+    content_changed()
+    item.delete()
+
+
+# --- Module order ------------------------------------------------------------------------------------
+
+
+def _lock_tracks(track_ids: Iterable[int | None]) -> None:
+    """Lock the tracks whose modules are renumbered, in id order, so that two editors' moves take turns."""
+    ids = sorted({pk for pk in track_ids if pk is not None})
+    list(Track.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+def _next_order(track_id: int) -> int:
+    return (Module.objects.filter(track_id=track_id).aggregate(top=Max("order"))["top"] or 0) + 1
+
+
+def _track_module_ids(track_id: int) -> list[int]:
+    return list(Module.objects.filter(track_id=track_id).order_by("order", "id").values_list("pk", flat=True))
+
+
+def _renumber(track_id: int, ids: list[int] | None = None) -> None:
+    """Number the track's modules 1..n in the order of ``ids`` (default: their present order).
+
+    Two steps, so that no row ever takes a position another still holds: PostgreSQL checks the unique
+    (track, order) row by row, not at the end of the statement. The modules that move first step past
+    the track's highest position, then take their places; each is saved, so its history records it.
+    """
+    current = dict(Module.objects.filter(track_id=track_id).values_list("pk", "order"))
+    ids = _track_module_ids(track_id) if ids is None else ids
+    wanted = {pk: position for position, pk in enumerate(ids, start=1)}
+    moving = [pk for pk, position in wanted.items() if current.get(pk) != position]
+    if not moving:
+        return
+    Module.objects.filter(pk__in=moving).update(order=F("order") + max(current.values()))
+    for module in Module.objects.filter(pk__in=moving).order_by("pk"):
+        module.order = wanted[module.pk]
+        module.save(update_fields=["order", "updated_at"])
+    content_changed()
 
 
 # --- Coverage marks -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from careerhub.core.editorial import Status
-from curriculum.models import Level, Module, Track
+from curriculum.models import Exercise, Level, Module, Resource, SelfCheckQuestion, Track
 from postings.models import Employer, Posting, Skill, SkillAlias, SkillCategory
 from segments.models import Segment
 
@@ -96,6 +96,39 @@ class ModuleFactory(PublishedMixin):
 
     class Meta:
         model = Module
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    module = factory.SubFactory(ModuleFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Resource {n}")
+    url = factory.Sequence(lambda n: f"https://docs.example.org/page-{n}/")
+    kind = "documentation"
+    minutes = 30
+
+    class Meta:
+        model = Resource
+
+
+class ExerciseFactory(factory.django.DjangoModelFactory):
+    module = factory.SubFactory(ModuleFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Exercise {n}")
+    brief = "Build it."
+    acceptance_criteria = factory.LazyFunction(lambda: ["It runs", "It is tested"])
+
+    class Meta:
+        model = Exercise
+
+
+class SelfCheckQuestionFactory(factory.django.DjangoModelFactory):
+    module = factory.SubFactory(ModuleFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    question = factory.Sequence(lambda n: f"Question {n}?")
+    answer = "Because."
+
+    class Meta:
+        model = SelfCheckQuestion
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -19,6 +19,7 @@ import datetime
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import Permission
 from django.utils.text import slugify
@@ -38,8 +39,11 @@ from postings.services import posting_set_skills
 from segments.models import Segment
 from tests.factories import (
     EmployerFactory,
+    ExerciseFactory,
     ModuleFactory,
+    ResourceFactory,
     SegmentFactory,
+    SelfCheckQuestionFactory,
     SkillAliasFactory,
     SkillCategoryFactory,
     SkillFactory,
@@ -117,6 +121,29 @@ def track_with_modules(
         module.skills.add(*skills)
         made.append(module)
     return track, made
+
+
+def add_module_content(module: Module, *, prerequisites: Iterable[Module] = ()) -> Module:
+    """Give a module what it teaches: outcomes, a Markdown body with a table and code, hours, a free and a
+    paid resource, an exercise, two self-check questions, and ``prerequisites``."""
+    module.outcomes = ["Deploy a model server to Kubernetes", "Roll a deployment back"]
+    module.body = (
+        "## Pods and deployments\n\nA *pod* runs one or more containers.\n\n"
+        "| object | owns |\n|---|---|\n| Deployment | ReplicaSets |\n\n"
+        "```sh\nkubectl rollout undo deployment/model-server\n```\n"
+    )
+    module.hours = Decimal("6.5")
+    module.save()
+    ResourceFactory(module=module, order=1, title="Kubernetes documentation", url="https://kubernetes.io/docs/",
+                    kind="documentation", free=True, minutes=60, note="Read Concepts first")
+    ResourceFactory(module=module, order=2, title="Kubernetes in Action", url="https://example.com/book",
+                    kind="book", free=False, minutes=None)
+    ExerciseFactory(module=module, order=1, title="Serve a model", brief="Deploy the model server.",
+                    acceptance_criteria=["Answers on /predict", "Rolls back in one command"], hours=Decimal("2"))
+    SelfCheckQuestionFactory(module=module, order=1, question="What owns a ReplicaSet?", answer="A Deployment.")
+    SelfCheckQuestionFactory(module=module, order=2, question="How do you roll back?", answer="kubectl rollout undo.")
+    module.prerequisites.add(*prerequisites)
+    return module
 
 
 # --- The public pages ----------------------------------------------------------------------------------------
@@ -222,7 +249,7 @@ def build_api_world() -> dict:
     SkillAliasFactory(skill=k8s, text="k8s")
     docker = SkillFactory(slug="docker", name="Docker", category=SkillCategoryFactory(slug="containers"))
     secret = SkillFactory(slug="secret-skill", name="Secret Skill", category=category, **DRAFT)
-    track, (module, _) = track_with_modules(
+    track, (module, draft_module) = track_with_modules(
         slug="platform",
         title="Platform track",
         segments=[public_segment, hidden_segment],
@@ -231,12 +258,13 @@ def build_api_world() -> dict:
             ({"slug": "draft-module", "title": "Draft module", **DRAFT}, [k8s]),
         ],
     )
-    draft_track, _ = track_with_modules(
+    draft_track, (module_of_draft_track,) = track_with_modules(
         slug="draft-track",
         title="Draft track",
         modules=[({"slug": "m-in-draft-track", "title": "Draft module too"}, [])],
         **DRAFT,
     )
+    add_module_content(module, prerequisites=[draft_module, module_of_draft_track])
     TrackFactory(slug="archived-track", title="Archived track", **ARCHIVED)
     acme = EmployerFactory(slug="acme", name="Acme Bank")
     stealth = EmployerFactory(slug="stealth-corp", name="Stealth Corp")

@@ -173,7 +173,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "careerhub.core.editorial.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "careerhub.core.editorial.Status",
+        "ResourceKindEnum": "curriculum.models.ResourceKind",
+    },
 }
 
 # CORS: browsers on these origins may read the API (never write: no credentials, read methods only).

@@ -5,6 +5,7 @@ from careerhub.core.api.views import ContentPagination, WritableViewSet, service
 
 from ..filters import ModuleFilterSet, TrackFilterSet
 from ..selectors import (
+    module_content_rows,
     module_list,
     module_rows,
     taught_skill_rows,
@@ -71,9 +72,12 @@ class ModuleViewSet(WritableViewSet):
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is not None and self.action == "list":
-            skills = taught_skill_rows([row["id"] for row in page], include_unpublished=self.sees_drafts())
+            ids = [row["id"] for row in page]
+            lists = {"skills": taught_skill_rows(ids, include_unpublished=self.sees_drafts())}
+            lists |= module_content_rows(ids, include_unpublished=self.sees_drafts())
             for row in page:
-                row["skills"] = skills.get(row["id"], [])
+                for name, rows in lists.items():
+                    row[name] = rows.get(row["id"], [])
         return page
 
     def perform_service_create(self, data):

@@ -93,12 +93,15 @@ def skill_rows_with_lists():
 
 
 def module_rows_with_skills():
-    from curriculum.selectors import module_rows, taught_skill_rows
+    from curriculum.selectors import module_content_rows, module_rows, taught_skill_rows
 
     rows = list(module_rows(include_unpublished=True))
-    skills = taught_skill_rows([row["id"] for row in rows], include_unpublished=True)
+    ids = [row["id"] for row in rows]
+    lists = {"skills": taught_skill_rows(ids, include_unpublished=True)}
+    lists |= module_content_rows(ids, include_unpublished=True)
     for row in rows:
-        row["skills"] = skills.get(row["id"], [])
+        for name, by_module in lists.items():
+            row[name] = by_module.get(row["id"], [])
     return rows
 
 

@@ -235,7 +235,7 @@ QUERIES = {
     "home": (7, 4),
     "segment": (12, 4),
     "track": (11, 5),  # with the coverage section's query (coverage not computed in this world)
-    "module": (10, 4),
+    "module": (14, 8),  # with the module's resources, exercises, self-check questions and prerequisites
     "skill": (16, 5),
 }
 

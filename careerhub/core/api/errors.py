@@ -14,14 +14,17 @@ from rest_framework.views import exception_handler
 
 def _flatten(detail: Any, field: str = "-") -> list[dict[str, Any]]:
     if isinstance(detail, dict):
-        return [
-            error
-            for key, value in detail.items()
-            for error in _flatten(value, "-" if key == "non_field_errors" else str(key))
-        ]
+        return [error for key, value in detail.items() for error in _keyed(key, value, field)]
     if isinstance(detail, list):
         return [error for item in detail for error in _flatten(item, field)]
     return [{"field": field, "message": str(detail)}]
+
+
+def _keyed(key: Any, value: Any, field: str) -> list[dict[str, Any]]:
+    if isinstance(key, int) and field != "-":
+        # An item of a list field (DRF keys them by index): the error still names the field, and the item.
+        return [{**error, "message": f"Item {key + 1}: {error['message']}"} for error in _flatten(value, field)]
+    return _flatten(value, "-" if key == "non_field_errors" else str(key))
 
 
 def api_exception_handler(exc, context) -> Response | None:

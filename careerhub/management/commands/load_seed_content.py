@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from curriculum.seed import SeedReferenceError, seed_tracks
+from curriculum.seed import SeedError, seed_tracks
 from postings.seed import seed_taxonomy
 from segments.seed import seed_segments
 
@@ -9,8 +9,9 @@ from segments.seed import seed_segments
 class Command(BaseCommand):
     help = (
         "Load CareerHub's first editorial content: the employer segments, the curated MLOps skill "
-        "taxonomy and the curriculum tracks. Idempotent: items that exist already (by slug) are kept "
-        "as editors left them, so running it twice changes nothing."
+        "taxonomy and the curriculum tracks with their modules' content. Idempotent: items that exist "
+        "already (by slug) are kept as editors left them, and a module's content is filled only where "
+        "nobody ever wrote any, so running it twice changes nothing."
     )
 
     def handle(self, *args, **options):
@@ -22,6 +23,6 @@ class Command(BaseCommand):
                     counts = load()
                     summary = ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
                     self.stdout.write(f"      {summary}")
-        except SeedReferenceError as error:
+        except SeedError as error:
             raise CommandError(f"Seed content is inconsistent, nothing was loaded: {error}") from error
         self.stdout.write(self.style.SUCCESS("Seed content loaded."))
