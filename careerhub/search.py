@@ -1,26 +1,50 @@
-"""One search over segments, tracks, modules, skills and postings, ranked.
+"""One search over segments, tracks, modules, skills and postings, ranked by how the name matches.
 
-On PostgreSQL: full-text search (``websearch_to_tsquery``, English stemming, titles weighted
-above text) over a stored search document per row with a GIN index (see the migrations of
-segments, curriculum and postings); only the newest matching postings are ranked, so a common
-word stays fast over 100,000 postings.
-Elsewhere (SQLite): every word must appear in a title or text, and titles count more. Only
-published content is ever searched: a draft module, or a module of a draft track, is never
-found. One query in all on PostgreSQL, one per kind of content elsewhere.
+Every hit has a tier (``careerhub.core.ranking``): a title (or a skill's alias) equal to the query
+comes first, then a title starting with it, then a title with a word starting with it, then a
+title holding all its words, then a match in the text, then a skill spelt like the query (a typo).
+Within a tier the text's relevance orders hits, and at equal relevance curated pages come before
+postings. Skills are found by ``postings.skill_search`` (names, aliases, near spellings), the
+selector the admin's skill autocomplete uses too; a skill found by an alias is shown with it
+("Kubernetes", alias "k8s").
+
+On PostgreSQL: a text match is full-text search (``websearch_to_tsquery``, English stemming) over
+a stored search document per row with a GIN index (see the migrations of segments, curriculum and
+postings); near spellings are pg_trgm's; only the newest matching postings are ranked, so a
+common word stays fast over 100,000 postings. One query in all.
+Elsewhere (SQLite): a text match is every word appearing in the title or text (no stemming); near
+spellings come from difflib (see ``postings/skill_search.py``). One query per kind of content, and
+one for the skills' spellings.
+Only published content is ever searched: a draft module, or a module of a draft track, is never
+found.
 """
 
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, CharField, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Left, Length, NullIf
 
 from careerhub.core.editorial import Status
+from careerhub.core.ranking import (
+    NAME,
+    TEXT,
+    clean_query,
+    closeness,
+    name_conditions,
+    name_similarity,
+    name_tier,
+    searchable,
+    text_match,
+    text_rank,
+    tier_case,
+)
 from curriculum.models import Module, Track
-from postings.models import Employer, Posting, Skill
+from postings.models import Posting, Skill
+from postings.skill_search import skill_search
 from segments.models import Segment
 
-MAX_QUERY = 200
-MAX_WORDS = 10
 PER_KIND = 10
 SNIPPET = 240  # characters of text shown under a hit
 POSTING_CANDIDATES = 50  # newest matching postings that are ranked
@@ -28,7 +52,6 @@ POSTING_CANDIDATES = 50  # newest matching postings that are ranked
 # to the GIN index: ~2,000 row reads (5 to 10 ms, 100,000 postings on a 2-core machine) bound the
 # cost of a word in at least 1 posting in 40, which is most searches.
 POSTING_SCAN = 2000
-CONFIG = "english"
 
 # (model, title field, text fields): what each kind of content is searched in.
 KINDS = {
@@ -41,6 +64,9 @@ KINDS = {
 LABELS = {"segment": "Segment", "track": "Track", "module": "Module", "skill": "Skill", "posting": "Posting"}
 # Postings are the evidence, not the destination: at equal relevance the curated pages come first.
 KIND_WEIGHT = {"segment": 1.3, "track": 1.2, "module": 1.1, "skill": 1.2, "posting": 1.0}
+# The columns every kind's rows have, in this order (a union of the kinds needs them alike).
+COLUMNS = ("hit_kind", "hit_id", "hit_title", "hit_parent", "hit_slug", "hit_parent_slug", "hit_text", "hit_alias",
+           "hit_tier", "hit_rank", "hit_demo")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -49,31 +75,15 @@ class Hit:
     title: str
     url: str
     snippet: str
-    rank: float
+    tier: int  # careerhub.core.ranking's tier: lower is better
+    alike: float  # how alike the title (or the alias) and the query are, 0..1: the order within a tier
+    rank: float  # the text's relevance, weighted by kind: the order at equal likeness
     demo: bool = False
+    alias: str | None = None  # the alias of a skill that matched the query better than its name
 
     @property
     def label(self) -> str:
         return LABELS[self.kind]
-
-
-def clean_query(raw: str) -> tuple[str, str | None]:
-    """The query as searched, and a note when it had to be changed (NUL bytes, too long)."""
-    query = " ".join(raw.replace("\x00", " ").split())
-    if len(query) > MAX_QUERY:
-        return query[:MAX_QUERY], f"Only the first {MAX_QUERY} characters of your search were used."
-    return query, None
-
-
-def _published(kind: str) -> QuerySet:
-    model = KINDS[kind][0]
-    queryset = model.objects.published()
-    if kind == "module":
-        queryset = queryset.filter(track__status=Status.PUBLISHED)
-        queryset = queryset.select_related("track")
-    if kind == "posting":
-        queryset = queryset.select_related("employer")
-    return queryset
 
 
 def _title(kind: str, title: str, parent: str | None) -> str:
@@ -87,20 +97,6 @@ def _title(kind: str, title: str, parent: str | None) -> str:
 
 def _snippet(text: str) -> str:
     return text[:SNIPPET] + ("…" if len(text) > SNIPPET else "")
-
-
-def _hit(kind: str, obj, rank: float) -> Hit:
-    title_field, text_fields = KINDS[kind][1], KINDS[kind][2]
-    text = next((getattr(obj, field) for field in text_fields if getattr(obj, field)), "")
-    parent = obj.employer.name if kind == "posting" else obj.track.title if kind == "module" else None
-    return Hit(
-        kind=kind,
-        title=_title(kind, getattr(obj, title_field), parent),
-        url=obj.get_absolute_url(),
-        snippet=_snippet(text),
-        rank=rank * KIND_WEIGHT[kind],
-        demo=kind == "posting" and obj.source == "demo",
-    )
 
 
 def _newest_matching_postings(query: str) -> tuple[str, list]:
@@ -117,7 +113,7 @@ def _newest_matching_postings(query: str) -> tuple[str, list]:
     executed). Either way the result is the newest matches by (posted_on, id).
     """
     table = connection.ops.quote_name(Posting._meta.db_table)
-    match = "search_document @@ websearch_to_tsquery(%s, %s)"
+    match = "search_document @@ websearch_to_tsquery('english', %s)"
     sql = f"""
         WITH recent AS (
             SELECT id FROM (
@@ -134,52 +130,70 @@ def _newest_matching_postings(query: str) -> tuple[str, list]:
         WHERE (SELECT count(*) FROM recent) < %s
     """
     params = [
-        Status.PUBLISHED, POSTING_SCAN, CONFIG, query, POSTING_CANDIDATES,
-        Status.PUBLISHED, CONFIG, query, POSTING_CANDIDATES,
+        Status.PUBLISHED, POSTING_SCAN, query, POSTING_CANDIDATES,
+        Status.PUBLISHED, query, POSTING_CANDIDATES,
         POSTING_CANDIDATES,
     ]  # fmt: skip
     return sql, params
 
 
-def _best_of_kind(kind: str, query: str) -> tuple[str, list]:
-    """SQL for the ``PER_KIND`` best published matches of one kind, as the columns a hit needs.
-
-    Every kind has a stored, weighted search document with a GIN index (see the migrations of
-    segments, curriculum and postings): a search neither parses nor weighs any text again.
-    """
+def _matching(kind: str, query: str) -> QuerySet:
+    """The published rows of ``kind`` matching ``query``, with their tier and score (not yet as rows)."""
     model, title_field, text_fields = KINDS[kind]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-
-    def column(field: str, of=model) -> str:
-        return f"{quote(of._meta.db_table)}.{quote(of._meta.get_field(field).column)}"
-
-    # The first text that is not empty, cut one character past the snippet (to know it goes on).
-    text = "COALESCE(" + ", ".join(f"NULLIF({column(field)}, '')" for field in text_fields) + ", '')"
-    slug = "NULL" if kind == "posting" else column("slug")
-    parent, parent_slug, demo, join, join_params = "NULL", "NULL", "false", "", []
+    if kind == "skill":
+        return skill_search(query).annotate(
+            hit_tier=F("match_tier"),
+            hit_by_alias=F("match_by_alias"),
+            hit_alike=F("match_score"),
+            hit_rank=F("text_score"),
+            hit_alias=F("matched_alias"),
+        )
+    names = name_conditions(title_field, query, model=model)
+    found = model.objects.published()
     if kind == "module":
-        track = quote(Track._meta.db_table)
-        join = f"JOIN {track} ON {track}.id = {column('track')} AND {column('status', Track)} = %s"
-        join_params = [Status.PUBLISHED]
-        parent, parent_slug = column("title", Track), column("slug", Track)
+        found = found.filter(track__status=Status.PUBLISHED)
     if kind == "posting":
-        employer = quote(Employer._meta.db_table)
-        join = f"JOIN {employer} ON {employer}.id = {column('employer')}"
-        parent, demo = column("name", Employer), f"{column('source')} = 'demo'"
-        candidates, where_params = _newest_matching_postings(query)
-        where = f"{table}.id IN ({candidates})"
+        # Only the newest matching postings are ranked; a match is the text's, the title tiers rank them.
+        if connection.vendor == "postgresql":
+            found = found.filter(pk__in=RawSQL(*_newest_matching_postings(query)))
+        else:
+            newest = found.filter(text_match(model, [title_field, *text_fields], query))
+            found = found.filter(pk__in=newest.order_by("-posted_on", "-id").values("pk")[:POSTING_CANDIDATES])
+        tier = tier_case(names, default=TEXT)
     else:
-        where, where_params = f"{table}.search_document @@ websearch_to_tsquery(%s, %s)", [CONFIG, query]
-    sql = f"""
-        (SELECT %s::text AS kind, {table}.id, {column(title_field)}::text AS title, {parent}::text AS parent,
-                {slug}::text AS slug, {parent_slug}::text AS parent_slug, left({text}, {SNIPPET + 1}) AS text,
-                ts_rank({table}.search_document, websearch_to_tsquery(%s, %s)) AS rank, {demo} AS demo
-         FROM {table} {join}
-         WHERE {column("status")} = %s AND {where}
-         ORDER BY rank DESC, {table}.id LIMIT {PER_KIND})
-    """
-    return sql, [kind, CONFIG, query, *join_params, Status.PUBLISHED, *where_params]
+        text = text_match(model, [title_field, *text_fields], query)
+        found = found.filter(names[NAME] | text)
+        tier = tier_case({**names, TEXT: text})
+    return found.annotate(
+        hit_tier=tier,
+        hit_by_alias=Value(False),
+        hit_alike=name_similarity(title_field, query),
+        hit_rank=text_rank(model, query),
+        hit_alias=Value(None, output_field=CharField()),
+    )
+
+
+def _rows(kind: str, query: str) -> QuerySet:
+    """The ``PER_KIND`` best published matches of one kind, as the ``COLUMNS`` a hit needs (its kind by index)."""
+    _, title_field, text_fields = KINDS[kind]
+    text = Coalesce(*(NullIf(field, Value("")) for field in text_fields), Value(""))
+    none = Value(None, output_field=CharField())
+    parents = {"module": (F("track__title"), F("track__slug")), "posting": (F("employer__name"), none)}
+    parent, parent_slug = parents.get(kind, (none, none))
+    demo = ExpressionWrapper(Q(source="demo"), BooleanField()) if kind == "posting" else Value(False)
+    rows = _matching(kind, query).annotate(
+        hit_kind=Value(list(KINDS).index(kind), output_field=IntegerField()),
+        hit_id=F("pk"),
+        hit_title=F(title_field),
+        hit_parent=parent,
+        hit_slug=none if kind == "posting" else F("slug"),
+        hit_parent_slug=parent_slug,
+        # The first text that is not empty, cut one character past the snippet (to know it goes on).
+        hit_text=Left(text, SNIPPET + 1),
+        hit_demo=demo,
+    )
+    ordering = ["hit_tier", "hit_by_alias", "-hit_alike", "-hit_rank", Length(title_field), title_field, "pk"]
+    return rows.order_by(*ordering).values_list(*COLUMNS)[:PER_KIND]
 
 
 def _url(kind: str, pk: int, slug: str | None, parent_slug: str | None) -> str:
@@ -191,56 +205,52 @@ def _url(kind: str, pk: int, slug: str | None, parent_slug: str | None) -> str:
     return KINDS[kind][0](slug=slug).get_absolute_url()
 
 
-def _search_postgresql(query: str) -> list[Hit]:
-    # One query for every kind: a round trip each cost more than the searches themselves.
-    parts = [_best_of_kind(kind, query) for kind in KINDS]
-    sql = " UNION ALL ".join(part for part, _ in parts)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [param for _, params in parts for param in params])
-        rows = cursor.fetchall()
-    return [
-        Hit(
-            kind=kind,
-            title=_title(kind, title, parent),
-            url=_url(kind, pk, slug, parent_slug),
-            snippet=_snippet(text),
-            rank=rank * KIND_WEIGHT[kind],
-            demo=demo,
-        )
-        for kind, pk, title, parent, slug, parent_slug, text, rank, demo in rows
-    ]
+def _shown_alias(name: str, alias: str | None, query: str) -> str | None:
+    """A skill's best matching alias, when it matches better than the skill's name (else ``None``)."""
+    alias_tier = None if alias is None else name_tier(alias, query)
+    own_tier = name_tier(name, query)
+    if alias_tier is None or (own_tier is not None and own_tier <= alias_tier):
+        return None
+    return alias
 
 
-def _search_simple(kind: str, query: str) -> list[Hit]:
-    _, title_field, text_fields = KINDS[kind]
-    words = [word.lower() for word in query.split()[:MAX_WORDS]]
-    queryset = _published(kind)
-    for word in words:
-        condition = Q(**{f"{title_field}__icontains": word})
-        for field in text_fields:
-            condition |= Q(**{f"{field}__icontains": word})
-        queryset = queryset.filter(condition)
-    ordering = ["-posted_on", "-id"] if kind == "posting" else ["pk"]
-    candidates = list(queryset.order_by(*ordering)[: POSTING_CANDIDATES if kind == "posting" else 200])
-    hits = []
-    for obj in candidates:
-        title = getattr(obj, title_field).lower()
-        text = " ".join(getattr(obj, field) or "" for field in text_fields).lower()
-        score = sum(1.0 if word in title else 0.0 for word in words) + 0.2 * sum(text.count(w) > 0 for w in words)
-        hits.append(_hit(kind, obj, score / max(len(words), 1)))
-    return sorted(hits, key=lambda hit: -hit.rank)[:PER_KIND]
+def _hit(row: tuple, query: str) -> Hit:
+    index, pk, title, parent, slug, parent_slug, text, alias, tier, rank, demo = row
+    kind = list(KINDS)[index]
+    alias = _shown_alias(title, alias, query)
+    return Hit(
+        kind=kind,
+        title=_title(kind, title, parent),
+        url=_url(kind, pk, slug, parent_slug),
+        snippet=_snippet(text or ""),
+        tier=tier,
+        alike=max(closeness(title, query), closeness(alias, query) if alias else 0.0),
+        rank=(rank or 0.0) * KIND_WEIGHT[kind],
+        demo=bool(demo),
+        alias=alias,
+    )
 
 
 def site_search(query: str) -> list[Hit]:
-    """Published segments, tracks, modules, skills and postings matching ``query``, best first."""
-    if not query.strip():
+    """Published segments, tracks, modules, skills and postings matching ``query``, best first.
+
+    ``query`` is cleaned as ``clean_query`` does; one without a letter or a digit finds nothing.
+    """
+    query, _ = clean_query(query)
+    if not searchable(query):
         return []
+    kinds = list(KINDS)
+    parts = [_rows(kind, query) for kind in kinds]
     if connection.vendor == "postgresql":
-        hits = _search_postgresql(query)
+        # One query for every kind: a round trip each cost more than the searches themselves.
+        rows = list(parts[0].union(*parts[1:], all=True))
     else:
-        hits = [hit for kind in KINDS for hit in _search_simple(kind, query)]
-    order = list(KINDS)
-    return sorted(hits, key=lambda hit: (-hit.rank, order.index(hit.kind), hit.title))
+        rows = [row for part in parts for row in part]
+    hits = [_hit(row, query) for row in rows]
+    # Within a tier: a title match before an alias match, then the likeness, the text's relevance, the kind.
+    return sorted(
+        hits, key=lambda hit: (hit.tier, hit.alias is not None, -hit.alike, -hit.rank, kinds.index(hit.kind), hit.title)
+    )
 
 
 __all__ = ["Hit", "clean_query", "site_search"]

@@ -11,7 +11,8 @@ from postings.demand.fragments import rising_skills
 from postings.selectors import skill_category_list, skills_by_id
 from segments.selectors import segment_list
 
-from .search import clean_query, site_search
+from .core.ranking import MAX_QUERY, clean_query
+from .search import site_search
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,7 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def search_view(request: HttpRequest) -> HttpResponse:
     query, note = clean_query(request.GET.get("q", ""))
     hits = site_search(query) if query else []
-    return render(request, "careerhub/search.html", {"query": query, "note": note, "hits": hits})
+    return render(
+        request, "careerhub/search.html", {"query": query, "note": note, "hits": hits, "max_query": MAX_QUERY}
+    )
 
 
 @require_GET

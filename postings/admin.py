@@ -11,6 +11,7 @@ from . import services
 from .ingest.services import posting_form_errors, posting_write
 from .models import Employer, Posting, PostingSkill, RemovedSkillAlias, Skill, SkillAlias, SkillCategory, SkillMerge
 from .services import posting_text
+from .skill_search import skill_search
 
 
 @admin.register(SkillCategory)
@@ -86,6 +87,17 @@ class SkillAdmin(EditorialAdmin):
     @admin.display(description="aliases", ordering="alias_count")
     def alias_count(self, obj):
         return obj.alias_count
+
+    def get_search_results(self, request, queryset, search_term):
+        """Skills ranked as the site search ranks them: a name or alias match before a description match.
+
+        The autocomplete of skills (a module's skills) keeps this order, so typing "Audit" offers
+        "Audit trails" first, not a skill whose description mentions auditing; the changelist sorts
+        the same matches by its own columns.
+        """
+        if not search_term.strip():
+            return super().get_search_results(request, queryset, search_term)
+        return skill_search(search_term, skills=queryset), False
 
     def save_model(self, request, obj, form, change):
         # The fields this editor changed are remembered: importers never overwrite them.

@@ -8,9 +8,18 @@ import datetime
 import pytest
 
 from careerhub import search
+from careerhub.core import ranking
 from careerhub.core.editorial import Status
-from careerhub.search import MAX_QUERY, clean_query, site_search
-from tests.factories import ModuleFactory, PostingFactory, SegmentFactory, SkillFactory, TrackFactory
+from careerhub.core.ranking import MAX_QUERY, clean_query
+from careerhub.search import site_search
+from tests.factories import (
+    ModuleFactory,
+    PostingFactory,
+    SegmentFactory,
+    SkillAliasFactory,
+    SkillFactory,
+    TrackFactory,
+)
 
 pytestmark = pytest.mark.django_db
 DRAFT = {"status": Status.DRAFT, "published_at": None}
@@ -144,3 +153,69 @@ def test_a_hit_shows_its_first_text_cut_at_the_snippet_length_and_links_to_its_p
     assert hits["segment"].url == segment.get_absolute_url()
     assert hits["posting"].title == f"Canary engineer, {posting.employer.name}" and hits["posting"].demo
     assert hits["posting"].url == posting.get_absolute_url()
+
+
+# --- Ranking: names and aliases before texts, typos found -----------------------------------------------------
+
+
+@pytest.fixture
+def kubernetes_world(db):
+    """Kubernetes (alias k8s) and four skills named before it whose descriptions mention it, as in the seed."""
+    kubernetes = SkillFactory(name="Kubernetes", description="Container orchestration.")
+    SkillAliasFactory(skill=kubernetes, text="k8s")
+    for name in ("AKS", "CKA", "CKAD", "GKE"):
+        SkillFactory(name=name, description=f"{name}: managed or certified Kubernetes.")
+    ModuleFactory(title="Containers", body="Kubernetes from the ground up.")
+    return kubernetes
+
+
+def test_the_skill_named_as_searched_comes_first(kubernetes_world):
+    hits = site_search("kubernetes")
+    assert (hits[0].kind, hits[0].title) == ("skill", "Kubernetes")
+    later = [hit.title for hit in hits[1:] if hit.kind == "skill"]
+    assert sorted(later) == ["AKS", "CKA", "CKAD", "GKE"]
+
+
+def test_an_alias_finds_its_skill_and_the_page_names_the_alias(client, kubernetes_world):
+    # when
+    hits = site_search("k8s")
+    page = client.get("/search/", {"q": "k8s"}).content.decode()
+    # then
+    assert [(hit.kind, hit.title, hit.alias) for hit in hits] == [("skill", "Kubernetes", "k8s")]
+    link = f'href="{kubernetes_world.get_absolute_url()}">Kubernetes</a>'
+    assert f'{link} <span class="alias">(alias: k8s)</span>' in page
+
+
+def test_a_typo_finds_the_skill_first(kubernetes_world):
+    # PostgreSQL: trigram similarity and stems; SQLite: difflib over names and aliases
+    hits = site_search("kubernets")
+    assert (hits[0].kind, hits[0].title) == ("skill", "Kubernetes")
+
+
+def test_prefix_before_word_before_text_across_kinds(db):
+    # given: one hit of each tier for "canary", each of another kind
+    SkillFactory(name="Argo Rollouts", description="Canary and blue-green deployments.")
+    ModuleFactory(title="Progressive canary releases", body="Step by step.")
+    TrackFactory(title="Canary engineering", summary="Shipping safely.")
+    SegmentFactory(name="Canary", summary="Early adopters.")
+    # when
+    hits = site_search("canary")
+    # then: exact, prefix, word, text
+    assert [(hit.kind, hit.tier) for hit in hits] == [
+        ("segment", ranking.EXACT), ("track", ranking.PREFIX), ("module", ranking.WORD), ("skill", ranking.TEXT),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", ["%", "_", "k%s", "k_s", "%%%", "\\", "*", "''"])
+def test_wildcards_are_plain_text(kubernetes_world, query):
+    assert [hit for hit in site_search(query) if hit.kind == "skill"] == []
+
+
+@pytest.mark.parametrize("query", ["!!!", "%", "-- ; --", "\x00\x00"])
+def test_a_query_without_letters_or_digits_says_so(client, kubernetes_world, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert site_search(query) == []
+    if query.strip("\x00"):
+        assert "Search for a word: letters or digits" in page
