@@ -49,7 +49,7 @@ from tests.factories import (
 )
 
 NOW = datetime.date(2026, 10, 5)
-YEAR_AGO = datetime.date(2025, 9, 5)
+QUARTER_AGO = datetime.date(2026, 7, 5)
 DRAFT = {"status": Status.DRAFT, "published_at": None}
 ARCHIVED = {"status": Status.ARCHIVED, "published_at": None}
 
@@ -124,9 +124,10 @@ def track_with_modules(
 
 @dataclass
 class PagesWorld:
-    """Financial services, latest month (2026-10): 40 postings, all asking for Python, 20 for Kubernetes,
-    10 for the draft skill. A year before (2025-09): 40 postings, 10 asking for Kubernetes. So
-    Kubernetes is asked for in 50% of postings now, rising (+25 points over 12 months)."""
+    """Financial services, latest complete month (2026-10; the tests' demand "today" is 2026-11-15): 40 postings,
+    all asking for Python, 30 for Kubernetes, 10 for the draft skill. A quarter before (2026-07): 40 postings,
+    all asking for Python, 10 for Kubernetes. Over the 12 months to October 2026 Kubernetes is asked for in
+    40 of 80 postings (50%), rising: 75% in Aug-Oct 2026 against 25% in May-Jul 2026 (+50 points)."""
 
     segment: Segment
     draft_segment: Segment
@@ -158,11 +159,12 @@ def build_world(capture) -> PagesWorld:
         employer=employer,
         day=NOW,
         count=40,
-        skills={python: 40, kubernetes: 20, draft_skill: 10},
+        skills={python: 40, kubernetes: 30, draft_skill: 10},
         prefix="now",
     )
     postings += add_postings(
-        segment=segment, employer=employer, day=YEAR_AGO, count=40, skills={python: 40, kubernetes: 10}, prefix="old"
+        segment=segment, employer=employer, day=QUARTER_AGO, count=40, skills={python: 40, kubernetes: 10},
+        prefix="old",
     )
     track, (module, draft_module) = track_with_modules(
         title="ML Platform Engineer",
