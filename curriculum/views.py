@@ -30,7 +30,7 @@ def track_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _skill_evidence(segments: list, skills: list) -> tuple[dict[int, list], DemandWindow]:
-    """For each skill id: ``[(segment, Evidence), ...]`` over the given segments, from cached figures; and the
+    """For each skill id: ``[(segment, SkillFigures), ...]`` over the given segments, from cached figures; and the
     demand window those figures cover."""
     demand = track_evidence(segment_ids=[s.pk for s in segments], skill_ids=[k.pk for k in skills])
     figures = demand["evidence"]

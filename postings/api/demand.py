@@ -227,7 +227,6 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
             }
         )
 
-
     @extend_schema(
         parameters=[
             OpenApiParameter("segment", str, required=True, description="Slug of a published segment."),

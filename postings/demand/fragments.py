@@ -15,15 +15,12 @@ from .cache import demand_cached
 from .figures import Scope, SkillFigures, window_figures
 from .figures import to_date_totals as _to_date_totals
 from .selectors import SharePoint, SkillPair, rolling_shares, skills_asked_with
-from .tiers import TIER_NAMES, TIERS, SkillTier, TierTable, tier_rules, tier_table
+from .tiers import TIERS, SkillTier, TierTable, tier_rules, tier_table
 from .window import MIN_SAMPLE, DemandWindow
 
 T = TypeVar("T")
 
 ROLLING_WINDOW = 3  # months behind each point of a chart over time
-
-# What the pages name a skill's demand figures by (a share, its trend, the window they cover).
-Evidence = SkillFigures
 
 
 def _cached(name: str, window: DemandWindow, compute: Callable[[], T]) -> T:
@@ -118,22 +115,14 @@ def track_evidence(*, segment_ids: list[int], skill_ids: list[int]) -> dict:
     return _cached(f"track:{_ids(segment_ids)}:{_ids(skill_ids)}", window, compute)
 
 
-def current_window() -> DemandWindow:
-    """The window every page's figures are computed over (for pages that state it without figures)."""
-    return DemandWindow.current()
-
-
 __all__ = [
     "MIN_SAMPLE",
     "TIERS",
-    "TIER_NAMES",
     "DemandWindow",
-    "Evidence",
     "SharePoint",
     "SkillFigures",
     "SkillTier",
     "TierTable",
-    "current_window",
     "demand_tiers",
     "rising_skills",
     "segment_demand",
