@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from curriculum.selectors import track_list
 from postings.demand.fragments import rising_skills
+from postings.demand.tiers import RISING, tier_rule
 from postings.selectors import skill_category_list, skills_by_id
 from segments.selectors import segment_list
 
@@ -26,7 +27,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "tracks": track_list(),
             "categories": skill_category_list().filter(published_skill_count__gt=0),
             "rising": [(skills[t.skill_id], t) for t in rising["rows"] if t.skill_id in skills][:6],
-            "as_of": rising["as_of"],
+            "window": rising["window"],
+            "rising_rule": tier_rule(RISING, rising["window"]),
         },
     )
 

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from careerhub.core.visibility import can_see_drafts
-from postings.demand.fragments import track_evidence
+from postings.demand.fragments import DemandWindow, track_evidence
 from segments.selectors import segment_list
 
 from .filters import TrackFilterSet
@@ -29,10 +29,13 @@ def track_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _skill_evidence(segments: list, skills: list) -> dict[int, list]:
-    """For each skill id: ``[(segment, Evidence), ...]`` over the given segments, from cached figures."""
-    figures = track_evidence(segment_ids=[s.pk for s in segments], skill_ids=[k.pk for k in skills])["evidence"]
-    return {skill.pk: [(segment, figures.get((segment.pk, skill.pk))) for segment in segments] for skill in skills}
+def _skill_evidence(segments: list, skills: list) -> tuple[dict[int, list], DemandWindow]:
+    """For each skill id: ``[(segment, SkillFigures), ...]`` over the given segments, from cached figures; and the
+    demand window those figures cover."""
+    demand = track_evidence(segment_ids=[s.pk for s in segments], skill_ids=[k.pk for k in skills])
+    figures = demand["evidence"]
+    evidence = {skill.pk: [(segment, figures.get((segment.pk, skill.pk))) for segment in segments] for skill in skills}
+    return evidence, demand["window"]
 
 
 def track_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
@@ -43,11 +46,12 @@ def track_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     segments = list(track.segments.all())
     modules = list(track.modules.all())
     skills = {skill.pk: skill for module in modules for skill in module.skills.all()}
-    evidence = _skill_evidence(segments, list(skills.values()))
+    evidence, window = _skill_evidence(segments, list(skills.values()))
     return render(
         request,
         "curriculum/track_detail.html",
         {
+            "window": window,
             "track": track,
             "preview": preview,
             "segments": segments,
@@ -65,7 +69,7 @@ def module_detail_view(request: HttpRequest, track_slug: str, slug: str) -> Http
         raise Http404("No such module.")
     segments = list(module.track.segments.all())
     skills = list(module.skills.all())
-    evidence = _skill_evidence(segments, skills)
+    evidence, window = _skill_evidence(segments, skills)
     siblings = list(module.track.modules.all())
     position = next((i for i, m in enumerate(siblings) if m.pk == module.pk), None)
     return render(
@@ -73,6 +77,7 @@ def module_detail_view(request: HttpRequest, track_slug: str, slug: str) -> Http
         "curriculum/module_detail.html",
         {
             "module": module,
+            "window": window,
             "track": module.track,
             "segments": segments,
             "skills": [(skill, evidence[skill.pk]) for skill in skills],

@@ -16,6 +16,7 @@ from careerhub.core.visibility import can_see_drafts
 from segments.selectors import segment_refs
 
 from .demand.models import SkillDemand
+from .demand.tiers import TIER_NAMES
 from .models import Employer, Posting, PostingSkill, PostingSkillState, Skill, SkillAlias, SkillCategory, SkillType
 from .selectors import employer_list, skill_refs
 
@@ -73,6 +74,27 @@ class SkillFilterSet(PublicFilterSet):
             aliases = SkillAlias.objects.filter(skill=OuterRef("pk"), text__icontains=word)
             queryset = queryset.filter(Q(name__icontains=word) | Q(description__icontains=word) | Exists(aliases))
         return queryset
+
+
+class SkillIndexFilterSet(SkillFilterSet):
+    """The skills index page: the taxonomy's filters, and its demand ones.
+
+    ``segment``: the scope of the figures (all segments together when none); ``tier``: only skills in that
+    tier in the segment (in any segment when none is chosen); ``sort``: by demand or by name. The demand
+    ones are validated here and applied to the cached demand figures by ``postings.skill_index``.
+    """
+
+    segment = _segment_filter(method="by_demand")
+    tier = django_filters.ChoiceFilter(choices=list(TIER_NAMES.items()), method="by_demand", label="Tier")
+    sort = django_filters.ChoiceFilter(
+        choices=[("demand", "Demand"), ("name", "Name")], method="by_demand", label="Sort by"
+    )
+
+    class Meta(SkillFilterSet.Meta):
+        fields = ("category", "type", "q", "status", "segment", "tier", "sort")
+
+    def by_demand(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset  # applied to the demand figures, not the query (postings.skill_index)
 
 
 class EmployerFilterSet(django_filters.FilterSet):

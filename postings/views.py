@@ -10,9 +10,11 @@ from careerhub.core.visibility import can_see_drafts
 from curriculum.selectors import modules_teaching, tracks_teaching
 from segments.selectors import segment_list
 
-from .demand.fragments import NOW_MONTHS, skill_demand
+from .demand.fragments import skill_demand
+from .demand.tiers import TIER_NAMES, tier_rules
+from .demand.window import MIN_SAMPLE
 from .demo import DEMO_SOURCE
-from .filters import PostingFilterSet, SkillFilterSet
+from .filters import PostingFilterSet, SkillIndexFilterSet
 from .highlight import highlight
 from .selectors import (
     employer_choices,
@@ -25,6 +27,7 @@ from .selectors import (
     skill_list,
     skills_by_id,
 )
+from .skill_index import skill_index
 
 POSTINGS_PER_PAGE = 20
 # Counting every match of a filter over 100,000 postings costs more than the page itself, so the list
@@ -65,17 +68,34 @@ def posting_page(queryset, raw_number: str | None) -> PostingPage:
 
 
 def skill_list_view(request: HttpRequest) -> HttpResponse:
-    filterset = SkillFilterSet(request.GET or None, queryset=skill_list(), request=request)
-    skills = filterset.qs.order_by("category__display_order", "category__name", "name")
+    """The skills index: every published skill with its share and direction in a segment (or all), its tiers."""
+    filterset = SkillIndexFilterSet(request.GET or None, queryset=skill_list(), request=request)
+    chosen: dict = {}
+    if filterset.is_bound:
+        filterset.is_valid()  # a bad filter is named and ignored: cleaned_data keeps the valid ones
+        chosen = filterset.form.cleaned_data
+    segments = list(segment_list())
+    segment = chosen.get("segment")
+    table, rows = skill_index(
+        skills=list(filterset.qs), segments=segments, segment=segment, tier=chosen.get("tier") or None,
+        sort=chosen.get("sort") or "demand",
+    )
     return render(
         request,
         "postings/skill_list.html",
         {
-            "skills": skills,
+            "rows": rows,
             "filterset": filterset,
+            "segment": segment,
+            "window": table.window,
+            "total": table.total(segment.pk if segment else None).postings,
+            "rules": tier_rules(table.window),
+            "tier_names": TIER_NAMES,
             "categories": skill_category_list().filter(published_skill_count__gt=0),
-            "category": request.GET.get("category", ""),
-            "q": request.GET.get("q", "")[:200],
+            "segments": [(s.slug, s.name) for s in segments],
+            "tiers": list(TIER_NAMES.items()),
+            "sorts": [("demand", "Demand"), ("name", "Name")],
+            "values": {name: request.GET.get(name, "")[:200] for name in ("category", "q", "segment", "tier", "sort")},
         },
     )
 
@@ -89,19 +109,20 @@ def skill_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     names = {segment.pk: segment.name for segment in segments} | {None: "All segments"}
     scopes = [segment.pk for segment in segments] + [None]
     now = [(names[scope], demand["now"][scope]) for scope in scopes if scope in demand["now"]]
-    as_of = demand["as_of"]
+    window = demand["window"]
     bars = share_bars(
         now,
         title=f"Share of postings asking for {skill.name}, by segment",
-        description=(f"Over the {NOW_MONTHS} months to {as_of:%B %Y}, with the 12-month direction."
-                     if as_of else "No postings yet."),
+        description=f"Over the {window.label}, with the direction ({window.trend_label}).",
         chart_id="segment-share-chart",
+        min_sample=MIN_SAMPLE,
+        direction_heading=f"Direction ({window.trend_label})",
     )
     lines = share_lines(
         [(names[scope], demand["history"][scope]) for scope in scopes if scope in demand["history"]],
         title=f"Demand for {skill.name} over time, per segment",
-        description="Rolling 3-month share of postings asking for the skill over the last 12 months; gaps mark "
-                    "months with too few postings.",
+        description=f"Rolling 3-month share of postings asking for the skill, for each of the {window.label}; "
+                    "gaps mark months with too few postings.",
         chart_id="demand-chart",
     )
     together_skills = skills_by_id([pair.skill_b for pair in demand["together"]])
@@ -113,7 +134,8 @@ def skill_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
             "skill": skill,
             "bars": bars,
             "lines": lines,
-            "as_of": as_of,
+            "window": window,
+            "to_date": demand["to_date"],
             "together": together,
             "tracks": tracks_teaching(skill=skill),
             "modules": modules_teaching(skill=skill),

@@ -1,11 +1,15 @@
 """Who hires: employer segments and what each of them really hires for."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from careerhub.core.editorial import EditorialModel
 from careerhub.core.fields import StringListField
+
+# Paths under /segments/ that are pages of their own, so no segment may take them as its slug.
+RESERVED_SLUGS = {"compare"}
 
 
 class Segment(EditorialModel):
@@ -35,6 +39,11 @@ class Segment(EditorialModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is the address of another page: choose another slug."})
 
     def get_absolute_url(self) -> str:
         return reverse("segments:detail", kwargs={"slug": self.slug})

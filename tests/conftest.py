@@ -1,6 +1,7 @@
 """Shared fixtures. Real services are used when configured; REQUIRE_SERVICES=1 turns their absence into failures."""
 
 import copy
+import datetime
 import io
 import os
 import sys
@@ -74,6 +75,17 @@ def editor_client(client, editor):
 def api_throttles_off(settings):
     """No request limits in tests (many requests come from one address); throttle tests set their own rates."""
     settings.CAREERHUB_API_THROTTLE_RATES = {"anon": None, "user": None}
+
+
+# The demand window's "today" (``postings.demand.window.demand_today``), pinned so that no figure depends on
+# the day the suite runs: the latest complete month is October 2026, the worlds' latest month of postings.
+DEMAND_TODAY = datetime.date(2026, 11, 15)
+
+
+@pytest.fixture(autouse=True)
+def demand_today(settings) -> datetime.date:
+    settings.CAREERHUB_DEMAND_TODAY = DEMAND_TODAY
+    return DEMAND_TODAY
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ Parts, to compose:
 - ``add_postings``: many alike postings of one employer on one day, the first few asking for each skill.
 - ``skill_set``: skills of one category, by name.
 - ``track_with_modules``: a track aimed at segments, with modules teaching skills.
+- ``write_summaries``: demand summaries written directly, no postings: figures chosen to sit on a threshold.
 
 Worlds, each fully known so tests can state their figures by hand:
 
@@ -13,6 +14,7 @@ Worlds, each fully known so tests can state their figures by hand:
   tracks and modules (some drafts), and postings in two periods so shares and directions are known.
 - ``build_api_world()``: the API, one published and one unpublished item of every kind, demand computed.
 - ``build_coverage_world()``: coverage, whose figures ``tests/curriculum`` computes by hand.
+- ``build_tiers_world()``: demand summaries written by hand for the window, the trend rule and the tiers.
 """
 
 import datetime
@@ -22,6 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import Permission
+from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -31,6 +35,7 @@ from curriculum.coverage import compute as coverage_compute
 from curriculum.coverage import engine as coverage_engine
 from curriculum.models import Module, Track
 from postings.demand import engine as demand_engine
+from postings.demand.models import SegmentMonthTotal, SkillDemand
 from postings.demand.months import add_months
 from postings.demand.services import demand_recompute_all
 from postings.ingest.services import postings_import
@@ -53,7 +58,7 @@ from tests.factories import (
 )
 
 NOW = datetime.date(2026, 10, 5)
-YEAR_AGO = datetime.date(2025, 9, 5)
+QUARTER_AGO = datetime.date(2026, 7, 5)
 DRAFT = {"status": Status.DRAFT, "published_at": None}
 ARCHIVED = {"status": Status.ARCHIVED, "published_at": None}
 
@@ -146,14 +151,40 @@ def add_module_content(module: Module, *, prerequisites: Iterable[Module] = ()) 
     return module
 
 
+def write_summaries(months: dict[tuple[Segment, datetime.date], tuple[int, dict[Skill, int]]]) -> None:
+    """Demand summaries as the engine would store them, without postings behind them: for each (segment,
+    month), its counted postings and how many of them ask for each skill; the all-segments rows are the sums.
+
+    For tests of what is read from the summaries (shares, trends, tiers), whose figures must sit exactly on
+    a threshold. Nothing that recounts from postings (a drain, a full recompute) may run after it.
+    """
+    provenance = {"computed_at": timezone.now(), "taxonomy_version": "test", "extractor_version": "test"}
+    totals: dict[datetime.date, int] = {}
+    cells: dict[tuple[datetime.date, Skill], int] = {}
+    for (segment, month), (postings, skills) in months.items():
+        SegmentMonthTotal.objects.create(segment=segment, month=month, postings=postings, **provenance)
+        totals[month] = totals.get(month, 0) + postings
+        for skill, asking in skills.items():
+            SkillDemand.objects.create(segment=segment, skill=skill, month=month, postings=asking, **provenance)
+            cells[(month, skill)] = cells.get((month, skill), 0) + asking
+    for month, postings in totals.items():  # added to the all-segments rows of an earlier call, if any
+        if not SegmentMonthTotal.objects.filter(segment=None, month=month).update(postings=F("postings") + postings):
+            SegmentMonthTotal.objects.create(segment=None, month=month, postings=postings, **provenance)
+    for (month, skill), asking in cells.items():
+        everyone = SkillDemand.objects.filter(segment=None, skill=skill, month=month)
+        if not everyone.update(postings=F("postings") + asking):
+            SkillDemand.objects.create(segment=None, skill=skill, month=month, postings=asking, **provenance)
+
+
 # --- The public pages ----------------------------------------------------------------------------------------
 
 
 @dataclass
 class PagesWorld:
-    """Financial services, latest month (2026-10): 40 postings, all asking for Python, 20 for Kubernetes,
-    10 for the draft skill. A year before (2025-09): 40 postings, 10 asking for Kubernetes. So
-    Kubernetes is asked for in 50% of postings now, rising (+25 points over 12 months)."""
+    """Financial services, latest complete month (2026-10; the tests' demand "today" is 2026-11-15): 40 postings,
+    all asking for Python, 30 for Kubernetes, 10 for the draft skill. A quarter before (2026-07): 40 postings,
+    all asking for Python, 10 for Kubernetes. Over the 12 months to October 2026 Kubernetes is asked for in
+    40 of 80 postings (50%), rising: 75% in Aug-Oct 2026 against 25% in May-Jul 2026 (+50 points)."""
 
     segment: Segment
     draft_segment: Segment
@@ -185,11 +216,12 @@ def build_world(capture) -> PagesWorld:
         employer=employer,
         day=NOW,
         count=40,
-        skills={python: 40, kubernetes: 20, draft_skill: 10},
+        skills={python: 40, kubernetes: 30, draft_skill: 10},
         prefix="now",
     )
     postings += add_postings(
-        segment=segment, employer=employer, day=YEAR_AGO, count=40, skills={python: 40, kubernetes: 10}, prefix="old"
+        segment=segment, employer=employer, day=QUARTER_AGO, count=40, skills={python: 40, kubernetes: 10},
+        prefix="old",
     )
     track, (module, draft_module) = track_with_modules(
         title="ML Platform Engineer",
@@ -402,6 +434,35 @@ def compute_coverage(*tracks) -> dict:
     coverage_mark_tracks(track_ids=[track.pk for track in tracks])
     coverage_engine.recompute_marked()
     return {c.track_id: c for c in TrackCoverage.objects.filter(track__in=tracks).prefetch_related("segments")}
+
+
+# --- Skill tiers ------------------------------------------------------------------------------------------
+
+JUL, OCT, NOV, DEC = (datetime.date(2026, m, 1) for m in (7, 10, 11, 12))
+
+
+def build_tiers_world() -> dict:
+    """docs/demand.md's worked example. Finance: 30 postings in July 2026 (Kubernetes 7, SOX 3) and 30 in
+    October (Kubernetes 8, SOX 12); Health: 160 in October (Kubernetes 40). The running month, November,
+    has 2 Finance postings asking for SOX and Terraform; December (dated ahead) 1 asking for SOX. A draft
+    skill is asked for by 20 Finance postings; Terraform by none in the window."""
+    finance = SegmentFactory(name="Finance", slug="finance")
+    health = SegmentFactory(name="Health", slug="health")
+    hidden = SegmentFactory(name="Hidden segment", slug="hidden-segment", **DRAFT)
+    k8s, sox, terraform = skill_set(["Kubernetes", "SOX", "Terraform"])
+    secret = SkillFactory(name="Secret skill", slug="secret-skill", **DRAFT)
+    write_summaries(
+        {
+            (finance, JUL): (30, {k8s: 7, sox: 3}),
+            (finance, OCT): (30, {k8s: 8, sox: 12, secret: 20}),
+            (health, OCT): (160, {k8s: 40}),
+            (finance, NOV): (2, {sox: 2, terraform: 2}),
+            (finance, DEC): (1, {sox: 1}),
+        }
+    )
+    return {"finance": finance, "health": health, "hidden": hidden, "k8s": k8s, "sox": sox,
+            "terraform": terraform, "secret": secret}
+
 
 
 def _write_posting(

@@ -6,27 +6,31 @@ Shared by the segment, skill and home pages so every chart follows the same rule
 import datetime
 
 from .charts import Bar, Series, bar_chart, line_chart, series_style
-from .formatting import month_label, percent
+from .formatting import UNKNOWN_DIRECTION, month_label, percent, share_text
 
 
-def share_bars(rows: list[tuple[str, object]], *, title: str, description: str, chart_id: str) -> dict:
-    """A bar chart of shares from ``(label, evidence)`` rows, with the rows for its data table."""
-    bars = [
-        Bar(
-            label=label,
-            value=evidence.share,
-            text=(
-                f"{percent(evidence.share)} · {evidence.direction}"
-                if evidence.share is not None
-                else f"too few postings ({evidence.total})"
-            ),
-        )
-        for label, evidence in rows
-    ]
+def _bar_text(evidence, min_sample: int) -> str:
+    """What a bar says: '42% · rising', or why it has no length ('mentioned in none of ...', 'too few ...')."""
+    if evidence.share is None or not evidence.postings:
+        return share_text(evidence, min_sample)
+    direction = "trend unknown" if evidence.direction == UNKNOWN_DIRECTION else evidence.direction
+    return f"{percent(evidence.share)} · {direction}"
+
+
+def share_bars(
+    rows: list[tuple[str, object]], *, title: str, description: str, chart_id: str, min_sample: int,
+    direction_heading: str = "Direction",
+) -> dict:
+    """A bar chart of shares from ``(label, evidence)`` rows, with the rows for its data table.
+
+    ``direction_heading`` names the data table's direction column with the periods it compares.
+    """
+    bars = [Bar(label=label, value=evidence.share, text=_bar_text(evidence, min_sample)) for label, evidence in rows]
     return {
         "svg": bar_chart(bars=bars, title=title, description=description, chart_id=chart_id),
         "rows": [{"label": label, "evidence": evidence} for label, evidence in rows],
         "title": title,
+        "direction_heading": direction_heading,
     }
 
 
@@ -56,4 +60,6 @@ def share_lines(series: list[tuple[str, list]], *, title: str, description: str,
 def _point_text(point) -> str:
     if point.share is None:
         return f"too few postings ({point.total})"
+    if not point.postings:
+        return f"none of {point.total}"
     return f"{percent(point.share)} ({point.postings} of {point.total})"

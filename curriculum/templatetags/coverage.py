@@ -2,6 +2,8 @@
 
 from django import template
 
+from postings.demand.fragments import track_evidence
+
 from ..coverage.selectors import track_coverage_summary
 
 register = template.Library()
@@ -9,5 +11,22 @@ register = template.Library()
 
 @register.inclusion_tag("curriculum/_coverage.html")
 def track_coverage(track, gaps: int = 3) -> dict:
-    """How much of its segments' demand the track teaches, and its top ``gaps`` gaps (three queries)."""
-    return {"track": track, "coverage": track_coverage_summary(track=track, gaps=gaps)}
+    """How much of its segments' demand the track teaches, and its top ``gaps`` gaps (three queries).
+
+    Each gap's share and direction are the demand window's (``postings.demand.window``), as on every other
+    page, not the coverage computation's own: one skill in one segment reads the same everywhere.
+    """
+    summary = track_coverage_summary(track=track, gaps=gaps)
+    demand = track_evidence(
+        segment_ids=[row.segment.pk for row in summary.segments],
+        skill_ids=[gap.skill.pk for row in summary.segments for gap in row.gaps],
+    )
+    evidence = demand["evidence"]
+    return {
+        "track": track,
+        "coverage": summary,
+        "window": demand["window"],
+        "coverage_rows": [
+            (row, [(gap, evidence.get((row.segment.pk, gap.skill.pk))) for gap in row.gaps]) for row in summary.segments
+        ],
+    }

@@ -1,12 +1,10 @@
-"""The demand endpoints: summary rows (cursor pages), top skills, trends and co-occurrence.
+"""The demand endpoints: summary rows (cursor pages), top skills, trends, co-occurrence and skill tiers.
 
 Only published skills and published segments are ever named; ``segment`` absent means all segments.
+Periods default to the one demand window (``demand.window.DemandWindow``): complete months only.
 """
 
-import datetime
-
 from django import forms
-from django.db.models import Max
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -18,20 +16,20 @@ from careerhub.core.filters import MonthField
 from careerhub.core.visibility import can_see_drafts
 from segments.selectors import segment_list, segment_refs
 
-from ..demand.models import SegmentMonthTotal
-from ..demand.months import add_months, month_start
+from ..demand.months import add_months
 from ..demand.selectors import TREND_HORIZONS, cooccurrence, demand_row_list, demand_rows, skill_trends, top_skills
+from ..demand.tiers import TIER_NAMES, tier_rules, tier_table, tier_thresholds
+from ..demand.window import DemandWindow
 from ..filters import DemandFilterSet
 from ..selectors import skill_list
 from .serializers import (
     CooccurrenceSerializer,
     DemandRowSerializer,
+    TiersSerializer,
     TopSkillsSerializer,
     TrendsSerializer,
     share_or_none,
 )
-
-DEFAULT_PERIOD_MONTHS = 12
 
 
 class DemandCursorPagination(OrderedCursorPagination):
@@ -39,7 +37,7 @@ class DemandCursorPagination(OrderedCursorPagination):
 
 
 class DemandQueryForm(forms.Form):
-    """The parameters of the demand views; the period defaults to the 12 months ending with the latest data."""
+    """The parameters of the demand views; the period defaults to the demand window's months (complete ones)."""
 
     segment = forms.ModelChoiceField(queryset=segment_list(), to_field_name="slug", required=False)
     period_from = MonthField(required=False)
@@ -58,16 +56,9 @@ class DemandQueryForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
-        segment = data.get("segment")
-        latest = (
-            data.get("period_to")
-            or SegmentMonthTotal.objects.filter(
-                **({"segment": segment} if segment else {"segment__isnull": True})
-            ).aggregate(m=Max("month"))["m"]
-            or month_start(datetime.date.today())
-        )
-        data["period_to"] = latest
-        data["period_from"] = data.get("period_from") or add_months(latest, -DEFAULT_PERIOD_MONTHS + 1)
+        window = DemandWindow.current()
+        data["period_to"] = data.get("period_to") or window.last
+        data["period_from"] = data.get("period_from") or add_months(data["period_to"], -window.months + 1)
         if data["period_from"] > data["period_to"]:
             raise forms.ValidationError({"period_from": "The first month comes after the last."})
         return data
@@ -77,9 +68,27 @@ class DemandQueryForm(forms.Form):
         return {names.get(field, field): [str(m) for m in messages] for field, messages in self.errors.items()}
 
 
+class TiersQueryForm(forms.Form):
+    """The parameters of the tiers view: a published segment (required) and, optionally, one tier."""
+
+    segment = forms.ModelChoiceField(
+        queryset=segment_refs(), to_field_name="slug",
+        error_messages={
+            "required": "Name a published segment by its slug (?segment=big-tech).",
+            "invalid_choice": "No published segment has this slug.",
+        },
+    )
+    tier = forms.ChoiceField(choices=[("", "any"), *TIER_NAMES.items()], required=False)
+
+    def __init__(self, data):
+        super().__init__({key: data.get(key) for key in ("segment", "tier")})
+
+
 SEGMENT = OpenApiParameter("segment", str, description="Segment slug; all segments together when absent.")
 FROM = OpenApiParameter("from", str, description="First month, YYYY-MM (default: 11 months before `to`).")
-TO = OpenApiParameter("to", str, description="Last month, YYYY-MM, included (default: the latest with data).")
+TO = OpenApiParameter(
+    "to", str, description="Last month, YYYY-MM, included (default: the latest complete month)."
+)
 LIMIT = OpenApiParameter("limit", int, description="How many rows, 1 to 100 (default 20).")
 
 
@@ -133,13 +142,19 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
         )
 
     @extend_schema(
-        parameters=[SEGMENT, OpenApiParameter("to", str, description="The month trends end at (default: latest).")],
+        parameters=[
+            SEGMENT,
+            OpenApiParameter("to", str, description="The month trends end at (default: the latest complete month)."),
+        ],
         responses=TrendsSerializer,
         filters=False,
     )
     @action(detail=False, filterset_class=None, pagination_class=None, serializer_class=TrendsSerializer)
     def trends(self, request):
-        """Each published skill's share over the last 3, 6 and 12 months against the months before."""
+        """Each published skill's share over the last 3, 6 and 12 months against the months before.
+
+        Labels follow the one trend rule (docs/demand.md); the pages' direction is the 3-month one.
+        """
         query = self._query()
         segment, as_of = query["segment"], query["period_to"]
         trends = skill_trends(segment=segment, as_of=as_of)
@@ -211,6 +226,77 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
                 ],
             }
         )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("segment", str, required=True, description="Slug of a published segment."),
+            OpenApiParameter("tier", str, enum=list(TIER_NAMES), description="Only this tier (default: any)."),
+        ],
+        responses=TiersSerializer,
+        filters=False,
+    )
+    @action(detail=False, filterset_class=None, pagination_class=None, serializer_class=TiersSerializer)
+    def tiers(self, request):
+        """The core, distinguishing and rising skills of a published segment over the demand window.
+
+        Complete months only; the rules and thresholds are in the answer (``rules``, ``thresholds``) and in
+        docs/demand.md. A skill can be in several tiers; skills in none are left out.
+        """
+        form = TiersQueryForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError({field: [str(m) for m in messages] for field, messages in form.errors.items()})
+        segment, window = form.cleaned_data["segment"], DemandWindow.current()
+        table = tier_table(window=window, segment_ids=[segment.pk])
+        rows = table.in_tier(segment.pk, form.cleaned_data["tier"] or None)
+        skills = skill_list().in_bulk([row.skill_id for row in rows])
+        return Response(
+            {
+                "segment": segment.slug,
+                "window": _window(window),
+                "total": table.total(segment.pk).postings,
+                "thresholds": tier_thresholds(),
+                "rules": tier_rules(window),
+                "results": [_tier_row(row, skills[row.skill_id]) for row in rows if row.skill_id in skills],
+            }
+        )
+
+
+def _window(window: DemandWindow) -> dict:
+    return {
+        "label": window.label,
+        "first": f"{window.first:%Y-%m}",
+        "last": f"{window.last:%Y-%m}",
+        "months": window.months,
+        "to_date_from": f"{window.to_date:%Y-%m}",
+        "trend_current": [f"{window.trend_from:%Y-%m}", f"{window.last:%Y-%m}"],
+        "trend_previous": [f"{window.previous_from:%Y-%m}", f"{add_months(window.trend_from, -1):%Y-%m}"],
+    }
+
+
+def _rounded(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _tier_row(row, skill) -> dict:
+    figures = row.figures
+    return {
+        "skill": _skill(skill),
+        "tiers": list(row.tiers),
+        "postings": figures.postings,
+        "share": _rounded(figures.share),
+        "other_postings": row.other_postings,
+        "other_total": row.other_total,
+        "other_share": _rounded(row.other_share),
+        "lift": _rounded(row.lift),
+        "trend": {
+            "current": figures.current,
+            "current_total": figures.current_total,
+            "previous": figures.previous,
+            "previous_total": figures.previous_total,
+            "change": _rounded(figures.change, 2),
+            "direction": figures.direction,
+        },
+    }
 
 
 def _skill(skill) -> dict:

@@ -362,3 +362,59 @@ class CooccurrenceSerializer(serializers.Serializer):
     period_from = serializers.CharField()
     period_to = serializers.CharField()
     results = SkillPairSerializer(many=True)
+
+
+class TierWindowSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text="'12 months to November 2026'.")
+    first = serializers.CharField(help_text="First month of the window, YYYY-MM.")
+    last = serializers.CharField(help_text="Latest complete month, YYYY-MM.")
+    months = serializers.IntegerField()
+    to_date_from = serializers.CharField(help_text="The running month, YYYY-MM: it and later months are not counted.")
+    trend_current = serializers.ListField(child=serializers.CharField(), help_text="First and last month.")
+    trend_previous = serializers.ListField(child=serializers.CharField(), help_text="First and last month.")
+
+
+class TierTrendSerializer(serializers.Serializer):
+    current = serializers.IntegerField()
+    current_total = serializers.IntegerField()
+    previous = serializers.IntegerField()
+    previous_total = serializers.IntegerField()
+    change = serializers.FloatField(allow_null=True, help_text="Change of share, in percentage points.")
+    direction = serializers.CharField(help_text="rising, stable, falling or 'too few postings'.")
+
+
+class SkillTierSerializer(serializers.Serializer):
+    skill = SkillRefSerializer()
+    tiers = serializers.ListField(child=serializers.CharField(), help_text="core, distinguishing and/or rising.")
+    postings = serializers.IntegerField(help_text="Postings of the segment asking for the skill in the window.")
+    share = serializers.FloatField(allow_null=True)
+    other_postings = serializers.IntegerField(help_text="Postings of all other segments asking for it.")
+    other_total = serializers.IntegerField(help_text="Postings of all other segments in the window.")
+    other_share = serializers.FloatField(allow_null=True)
+    lift = serializers.FloatField(allow_null=True, help_text="share / other_share; null when either is unknown or 0.")
+    trend = TierTrendSerializer()
+
+
+class TierThresholdsSerializer(serializers.Serializer):
+    min_sample = serializers.IntegerField()
+    core_share = serializers.FloatField()
+    distinguishing_lift = serializers.FloatField()
+    distinguishing_min_postings = serializers.IntegerField()
+    trend_min_points = serializers.FloatField()
+    trend_min_relative = serializers.FloatField()
+    trend_min_postings = serializers.IntegerField()
+
+
+class TierRuleSerializer(serializers.Serializer):
+    tier = serializers.CharField()
+    name = serializers.CharField()
+    rule = serializers.CharField()
+
+
+class TiersSerializer(serializers.Serializer):
+    segment = serializers.CharField()
+    window = TierWindowSerializer()
+    total = serializers.IntegerField(help_text="Postings of the segment in the window.")
+    thresholds = TierThresholdsSerializer()
+    rules = TierRuleSerializer(many=True)
+    results = SkillTierSerializer(many=True)

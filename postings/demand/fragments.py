@@ -1,165 +1,132 @@
-"""Demand figures as the public pages show them, cached per generation of the summaries.
+"""Demand figures as the public pages show them, cached per generation of the summaries and per window.
 
-"Now" is the last quarter up to the latest month with postings; a direction (rising, stable,
-falling) compares the last 12 months with the 12 before; charts over time show a rolling
-3-month share for each of the last 12 months. Shares follow the "too few postings" rule of
-``selectors.MIN_SAMPLE``. Every function returns ids and numbers only (see ``cache``).
+Every figure reads the one demand window (``window.DemandWindow.current()``): shares over its complete
+months, directions by its one trend rule, tiers by ``tiers``; the running month is counted apart as
+"to date". Charts over time show a rolling 3-month share for each month of the window. Shares follow
+the "too few postings" rule of ``window.MIN_SAMPLE``. Every function returns ids and numbers only
+(see ``cache``); the window is part of every key, so a new month moves the figures on by itself.
 """
 
-import datetime
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import TypeVar
 
 from .cache import demand_cached
-from .months import add_months
-from .selectors import (
-    MIN_SAMPLE,
-    SharePoint,
-    SkillPair,
-    Trend,
-    latest_month,
-    rolling_shares,
-    skills_asked_with,
-    window_totals,
-    window_trends,
-)
+from .figures import Scope, SkillFigures, window_figures
+from .figures import to_date_totals as _to_date_totals
+from .selectors import SharePoint, SkillPair, rolling_shares, skills_asked_with
+from .tiers import TIERS, SkillTier, TierTable, tier_rules, tier_table
+from .window import MIN_SAMPLE, DemandWindow
 
-NOW_MONTHS = 3
-TREND_MONTHS = 12
-HISTORY_MONTHS = 12
-ROLLING_WINDOW = 3
+T = TypeVar("T")
+
+ROLLING_WINDOW = 3  # months behind each point of a chart over time
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """How often a scope's postings asked for a skill now, and which way that is going."""
-
-    skill_id: int
-    postings: int
-    total: int
-    direction: str  # "rising", "stable", "falling" or "too few postings"
-    change: float | None  # percentage points over the trend horizon
-
-    @property
-    def share(self) -> float | None:
-        return self.postings / self.total if self.total >= MIN_SAMPLE else None
+def _cached(name: str, window: DemandWindow, compute: Callable[[], T]) -> T:
+    key = f"{name}:{window.key}"
+    return demand_cached(key if len(key) < 200 else hashlib.sha1(key.encode()).hexdigest(), compute)
 
 
-def _evidence(now: Trend | None, trend: Trend | None, skill_id: int, total_now: int) -> Evidence:
-    return Evidence(
-        skill_id=skill_id,
-        postings=now.current if now else 0,
-        total=now.current_total if now else total_now,
-        direction=trend.label if trend else "too few postings",
-        change=trend.change if trend else None,
+def _ids(values) -> str:
+    return ",".join(map(str, values))
+
+
+def _history(window: DemandWindow, segment_ids: list[Scope], skill_ids: list[int]) -> dict:
+    return rolling_shares(
+        segment_ids=segment_ids, skill_ids=skill_ids, as_of=window.last, months=window.months, window=ROLLING_WINDOW
     )
 
 
-def _now_totals(segment_ids: list[int | None], as_of: datetime.date) -> dict[int | None, int]:
-    return window_totals(segment_ids=segment_ids, as_of=as_of, months=NOW_MONTHS)
-
-
 def rising_skills(*, limit: int = 12) -> dict:
-    """Skills whose share of all postings grew most this quarter against the last: ``{"as_of", "rows"}``."""
+    """Skills of all segments rising by the trend rule, most first: ``{"window", "rows": [SkillFigures]}``."""
+    window = DemandWindow.current()
 
     def compute() -> dict:
-        as_of = latest_month()
-        if as_of is None:
-            return {"as_of": None, "rows": []}
-        trends = window_trends(segment_ids=[None], skill_ids=None, as_of=as_of, horizon=NOW_MONTHS)
+        _, figures = window_figures(window=window, segment_ids=[None])
         rows = sorted(
-            (trend for trend in trends.values() if (trend.change or 0) > 0),
-            key=lambda trend: (-(trend.change or 0), trend.skill_id),
-        )[:limit]
-        return {"as_of": as_of, "rows": rows}
+            (f for f in figures.values() if f.direction == "rising"), key=lambda f: (-(f.change or 0), f.skill_id)
+        )
+        return {"window": window, "rows": rows[:limit]}
 
-    return demand_cached(f"rising:{limit}", compute)
+    return _cached(f"rising:{limit}", window, compute)
 
 
 def segment_demand(*, segment_id: int, limit: int = 15) -> dict:
-    """A segment's top skills now, each with its direction and its share over time."""
+    """A segment's most asked-for skills over the window with their trends, their shares over time, and the
+    postings counted apart as "to date"."""
+    window = DemandWindow.current()
 
     def compute() -> dict:
-        as_of = latest_month()
-        if as_of is None:
-            return {"as_of": None, "total": 0, "top": [], "history": {}}
-        now = window_trends(segment_ids=[segment_id], skill_ids=None, as_of=as_of, horizon=NOW_MONTHS)
-        total = _now_totals([segment_id], as_of).get(segment_id, 0)
-        ranked = sorted((t for t in now.values() if t.current), key=lambda t: (-t.current, t.skill_id))[:limit]
-        ids = [t.skill_id for t in ranked]
-        trends = window_trends(segment_ids=[segment_id], skill_ids=ids, as_of=as_of, horizon=TREND_MONTHS)
-        top = [_evidence(t, trends.get((segment_id, t.skill_id)), t.skill_id, total) for t in ranked]
-        history = rolling_shares(
-            segment_ids=[segment_id], skill_ids=ids[:5], as_of=as_of, months=HISTORY_MONTHS, window=ROLLING_WINDOW
-        )
+        totals, figures = window_figures(window=window, segment_ids=[segment_id])
+        ranked = sorted((f for f in figures.values() if f.postings), key=lambda f: (-f.postings, f.skill_id))[:limit]
+        history = _history(window, [segment_id], [f.skill_id for f in ranked[:5]])
+        total = totals.get(segment_id)
         return {
-            "as_of": as_of,
-            "total": total,
-            "top": top,
+            "window": window,
+            "total": total.postings if total else 0,
+            "top": ranked,
             "history": {skill_id: points for (_, skill_id), points in history.items()},
+            "to_date": _to_date_totals(window=window, segment_ids=[segment_id]).get(segment_id, 0),
         }
 
-    return demand_cached(f"segment:{segment_id}:{limit}", compute)
+    return _cached(f"segment:{segment_id}:{limit}", window, compute)
+
+
+def demand_tiers(*, segment_ids: list[int]) -> TierTable:
+    """The tiers of the given segments (and the figures of all segments together) over the window."""
+    window, ids = DemandWindow.current(), sorted(set(segment_ids))
+    return _cached(f"tiers:{_ids(ids)}", window, lambda: tier_table(window=window, segment_ids=ids))
 
 
 def skill_demand(*, skill_id: int, segment_ids: list[int]) -> dict:
-    """A skill's share now and over time in each segment and in all, and the skills asked for with it."""
-    scopes: list[int | None] = [*sorted(segment_ids), None]
+    """A skill's figures in each segment and in all, its share over time, and the skills asked for with it."""
+    window = DemandWindow.current()
+    scopes: list[Scope] = [*sorted(segment_ids), None]
 
     def compute() -> dict:
-        as_of = latest_month()
-        if as_of is None:
-            return {"as_of": None, "now": {}, "history": {}, "together": []}
-        now = window_trends(segment_ids=scopes, skill_ids=[skill_id], as_of=as_of, horizon=NOW_MONTHS)
-        trends = window_trends(segment_ids=scopes, skill_ids=[skill_id], as_of=as_of, horizon=TREND_MONTHS)
-        totals = _now_totals(scopes, as_of)
-        evidence = {
-            scope: _evidence(now.get((scope, skill_id)), trends.get((scope, skill_id)), skill_id, totals.get(scope, 0))
-            for scope in scopes
-        }
-        history = rolling_shares(
-            segment_ids=scopes, skill_ids=[skill_id], as_of=as_of, months=HISTORY_MONTHS, window=ROLLING_WINDOW
-        )
+        _, figures = window_figures(window=window, segment_ids=scopes, skill_ids=[skill_id])
+        history = _history(window, scopes, [skill_id])
         together: list[SkillPair] = skills_asked_with(
-            skill_id=skill_id, month_from=add_months(as_of, -TREND_MONTHS + 1), month_to=as_of, limit=12
+            skill_id=skill_id, month_from=window.first, month_to=window.last, limit=12
         )
         return {
-            "as_of": as_of,
-            "now": evidence,
+            "window": window,
+            "now": {scope: figures[(scope, skill_id)] for scope in scopes},
             "history": {scope: points for (scope, _), points in history.items()},
             "together": together,
+            "to_date": _to_date_totals(window=window, segment_ids=[None]).get(None, 0),
         }
 
-    return demand_cached(f"skill:{skill_id}:{','.join(map(str, sorted(segment_ids)))}", compute)
+    return _cached(f"skill:{skill_id}:{_ids(sorted(segment_ids))}", window, compute)
 
 
 def track_evidence(*, segment_ids: list[int], skill_ids: list[int]) -> dict:
-    """For each (segment, skill) of a track: its share of the segment's postings now, and its direction."""
+    """For each (segment, skill) of a track: its figures over the window (``{"window", "evidence"}``)."""
+    window = DemandWindow.current()
     segment_ids, skill_ids = sorted(set(segment_ids)), sorted(set(skill_ids))
 
     def compute() -> dict:
-        as_of = latest_month()
-        if as_of is None or not segment_ids or not skill_ids:
-            return {"as_of": as_of, "evidence": {}}
-        now = window_trends(segment_ids=list(segment_ids), skill_ids=skill_ids, as_of=as_of, horizon=NOW_MONTHS)
-        trends = window_trends(segment_ids=list(segment_ids), skill_ids=skill_ids, as_of=as_of, horizon=TREND_MONTHS)
-        totals = _now_totals(list(segment_ids), as_of)
-        return {
-            "as_of": as_of,
-            "evidence": {
-                (segment_id, skill_id): _evidence(
-                    now.get((segment_id, skill_id)),
-                    trends.get((segment_id, skill_id)),
-                    skill_id,
-                    totals.get(segment_id, 0),
-                )
-                for segment_id in segment_ids
-                for skill_id in skill_ids
-            },
-        }
+        if not segment_ids or not skill_ids:
+            return {"window": window, "evidence": {}}
+        _, figures = window_figures(window=window, segment_ids=list(segment_ids), skill_ids=skill_ids)
+        return {"window": window, "evidence": figures}
 
-    key = f"track:{','.join(map(str, segment_ids))}:{','.join(map(str, skill_ids))}"
-    return demand_cached(key if len(key) < 200 else f"track:{hashlib.sha1(key.encode()).hexdigest()}", compute)
+    return _cached(f"track:{_ids(segment_ids)}:{_ids(skill_ids)}", window, compute)
 
 
-__all__ = ["Evidence", "SharePoint", "rising_skills", "segment_demand", "skill_demand", "track_evidence"]
+__all__ = [
+    "MIN_SAMPLE",
+    "TIERS",
+    "DemandWindow",
+    "SharePoint",
+    "SkillFigures",
+    "SkillTier",
+    "TierTable",
+    "demand_tiers",
+    "rising_skills",
+    "segment_demand",
+    "skill_demand",
+    "tier_rules",
+    "track_evidence",
+]

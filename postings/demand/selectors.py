@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Case, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
 from django.db.models.functions import Cast, Rank
@@ -19,11 +18,8 @@ from segments.models import Segment
 from ..models import Posting, PostingSkill, Skill
 from .models import SegmentMonthTotal, SkillDemand
 from .months import add_months
+from .window import MIN_SAMPLE, change_points, trend_direction
 
-# Below this many postings in a window, a share is "too few postings", not a number.
-MIN_SAMPLE = getattr(settings, "CAREERHUB_DEMAND_MIN_SAMPLE", 30)
-# A change of share of at least this many percentage points is rising or falling.
-TREND_THRESHOLD_POINTS = getattr(settings, "CAREERHUB_DEMAND_TREND_THRESHOLD", 2.0)
 TREND_HORIZONS = (3, 6, 12)
 
 
@@ -181,20 +177,12 @@ class Trend:
     @property
     def change(self) -> float | None:
         """Change of share in percentage points, or None with too few postings."""
-        if not self.enough:
-            return None
-        return 100 * (self.current / self.current_total - self.previous / self.previous_total)
+        return change_points(self.current, self.current_total, self.previous, self.previous_total)
 
     @property
     def label(self) -> str:
-        change = self.change
-        if change is None:
-            return "too few postings"
-        if change >= TREND_THRESHOLD_POINTS:
-            return "rising"
-        if change <= -TREND_THRESHOLD_POINTS:
-            return "falling"
-        return "stable"
+        """The direction by the one trend rule (``window.trend_direction``)."""
+        return trend_direction(self.current, self.current_total, self.previous, self.previous_total)
 
 
 def skill_trends(
@@ -287,66 +275,16 @@ def cooccurrence(
         return [SkillPair(skill_a=a, skill_b=b, postings=n, lift=float(lift)) for a, b, n, lift in cursor.fetchall()]
 
 
-
 # --- Reads for the public pages: several segments and skills at once, in a fixed number of queries ---
 
 
-def latest_month() -> datetime.date | None:
-    """The most recent month with counted postings (the "now" of the public pages)."""
-    return SegmentMonthTotal.objects.filter(segment__isnull=True).order_by("-month").values_list(
-        "month", flat=True
-    ).first()
-
-
-def _scopes(segment_ids: list[int | None]) -> Q:
+def scopes_filter(segment_ids: list[int | None]) -> Q:
+    """Rows of the given segments; ``None`` among them is the scope of all segments together."""
     ids = [segment_id for segment_id in segment_ids if segment_id is not None]
     scope = Q(segment_id__in=ids) if ids else Q(pk__in=[])
     if None in segment_ids:
         scope |= Q(segment__isnull=True)
     return scope
-
-
-def window_trends(
-    *, segment_ids: list[int | None], skill_ids: list[int] | None, as_of: datetime.date, horizon: int
-) -> dict[tuple[int | None, int], Trend]:
-    """For each (segment, skill): postings over the last ``horizon`` months against the ``horizon`` before.
-
-    ``None`` in ``segment_ids`` is all segments together. Two queries whatever the numbers of segments
-    and skills; ``Trend.current / Trend.current_total`` is the share now, ``Trend.label`` the direction.
-    """
-    current_from, previous_from = add_months(as_of, -horizon + 1), add_months(as_of, -2 * horizon + 1)
-    sums = {
-        "c": Sum("postings", filter=Q(month__gte=current_from), default=0),
-        "p": Sum("postings", filter=Q(month__lt=current_from), default=0),
-    }
-    in_range = Q(month__gte=previous_from, month__lte=as_of) & _scopes(segment_ids)
-    totals = {
-        row["segment_id"]: row
-        for row in SegmentMonthTotal.objects.filter(in_range).values("segment_id").annotate(**sums).order_by()
-    }
-    cells = SkillDemand.objects.filter(in_range)
-    if skill_ids is not None:
-        cells = cells.filter(skill_id__in=skill_ids)
-    trends = {}
-    for row in cells.values("segment_id", "skill_id").annotate(**sums).order_by():
-        total = totals.get(row["segment_id"], {"c": 0, "p": 0})
-        trends[(row["segment_id"], row["skill_id"])] = Trend(
-            skill_id=row["skill_id"], horizon=horizon, current=row["c"], current_total=total["c"],
-            previous=row["p"], previous_total=total["p"],
-        )
-    return trends
-
-
-def window_totals(*, segment_ids: list[int | None], as_of: datetime.date, months: int) -> dict[int | None, int]:
-    """Counted postings per segment over the last ``months`` months (one query)."""
-    rows = (
-        SegmentMonthTotal.objects.filter(_scopes(segment_ids), month__gte=add_months(as_of, -months + 1),
-                                         month__lte=as_of)
-        .values_list("segment_id")
-        .annotate(n=Sum("postings"))
-        .order_by()
-    )
-    return dict(rows)
 
 
 @dataclass(frozen=True)
@@ -369,7 +307,7 @@ def rolling_shares(
     ``window`` months ending there, so one quiet month does not swing the line. Two queries."""
     first = add_months(as_of, -months + 1)
     start = add_months(first, -window + 1)
-    span = Q(month__gte=start, month__lte=as_of) & _scopes(segment_ids)
+    span = Q(month__gte=start, month__lte=as_of) & scopes_filter(segment_ids)
     totals: dict[tuple[int | None, datetime.date], int] = {
         (segment_id, month): n
         for segment_id, month, n in SegmentMonthTotal.objects.filter(span).values_list("segment_id", "month",

@@ -59,9 +59,9 @@ def test_a_learners_journey_home_segment_skill_track_module(tab, world):
     assert page.get_by_role("heading", level=1).inner_text() == "Financial services"
     assert page.get_by_role("img", name="Skills most asked for by Financial services employers").is_visible()
     page.get_by_text("Data table: Skills most asked for").click()  # the chart's data, without the picture
-    assert page.get_by_role("cell", name="rising (+25.0 points)").is_visible()
+    assert page.get_by_role("cell", name="rising (+50.0 points)").is_visible()
 
-    page.locator(".evidence").get_by_role("link", name="Kubernetes").click()
+    page.locator(".evidence").get_by_role("link", name="Kubernetes").first.click()
     page.wait_for_url("**/skills/kubernetes/")
     assert page.get_by_role("img", name="Demand for Kubernetes over time, per segment").is_visible()
     page.get_by_role("link", name="ML Platform Engineer").first.click()
@@ -83,8 +83,8 @@ def test_filters_pagination_and_search(tab, world):
     assert "Postings 1 to 20, newest first." in page.inner_text("main")
     page.get_by_role("link", name="Next page").click()
     page.wait_for_url("**page=2")
-    # 20 now and 10 a year ago ask for Kubernetes
-    assert "Postings 21 to 30" in page.inner_text("main") and page.locator("li.posting").count() == 10
+    # 30 in October and 10 in July ask for Kubernetes
+    assert "Postings 21 to 40" in page.inner_text("main") and page.locator("li.posting").count() == 20
     assert page.get_by_label("Skill", exact=True).input_value() == "kubernetes"  # filters survive paging
 
     page.get_by_label("Search CareerHub").fill("kubernetes")

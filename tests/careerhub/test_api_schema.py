@@ -31,7 +31,12 @@ def test_the_schema_validates_without_warnings(tmp_path):
     paths = set(schema["paths"])
     for resource in ("segments", "tracks", "modules", "skills", "skill-categories", "employers", "postings"):
         assert f"/api/v1/{resource}/" in paths
-    assert {"/api/v1/demand/", "/api/v1/demand/top/", "/api/v1/demand/trends/", "/api/v1/demand/cooccurrence/"} <= paths
+    assert {
+        "/api/v1/demand/", "/api/v1/demand/top/", "/api/v1/demand/trends/", "/api/v1/demand/cooccurrence/",
+        "/api/v1/demand/tiers/",
+    } <= paths
+    tiers = {p["name"]: p for p in schema["paths"]["/api/v1/demand/tiers/"]["get"]["parameters"]}
+    assert tiers["segment"]["required"] and tiers["tier"]["schema"]["enum"] == ["core", "distinguishing", "rising"]
     postings = schema["paths"]["/api/v1/postings/"]["get"]
     assert {p["name"] for p in postings["parameters"]} >= {
         "segment",
