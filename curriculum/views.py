@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from careerhub.core.visibility import can_see_drafts
-from postings.demand.fragments import DemandWindow, track_evidence
+from postings.demand.fragments import MIN_SAMPLE, DemandWindow, demand_tiers, tier_rules, track_evidence
 from segments.selectors import segment_list
 
 from .filters import TrackFilterSet
@@ -36,6 +36,14 @@ def _skill_evidence(segments: list, skills: list) -> tuple[dict[int, list], Dema
     figures = demand["evidence"]
     evidence = {skill.pk: [(segment, figures.get((segment.pk, skill.pk))) for segment in segments] for skill in skills}
     return evidence, demand["window"]
+
+
+def _skill_tiers(segments: list) -> dict[tuple[int, int], tuple[str, ...]]:
+    """The tiers of every skill in each of ``segments`` over the window: ``{(segment id, skill id): tiers}``."""
+    if not segments:
+        return {}
+    table = demand_tiers(segment_ids=[segment.pk for segment in segments])
+    return {(segment_id, row.skill_id): row.tiers for segment_id, rows in table.segments.items() for row in rows}
 
 
 def track_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
@@ -70,6 +78,7 @@ def module_detail_view(request: HttpRequest, track_slug: str, slug: str) -> Http
     segments = list(module.track.segments.all())
     skills = list(module.skills.all())
     evidence, window = _skill_evidence(segments, skills)
+    tiers = _skill_tiers(segments)
     siblings = list(module.track.modules.all())
     position = next((i for i, m in enumerate(siblings) if m.pk == module.pk), None)
     return render(
@@ -80,7 +89,13 @@ def module_detail_view(request: HttpRequest, track_slug: str, slug: str) -> Http
             "window": window,
             "track": module.track,
             "segments": segments,
-            "skills": [(skill, evidence[skill.pk]) for skill in skills],
+            # per skill: (segment, its figures there, its tiers there) for each of the track's segments
+            "skills": [
+                (skill, [(seg, figures, tiers.get((seg.pk, skill.pk), ())) for seg, figures in evidence[skill.pk]])
+                for skill in skills
+            ],
+            "tier_rules": tier_rules(window),
+            "min_sample": MIN_SAMPLE,
             "prerequisites": module.prerequisite_list,
             "resources": list(module.resources.all()),
             "exercises": list(module.exercises.all()),

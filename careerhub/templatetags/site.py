@@ -66,3 +66,15 @@ def tier_figures(row, tier: str) -> str:
     if tier == "rising":
         return f"from {percent(figures.previous_share)} to {percent(figures.current_share)} ({points(figures.change)})"
     return share_text(figures, MIN_SAMPLE)
+
+
+@register.simple_tag
+def demand_cell(figures) -> str:
+    """A share and its direction in a table cell: '42%, rising'; 'none of 206'; 'too few (12)'."""
+    if figures is None or figures.share is None:
+        return f"too few ({figures.total if figures is not None else 0})"
+    if not figures.postings:
+        return f"none of {figures.total}"
+    if figures.direction == UNKNOWN_DIRECTION:
+        return percent(figures.share)
+    return f"{percent(figures.share)}, {figures.direction}"

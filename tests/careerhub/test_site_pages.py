@@ -129,7 +129,10 @@ def test_module_page_shows_skills_with_evidence_and_neighbours(client, world):
     second = ModuleFactory(track=world.track, title="Serving", slug="serving", order=3)
     body = page(client, world.module.get_absolute_url())
     assert "<h1>Orchestration</h1>" in body
-    assert "asked for in 50% of Financial services postings, rising" in body
+    # one row per skill, one column per segment of the track: the share, its direction and its tiers
+    kubernetes = body.split(f'<a href="{world.kubernetes.get_absolute_url()}">Kubernetes</a></th>')[1].split("</tr>")[0]
+    assert '<td>50%, rising <span class="badge">core</span>' in kubernetes
+    assert "How the tiers are decided" in body
     assert f'href="{second.get_absolute_url()}" rel="next"' in body  # the draft module in between is skipped
     assert_no_secrets(body)
 
@@ -229,7 +232,8 @@ QUERIES = {
     "home": (7, 5),
     "segment": (11, 4),
     "track": (7, 5),  # with the coverage section's query (coverage not computed in this world)
-    "module": (10, 8),  # with the module's resources, exercises, self-check questions and prerequisites
+    # with the module's resources, exercises, self-check questions, prerequisites and its skills' tiers
+    "module": (12, 8),
     "skill": (13, 5),
 }
 
