@@ -4,12 +4,15 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
+
 from careerhub.core.editorial import Status
 from postings.models import Skill
 from segments.models import Segment
 
 from .models import Track
-from .services import module_create, track_create
+from .services import module_create, track_create, track_set_prerequisites
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "tracks.json"
 
@@ -53,6 +56,7 @@ def seed_tracks(*, path: Path | None = None) -> Counter:
             )
             counts["modules created"] += 1
         counts["tracks created"] += 1
+    _fill_prerequisites(items, counts)
     return counts
 
 
@@ -61,3 +65,49 @@ def _lookup(objects: dict, slug: str, kind: str, where: str):
         return objects[slug]
     except KeyError:
         raise SeedReferenceError(f"{where} names the {kind} {slug!r}, which does not exist.") from None
+
+
+# --- Track prerequisites (the learning path) --------------------------------------------------------
+
+
+class SeedPathError(SeedReferenceError):
+    """The seed file's track prerequisites name a track it does not hold, or form a cycle."""
+
+
+def _fill_prerequisites(items: list[dict], counts: Counter) -> None:
+    """Give each seed track the prerequisites the file lists (``"prerequisites": [track slugs]``, optional),
+    where nobody has set any: a track whose prerequisites were ever set, by an editor or an earlier load,
+    keeps them as they are (its history says whether they were), so an editor's choice, removal included,
+    stays. A prerequisite an editor deleted stays deleted."""
+    in_file = {item["slug"] for item in items}
+    for item in items:
+        for slug in item.get("prerequisites", []):
+            if slug not in in_file:
+                raise SeedPathError(
+                    f"{item['slug']} names the prerequisite track {slug!r}, which the seed file does not hold."
+                )
+    listed = [item for item in items if "prerequisites" in item]
+    tracks = Track.objects.in_bulk([item["slug"] for item in items], field_name="slug")
+    ever_set = _prerequisites_ever_set([track.pk for track in tracks.values()])
+    for item in listed:
+        track = tracks.get(item["slug"])
+        if track is None or track.pk in ever_set:
+            counts["track prerequisites kept"] += track is not None
+            continue
+        prerequisites = [tracks[slug] for slug in item["prerequisites"] if slug in tracks]
+        if not prerequisites:
+            continue
+        try:
+            track_set_prerequisites(track=track, prerequisites=prerequisites)
+        except ValidationError as error:
+            raise SeedPathError(f"{track.slug}: {' '.join(error.messages)}") from None
+        counts["track prerequisites set"] += 1
+
+
+def _prerequisites_ever_set(track_ids: list[int]) -> set[int]:
+    """The tracks that have prerequisites, or had some in a recorded version (simple-history's m2m rows)."""
+    now = Track.prerequisites.through.objects.filter(from_track_id__in=track_ids)
+    recorded = apps.get_model("curriculum", "HistoricalTrack_prerequisites").objects.filter(  # simple-history's
+        from_track_id__in=track_ids
+    )
+    return {*now.values_list("from_track_id", flat=True), *recorded.values_list("from_track_id", flat=True)}

@@ -237,6 +237,7 @@ def build_api_world() -> dict:
         modules=[({"slug": "m-in-draft-track", "title": "Draft module too"}, [])],
         **DRAFT,
     )
+    track.prerequisites.add(draft_track)  # a link the public never sees
     TrackFactory(slug="archived-track", title="Archived track", **ARCHIVED)
     acme = EmployerFactory(slug="acme", name="Acme Bank")
     stealth = EmployerFactory(slug="stealth-corp", name="Stealth Corp")
