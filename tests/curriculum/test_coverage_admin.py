@@ -78,7 +78,7 @@ def test_the_track_page_shows_gaps_surplus_duplication_evidence_and_history(edit
     # then
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Finance: 67% (2 of 3 top skills)" in html
+    assert "Finance: 67% cumulative (2 of 3 top skills), 67% its own (2)" in html
     assert "Add MLflow" in html  # the one-click form of the only gap
     assert "Airflow (1 postings)" in html  # surplus
     assert "Twin" in html  # Kubernetes is also taught by Twin at this level
