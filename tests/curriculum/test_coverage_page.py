@@ -17,10 +17,10 @@ def test_the_track_page_shows_its_coverage_and_top_gaps_honestly(client, world):
     body = client.get(world["track"].get_absolute_url()).content.decode()
 
     # then
-    assert "Finance</a>:\n          67% covered" in body
-    assert "2 of the 3 skills these employers ask for most are taught here, from 10 postings." in body
-    assert "only a few postings" in body  # 10 postings: the page says how little that is
-    assert "MLflow</a></li>" in body  # the gap, without a share drawn from too few postings
+    assert "Finance</a>: 67% covered</h3>" in body
+    assert "All of it from this track's own modules." in body  # no track comes before it
+    assert "Only 10 postings: read it as an early signal." in body  # the page says how little that is
+    assert "Not taught yet: <a" in body and "MLflow</a></p>" in body  # no share drawn from too few postings
     assert "Secret segment" not in body
 
 
@@ -66,6 +66,7 @@ def test_the_track_page_makes_a_fixed_number_of_queries(client, world, django_as
 
     client.get(world["track"].get_absolute_url())  # the demand evidence is cached from the first view on
 
-    # then: the track page's four queries, and coverage, its segment rows, the gap skills
-    with django_assert_num_queries(7):
+    # then: the track page's six queries (track, segments, modules, skills, prerequisites, next tracks), and
+    # coverage, its segment rows, the gap skills
+    with django_assert_num_queries(9):
         assert client.get(world["track"].get_absolute_url()).status_code == 200
