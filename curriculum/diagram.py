@@ -15,11 +15,11 @@ from .selectors import PathStep, TrackPath
 
 PER_ROW = 2
 NODE_WIDTH = 232
-NODE_HEIGHT = 74
+NODE_HEIGHT = 80
 GAP_X = 24
 GAP_Y = 46
 MARGIN = 6
-LINE_CHARACTERS = 24  # of a title at 15 px in a node: about 8 px a character, inside 12 px padding
+LINE_CHARACTERS = 22  # of a title at 16 px in a node: about 9 px a character, inside 12 px padding
 TITLE_LINES = 2
 
 
@@ -68,7 +68,7 @@ def coverage_note(step: PathStep) -> str:
     coverage = step.track.path_coverage
     if coverage is None:
         return "coverage not computed yet"
-    return f"{round(coverage * 100)}% of demand covered"
+    return f"{round(coverage * 100)}% covered"
 
 
 def title_lines(title: str) -> list[str]:
@@ -95,15 +95,15 @@ def _rows(path: TrackPath) -> list[list[PathStep]]:
 
 def _node(step: PathStep, x: int, y: int) -> DiagramNode:
     lines = title_lines(step.track.title)
-    first = y + (22 if len(lines) > 1 else 28)
+    first = y + (23 if len(lines) > 1 else 30)
     coverage = step.track.path_coverage
     return DiagramNode(
         step=step,
         x=x,
         y=y,
-        lines=[(first + 19 * n, line) for n, line in enumerate(lines)],
+        lines=[(first + 20 * n, line) for n, line in enumerate(lines)],
         note=coverage_note(step),
-        note_y=first + 19 * len(lines) + 1,
+        note_y=first + 20 * len(lines) + 2,
         bar=0 if coverage is None else round(coverage * (NODE_WIDTH - 24)),
     )
 
