@@ -12,6 +12,7 @@ from typing import NamedTuple
 from django.db.models import F, QuerySet
 
 from careerhub.core.editorial import Status
+from curriculum.path import learning_path
 from postings.demand.selectors import MIN_SAMPLE
 from postings.models import Skill
 from segments.models import Segment
@@ -395,14 +396,16 @@ def _history(track, limit: int, *, include_unpublished: bool) -> list[CoverageHi
 
 @dataclass
 class DuplicationReport:
-    """Skills taught by several tracks of a level, and skills taught twice within a track."""
+    """Skills taught by several tracks of a level, skills taught twice within a track, and skills a track
+    teaches again after a track before it on the learning path."""
 
     across: list[tuple[str, Skill, list]]  # level, skill, tracks
     within: list[tuple[object, Skill, list]]  # track, skill, modules
+    again: list[tuple[object, Skill, list]] = field(default_factory=list)  # track, skill, tracks before it
 
 
 def coverage_duplication() -> DuplicationReport:
-    """The duplication report, live from the curriculum (drafts included, archived left out), in three queries."""
+    """The duplication report, live from the curriculum (drafts included, archived left out), in five queries."""
     from curriculum.models import Module, Track
 
     taught = (
@@ -418,8 +421,11 @@ def coverage_duplication() -> DuplicationReport:
         by_track[(track_id, skill_id)].append(module_id)
     across = {key: tracks for key, tracks in by_level.items() if len(tracks) > 1}
     within = {key: modules for key, modules in by_track.items() if len(modules) > 1}
-    skills = Skill.objects.in_bulk({skill for _, skill in across} | {skill for _, skill in within})
-    tracks = Track.objects.in_bulk({t for ts in across.values() for t in ts} | {track for track, _ in within})
+    again = _taught_again(by_track)
+    skills = Skill.objects.in_bulk({skill for _, skill in (*across, *within, *again)})
+    tracks = Track.objects.in_bulk(
+        {t for ts in (*across.values(), *again.values()) for t in ts} | {track for track, _ in (*within, *again)}
+    )
     modules = Module.objects.in_bulk({m for ms in within.values() for m in ms})
     return DuplicationReport(
         across=sorted(
@@ -430,4 +436,30 @@ def coverage_duplication() -> DuplicationReport:
             ((tracks[track], skills[skill], [modules[m] for m in ms]) for (track, skill), ms in within.items()),
             key=lambda row: (str(row[0]), row[1].name),
         ),
+        again=sorted(
+            ((tracks[track], skills[skill], [tracks[t] for t in ts]) for (track, skill), ts in again.items()),
+            key=lambda row: (str(row[0]), row[1].name),
+        ),
     )
+
+
+def _taught_again(by_track: dict[tuple[int, int], list[int]]) -> dict[tuple[int, int], list[int]]:
+    """(track, skill): the tracks before it on the learning path that teach the skill too (archived tracks and
+    links through them left out), in path order."""
+    from curriculum.models import Track
+
+    links = (
+        Track.prerequisites.through.objects.exclude(from_track__status=Status.ARCHIVED)
+        .exclude(to_track__status=Status.ARCHIVED)
+        .values_list("from_track_id", "to_track_id")
+    )
+    teaching: dict[int, set[int]] = defaultdict(set)
+    for track_id, skill_id in by_track:
+        teaching[track_id].add(skill_id)
+    path = learning_path(teaching, links)
+    again = {}
+    for track_id, ancestors in path.ancestors.items():
+        for skill_id in teaching[track_id]:
+            if before := [ancestor for ancestor in ancestors if skill_id in teaching[ancestor]]:
+                again[(track_id, skill_id)] = before
+    return again

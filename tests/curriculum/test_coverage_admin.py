@@ -169,6 +169,10 @@ def test_duplication_report(editor_client, world):
     )
     ModuleFactory(track=world["track"], order=5, title="Again").skills.add(world["k8s"])
     ModuleFactory(track=TrackFactory(title="Archived", status=Status.ARCHIVED)).skills.add(world["k8s"])
+    # and the world's track comes after a senior track teaching SOX and Kubernetes too
+    before = TrackFactory(title="Before", level="senior")
+    ModuleFactory(track=before).skills.add(world["sox"], world["k8s"])
+    world["track"].prerequisites.add(before)
 
     # when
     response = editor_client.get(reverse("admin:curriculum_trackcoverage_duplication"))
@@ -180,6 +184,10 @@ def test_duplication_report(editor_client, world):
     ]
     assert [(t.title, s.name, [m.title for m in ms]) for t, s, ms in report.within] == [
         ("Engineer A", "Kubernetes", ["Clusters", "Again"])
+    ]
+    assert [(t.title, s.name, [b.title for b in bs]) for t, s, bs in report.again] == [
+        ("Engineer A", "Kubernetes", ["Before"]),
+        ("Engineer A", "SOX", ["Before"]),
     ]
     assert "Draft twin" in response.content.decode()
 
