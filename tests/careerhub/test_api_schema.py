@@ -32,6 +32,9 @@ def test_the_schema_validates_without_warnings(tmp_path):
     for resource in ("segments", "tracks", "modules", "skills", "skill-categories", "employers", "postings"):
         assert f"/api/v1/{resource}/" in paths
     assert {"/api/v1/demand/", "/api/v1/demand/top/", "/api/v1/demand/trends/", "/api/v1/demand/cooccurrence/"} <= paths
+    assert {"/api/v1/path/", "/api/v1/coverage/", "/api/v1/tracks/{slug}/coverage/"} <= paths
+    segment_fields = schema["components"]["schemas"]["CoverageSegment"]["properties"]
+    assert {"coverage", "own_coverage", "own_taught_demand_skills"} <= set(segment_fields)
     postings = schema["paths"]["/api/v1/postings/"]["get"]
     assert {p["name"] for p in postings["parameters"]} >= {
         "segment",
