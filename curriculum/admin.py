@@ -39,18 +39,34 @@ class ModuleInline(admin.TabularInline):
         )
 
 
+class TrackAdminForm(forms.ModelForm):
+    """The track form: prerequisites that would form a cycle (or name the track itself) are refused on the field."""
+
+    class Meta:
+        model = Track
+        fields = ("prerequisites",)  # the admin's ``fields`` add the rest
+
+    def clean_prerequisites(self):
+        prerequisites = self.cleaned_data["prerequisites"]
+        problem = services.track_prerequisites_problem(track=self.instance, prerequisites=prerequisites)
+        if problem:
+            raise forms.ValidationError(problem)
+        return prerequisites
+
+
 @admin.register(Track)
 class TrackAdmin(EditorialAdmin):
+    form = TrackAdminForm
     list_display = ("title", "level", "status", "module_count", "display_order", "updated_at")
     list_editable = ("display_order",)
     list_filter = ("status", "level", "segments")
     search_fields = ("title", "slug", "summary")
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("segments",)
+    autocomplete_fields = ("segments", "prerequisites")
     inlines = (ModuleInline,)
     # The first submit button of a form is the one Enter presses: the Save row on top, not a Move button.
     save_on_top = True
-    fields = ("title", "slug", "level", "status", "display_order", "summary", "segments",
+    fields = ("title", "slug", "level", "status", "display_order", "summary", "segments", "prerequisites",
               "published_at", "created_at", "updated_at")
 
     def get_queryset(self, request):
@@ -71,6 +87,7 @@ class TrackAdmin(EditorialAdmin):
 
     def save_related(self, request, form, formsets, change):
         services.track_set_segments(track=form.instance, segments=form.cleaned_data["segments"])
+        services.track_set_prerequisites(track=form.instance, prerequisites=form.cleaned_data["prerequisites"])
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
         self._move_module(request, form.instance)

@@ -24,7 +24,8 @@ class Level(models.TextChoices):
 
 
 class Track(EditorialModel):
-    """A curriculum track for one career level, aimed at one or more employer segments."""
+    """A curriculum track for one career level, aimed at one or more employer segments, taken after its
+    prerequisite tracks on the learning path."""
 
     title = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
@@ -34,9 +35,18 @@ class Track(EditorialModel):
         Segment, related_name="tracks", blank=True, help_text="The employer segments this track prepares for."
     )
     display_order = models.PositiveSmallIntegerField(default=0)
+    # The learning path: what a learner takes before this track (``curriculum.path`` orders it; the
+    # services refuse a cycle). Coverage counts what these tracks teach as taught (docs/coverage.md).
+    prerequisites = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="next_tracks",
+        blank=True,
+        help_text="The tracks a learner takes before this one; their teaching is not repeated here.",
+    )
 
-    # Read by django-simple-history: record the target segments with every version.
-    _history_m2m_fields = ["segments"]
+    # Read by django-simple-history: record the target segments and prerequisites with every version.
+    _history_m2m_fields = ["segments", "prerequisites"]
 
     class Meta(EditorialModel.Meta):
         ordering = ["display_order", "title"]

@@ -22,7 +22,14 @@ from postings.models import Skill
 from segments.models import Segment
 
 from .models import Exercise, Module, Resource, SelfCheckQuestion, Track
-from .services import module_create, module_item_save, module_set_prerequisites, module_update, track_create
+from .services import (
+    module_create,
+    module_item_save,
+    module_set_prerequisites,
+    module_update,
+    track_create,
+    track_set_prerequisites,
+)
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "tracks.json"
 
@@ -44,13 +51,14 @@ class SeedContentError(SeedError):
 
 
 def seed_tracks(*, path: Path | None = None) -> Counter:
-    """Create the seed tracks (with their modules) that do not exist yet, and fill the modules' content
-    where nobody has written any; existing tracks and edited content are kept."""
+    """Create the seed tracks (with their modules) that do not exist yet, and fill the tracks' prerequisites
+    and the modules' content where nobody has written any; existing tracks and edited content are kept."""
     path = path or SEED_FILE
     items = json.loads(path.read_text(encoding="utf-8"))["tracks"]
     _check_prerequisite_references(items)
     counts: Counter = Counter()
     _create_tracks(items, counts)
+    _fill_track_prerequisites(items, counts)
     modules = _seed_modules(items)
     filled = _ever_filled(modules.values())
     for key, (module, item) in _module_items(items, modules):
@@ -233,3 +241,49 @@ def _messages(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
         return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
     return " ".join(error.messages)
+
+
+# --- Track prerequisites (the learning path) --------------------------------------------------------
+
+
+class SeedPathError(SeedReferenceError):
+    """The seed file's track prerequisites name a track it does not hold, or form a cycle."""
+
+
+def _fill_track_prerequisites(items: list[dict], counts: Counter) -> None:
+    """Give each seed track the prerequisites the file lists (``"prerequisites": [track slugs]``, optional),
+    where nobody has set any: a track whose prerequisites were ever set, by an editor or an earlier load,
+    keeps them as they are (its history says whether they were), so an editor's choice, removal included,
+    stays. A prerequisite an editor deleted stays deleted."""
+    in_file = {item["slug"] for item in items}
+    for item in items:
+        for slug in item.get("prerequisites", []):
+            if slug not in in_file:
+                raise SeedPathError(
+                    f"{item['slug']} names the prerequisite track {slug!r}, which the seed file does not hold."
+                )
+    listed = [item for item in items if "prerequisites" in item]
+    tracks = Track.objects.in_bulk([item["slug"] for item in items], field_name="slug")
+    ever_set = _prerequisites_ever_set([track.pk for track in tracks.values()])
+    for item in listed:
+        track = tracks.get(item["slug"])
+        if track is None or track.pk in ever_set:
+            counts["track prerequisites kept"] += track is not None
+            continue
+        prerequisites = [tracks[slug] for slug in item["prerequisites"] if slug in tracks]
+        if not prerequisites:
+            continue
+        try:
+            track_set_prerequisites(track=track, prerequisites=prerequisites)
+        except ValidationError as error:
+            raise SeedPathError(f"{track.slug}: {' '.join(error.messages)}") from None
+        counts["track prerequisites set"] += 1
+
+
+def _prerequisites_ever_set(track_ids: list[int]) -> set[int]:
+    """The tracks that have prerequisites, or had some in a recorded version (simple-history's m2m rows)."""
+    now = Track.prerequisites.through.objects.filter(from_track_id__in=track_ids)
+    recorded = apps.get_model("curriculum", "HistoricalTrack_prerequisites").objects.filter(  # simple-history's
+        from_track_id__in=track_ids
+    )
+    return {*now.values_list("from_track_id", flat=True), *recorded.values_list("from_track_id", flat=True)}

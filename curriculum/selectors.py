@@ -1,12 +1,16 @@
 """Reads of tracks and modules for pages, the API and other apps."""
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db.models import Avg, Prefetch, Q, QuerySet
 
 from careerhub.core.editorial import Status
 from postings.models import Skill
 from segments.selectors import segment_list
 
 from .models import Exercise, Module, Resource, SelfCheckQuestion, Track
+from .path import learning_path
 
 
 def track_list(*, include_unpublished: bool = False) -> QuerySet[Track]:
@@ -14,6 +18,12 @@ def track_list(*, include_unpublished: bool = False) -> QuerySet[Track]:
     tracks = Track.objects.prefetch_related(
         Prefetch("segments", queryset=segment_list(include_unpublished=include_unpublished))
     )
+    return tracks if include_unpublished else tracks.published()
+
+
+def _neighbours(*, include_unpublished: bool) -> QuerySet[Track]:
+    """Tracks as a track's prerequisites or next tracks show them: slug and title, in display order."""
+    tracks = Track.objects.order_by("display_order", "title").only("id", "slug", "title", "level", "status")
     return tracks if include_unpublished else tracks.published()
 
 
@@ -39,6 +49,19 @@ def track_segment_slugs(track_ids, *, include_unpublished: bool = False) -> dict
     return slugs
 
 
+def track_prerequisite_slugs(track_ids, *, include_unpublished: bool = False) -> dict[int, list[str]]:
+    """The slugs of each track's prerequisites, in display order (one query, plain rows)."""
+    links = Track.prerequisites.through.objects.filter(from_track_id__in=list(track_ids))
+    if not include_unpublished:
+        links = links.filter(to_track__status=Status.PUBLISHED)
+    slugs: dict[int, list[str]] = {}
+    for track_id, slug in links.order_by("to_track__display_order", "to_track__title").values_list(
+        "from_track_id", "to_track__slug"
+    ):
+        slugs.setdefault(track_id, []).append(slug)
+    return slugs
+
+
 def track_list_with_modules(*, include_unpublished: bool = False) -> QuerySet[Track]:
     """Tracks with their modules in order and the skills each teaches, in a fixed number of queries."""
     modules = Module.objects.order_by("order", "id")
@@ -47,13 +70,93 @@ def track_list_with_modules(*, include_unpublished: bool = False) -> QuerySet[Tr
         modules = modules.filter(status=Status.PUBLISHED)
         skills = skills.filter(status=Status.PUBLISHED)
     return track_list(include_unpublished=include_unpublished).prefetch_related(
-        Prefetch("modules", queryset=modules.prefetch_related(Prefetch("skills", queryset=skills)))
+        Prefetch("modules", queryset=modules.prefetch_related(Prefetch("skills", queryset=skills))),
+        Prefetch("prerequisites", queryset=_neighbours(include_unpublished=include_unpublished)),
     )
 
 
 def track_get(*, slug: str, include_unpublished: bool = False) -> Track | None:
-    """A track with its modules in order and the skills each teaches, in a fixed number of queries."""
-    return track_list_with_modules(include_unpublished=include_unpublished).filter(slug=slug).first()
+    """A track with its modules in order and the skills each teaches, its prerequisites and the tracks that
+    come after it, in a fixed number of queries."""
+    return (
+        track_list_with_modules(include_unpublished=include_unpublished)
+        .prefetch_related(Prefetch("next_tracks", queryset=_neighbours(include_unpublished=include_unpublished)))
+        .filter(slug=slug)
+        .first()
+    )
+
+
+# --- The learning path ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """A track on the learning path: its place (from 1), depth (0: no prerequisite), direct prerequisites
+    and every track before it (ancestors), all in path order.
+
+    The track carries ``path_coverage``: its cumulative coverage, the mean over its (visible) segments with
+    demand, None until computed.
+    """
+
+    position: int
+    track: Track
+    depth: int
+    prerequisites: list[Track]
+    ancestors: list[Track]
+
+
+class PathEdge(NamedTuple):
+    """A link of the learning path: ``track`` comes after ``prerequisite``."""
+
+    prerequisite: Track
+    track: Track
+
+
+@dataclass(frozen=True)
+class TrackPath:
+    """The learning path: its steps in order, and its links."""
+
+    steps: list[PathStep]
+
+    @property
+    def edges(self) -> list[PathEdge]:
+        return [PathEdge(prerequisite, step.track) for step in self.steps for prerequisite in step.prerequisites]
+
+    @property
+    def depth(self) -> int:
+        """How many layers the path has."""
+        return 1 + max((step.depth for step in self.steps), default=-1)
+
+
+def track_path(*, include_unpublished: bool = False) -> TrackPath:
+    """The published tracks in path order (each after its prerequisites, ties by display order and title),
+    with their prerequisites and ancestors (transitive), in two queries.
+
+    The public path is the published tracks and the links between them: a track's prerequisite that is not
+    published is left out, and so are the tracks only it comes after (coverage counts the same way).
+    """
+    segments = Q() if include_unpublished else Q(coverage__segments__segment__status=Status.PUBLISHED)
+    tracks = Track.objects.all() if include_unpublished else Track.objects.published()
+    # Hours (``Module.hours``, summed over published modules) belong here once modules have them: as a
+    # subquery, since a join to modules would repeat the coverage rows this average reads.
+    tracks = tracks.annotate(path_coverage=Avg("coverage__segments__coverage", filter=segments)).only(
+        "id", "slug", "title", "level", "display_order", "status"
+    )
+    by_id = {track.pk: track for track in tracks.order_by()}
+    edges = Track.prerequisites.through.objects.values_list("from_track_id", "to_track_id")
+    path = learning_path(by_id, edges, key=lambda pk: (by_id[pk].display_order, by_id[pk].title, pk))
+    return TrackPath(
+        steps=[
+            PathStep(
+                position=position,
+                track=by_id[pk],
+                depth=path.depth[pk],
+                prerequisites=[by_id[p] for p in path.prerequisites[pk]],
+                ancestors=[by_id[a] for a in path.ancestors[pk]],
+            )
+            for position, pk in enumerate(path.order, start=1)
+        ]
+    )
 
 
 def prerequisite_modules(*, include_unpublished: bool = False) -> QuerySet[Module]:

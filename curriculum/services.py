@@ -1,8 +1,9 @@
 """Writes to tracks and modules. Every path (admin, API, commands) goes through these functions.
 
 Each write marks the coverage it can change in its own transaction (``coverage_mark_tracks``):
-the track itself, and the tracks at its level when what it publicly teaches at that level may have
-changed (cross-track duplication names them).
+the track itself, the tracks at its level when what it publicly teaches at that level may have
+changed (cross-track duplication names them), and the tracks after it on the learning path (their
+cumulative coverage counts what it teaches).
 """
 
 from collections.abc import Iterable
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 
+from careerhub.core import outbox
 from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from careerhub.core.fields import as_list
@@ -22,11 +24,12 @@ from segments.models import Segment
 
 from .coverage.marks import coverage_mark_tracks
 from .models import Exercise, Module, Resource, SelfCheckQuestion, Track
+from .path import cycle_from, find_cycle, needs_of
 from .prerequisites import prerequisite_problem
 
 ModuleItem = Resource | Exercise | SelfCheckQuestion
 
-TRACK_EDITABLE_FIELDS = ("title", "slug", "level", "summary", "segments", "display_order", "status")
+TRACK_EDITABLE_FIELDS = ("title", "slug", "level", "summary", "segments", "prerequisites", "display_order", "status")
 MODULE_EDITABLE_FIELDS = (
     "track",
     "order",
@@ -50,23 +53,32 @@ def track_create(
     level: str,
     summary: str,
     segments: Iterable[Segment] = (),
+    prerequisites: Iterable[Track] = (),
     display_order: int = 0,
     status: str = Status.DRAFT,
 ) -> Track:
-    """Create a validated track aimed at the given segments."""
+    """Create a validated track aimed at the given segments, after the given prerequisite tracks."""
     track = validated_save(
         Track(title=title, slug=slug, level=level, summary=summary, display_order=display_order, status=status)
     )
     track_set_segments(track=track, segments=segments)  # marks the new track's coverage
+    prerequisites = list(prerequisites)
+    if prerequisites:
+        track_set_prerequisites(track=track, prerequisites=prerequisites)
     return track
 
 
 @transaction.atomic
 def track_update(*, track: Track, data: dict[str, Any]) -> Track:
-    """Change the given fields of a track (``segments`` included); unknown fields are refused."""
+    """Change the given fields of a track (``segments`` and ``prerequisites`` included); unknown fields are
+    refused."""
+    data = dict(data)
+    prerequisites = data.pop("prerequisites", None)
     before = _track_state(track)
     track, _ = model_update(instance=track, fields=TRACK_EDITABLE_FIELDS, data=data)
     _mark_track(track, before)
+    if prerequisites is not None:
+        track_set_prerequisites(track=track, prerequisites=prerequisites)
     return track
 
 
@@ -86,13 +98,53 @@ def track_set_segments(*, track: Track, segments: Iterable[Segment]) -> None:
     coverage_mark_tracks(track_ids=[track.pk])
 
 
+# Prerequisite writes are taken one at a time (PostgreSQL advisory lock): two links written at once,
+# each fine alone, could otherwise close a cycle together.
+PATH_LOCK = (outbox.LOCK_NAMESPACE - 2, 0)
+
+
+def track_prerequisites_problem(*, track: Track, prerequisites: Iterable[Track]) -> str | None:
+    """Why ``track`` cannot follow exactly these tracks, or None when it can (the admin's form asks too).
+
+    A cycle is named by slugs from ``track`` on, each arrow read "comes after": ``a → b → a``.
+    """
+    wanted = {prerequisite.pk for prerequisite in prerequisites}
+    if track.pk is None:
+        return None  # nothing comes after a track not saved yet, so it closes no cycle
+    if track.pk in wanted:
+        return f"A track cannot be its own prerequisite ({track.slug})."
+    needs = needs_of(Track.prerequisites.through.objects.values_list("from_track_id", "to_track_id"))
+    needs[track.pk] = wanted
+    cycle = find_cycle(needs)
+    if cycle is None:
+        return None
+    ring = cycle_from(cycle, track.pk)
+    slugs = dict(Track.objects.filter(pk__in=ring).values_list("pk", "slug"))
+    return f"Prerequisites would form a cycle: {' → '.join(slugs[pk] for pk in ring)}."
+
+
+@transaction.atomic
+def track_set_prerequisites(*, track: Track, prerequisites: Iterable[Track]) -> None:
+    """Make the track come after exactly these tracks on the learning path; refuse itself and any cycle."""
+    prerequisites = list(prerequisites)
+    outbox.lock([PATH_LOCK])
+    problem = track_prerequisites_problem(track=track, prerequisites=prerequisites)
+    if problem:
+        raise ValidationError({"prerequisites": problem})
+    if set(track.prerequisites.all()) != set(prerequisites):
+        track.prerequisites.set(prerequisites)
+        content_changed()
+        coverage_mark_tracks(track_ids=[track.pk])  # and the tracks after it (see ``coverage_mark_tracks``)
+
+
 @transaction.atomic
 def track_delete(*, track: Track) -> None:
     """Delete a track and its modules."""
     content_changed()
     level = Track.objects.filter(pk=track.pk).values_list("level", flat=True).first()
+    after = list(track.next_tracks.values_list("pk", flat=True))  # they no longer count what it taught
     track.delete()
-    coverage_mark_tracks(levels=[level] if level else [])
+    coverage_mark_tracks(track_ids=after, levels=[level] if level else [])
 
 
 def track_set_status(*, tracks: Iterable[Track], status: str) -> int:

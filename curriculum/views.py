@@ -7,9 +7,11 @@ from careerhub.core.visibility import can_see_drafts
 from postings.demand.fragments import MIN_SAMPLE, DemandWindow, demand_tiers, tier_rules, track_evidence
 from segments.selectors import segment_list
 
+from .coverage.selectors import track_coverage_detail
+from .diagram import path_diagram
 from .filters import TrackFilterSet
 from .models import Level
-from .selectors import module_get, track_get, track_list
+from .selectors import module_get, track_get, track_list, track_path
 
 
 def track_list_view(request: HttpRequest) -> HttpResponse:
@@ -20,6 +22,7 @@ def track_list_view(request: HttpRequest) -> HttpResponse:
         "curriculum/track_list.html",
         {
             "tracks": tracks,
+            "diagram": path_diagram(track_path()),
             "filterset": filterset,
             "levels": Level.choices,
             "segments": segment_list(),
@@ -47,6 +50,29 @@ def _skill_tiers(segments: list) -> dict[tuple[int, int], tuple[str, ...]]:
 
 
 def track_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """A track: where it sits on the learning path, its modules (each with the skills it teaches), then a
+    summary of its coverage; each skill's demand evidence is on the module pages and the coverage page."""
+    preview = can_see_drafts(request, "curriculum", "track")
+    track = track_get(slug=slug, include_unpublished=preview)
+    if track is None:
+        raise Http404("No such track.")
+    return render(
+        request,
+        "curriculum/track_detail.html",
+        {
+            "track": track,
+            "preview": preview,
+            "segments": list(track.segments.all()),
+            "modules": list(track.modules.all()),
+            "prerequisites": list(track.prerequisites.all()),
+            "next_tracks": list(track.next_tracks.all()),
+        },
+    )
+
+
+def track_coverage_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """A track's whole coverage: per segment (cumulative and own) with every gap and surplus, the tracks
+    before it whose teaching counts, skills taught again, and the demand behind each module's skills."""
     preview = can_see_drafts(request, "curriculum", "track")
     track = track_get(slug=slug, include_unpublished=preview)
     if track is None:
@@ -57,12 +83,12 @@ def track_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     evidence, window = _skill_evidence(segments, list(skills.values()))
     return render(
         request,
-        "curriculum/track_detail.html",
+        "curriculum/track_coverage.html",
         {
             "window": window,
             "track": track,
             "preview": preview,
-            "segments": segments,
+            "coverage": track_coverage_detail(track=track, include_unpublished=preview, history=0),
             "modules": [
                 (module, [(skill, evidence[skill.pk]) for skill in module.skills.all()]) for module in modules
             ],

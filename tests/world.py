@@ -297,6 +297,7 @@ def build_api_world() -> dict:
         **DRAFT,
     )
     add_module_content(module, prerequisites=[draft_module, module_of_draft_track])
+    track.prerequisites.add(draft_track)  # a link the public never sees
     TrackFactory(slug="archived-track", title="Archived track", **ARCHIVED)
     acme = EmployerFactory(slug="acme", name="Acme Bank")
     stealth = EmployerFactory(slug="stealth-corp", name="Stealth Corp")

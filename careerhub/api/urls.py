@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from curriculum.api.views import ModuleViewSet, TrackViewSet
+from curriculum.api.views import LearningPathView, ModuleViewSet, TrackViewSet
 from curriculum.coverage.api import CoverageViewSet, TrackCoverageView
 from postings.api.demand import DemandViewSet
 from postings.api.views import EmployerViewSet, PostingViewSet, SkillCategoryViewSet, SkillViewSet
@@ -35,6 +35,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("tracks/<slug:slug>/coverage/", TrackCoverageView.as_view(), name="track-coverage"),
+    path("path/", LearningPathView.as_view(), name="path"),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", not_found),
 ]

@@ -202,9 +202,13 @@ class TrackModuleSerializer(ModuleSerializer):
 
 
 class TrackSerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSerializer):
-    """A track, the segments it prepares for; its modules are listed on the track's own page."""
+    """A track, the segments it prepares for and the tracks to take before it; its modules are listed on the
+    track's own page."""
 
     segments = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    prerequisites = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True, help_text="The tracks to take before this one (slugs)."
+    )
 
     class Meta:
         model = Track
@@ -214,6 +218,7 @@ class TrackSerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSeriali
             "level",
             "summary",
             "segments",
+            "prerequisites",
             "display_order",
             "status",
             "published_at",
@@ -228,6 +233,7 @@ TrackSerializer.readers = {
     "level": lambda t: t.level,
     "summary": lambda t: t.summary,
     "segments": lambda t: [segment.slug for segment in t.segments.all()],
+    "prerequisites": lambda t: [track.slug for track in t.prerequisites.all()],
     "display_order": lambda t: t.display_order,
     "status": lambda t: t.status,
     "published_at": lambda t: when(t.published_at),
@@ -235,7 +241,7 @@ TrackSerializer.readers = {
 }
 
 
-# The same fields from a row of ``track_rows`` with ``segments`` added by the view.
+# The same fields from a row of ``track_rows`` with ``segments`` and ``prerequisites`` added by the view.
 TrackSerializer.row_readers = plain_row_readers(TrackSerializer.Meta.fields, dates=("published_at", "updated_at"))
 
 
@@ -260,6 +266,10 @@ class TrackWriteSerializer(StrictSerializer):
     summary = serializers.CharField(max_length=20_000)
     segments = serializers.SlugRelatedField(
         slug_field="slug", queryset=Segment.objects.all(), many=True, required=False
+    )
+    # Checked by the service: not the track itself, and no cycle.
+    prerequisites = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Track.objects.all(), many=True, required=False
     )
     display_order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
@@ -289,3 +299,44 @@ class ModuleWriteSerializer(StrictSerializer):
     skills = serializers.SlugRelatedField(slug_field="slug", queryset=Skill.objects.all(), many=True, required=False)
     prerequisites = serializers.ListField(child=ModuleReferenceField(), max_length=100, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
+
+
+class SlugListField(serializers.ListField):
+    """The slugs of a list of tracks, as a list of strings."""
+
+    child = serializers.CharField()
+
+    def to_representation(self, data):
+        return [item.slug for item in data]
+
+
+class PathNodeSerializer(serializers.Serializer):
+    """A track on the learning path (a ``PathStep``)."""
+
+    position = serializers.IntegerField(help_text="Its place on the path, from 1.")
+    slug = serializers.CharField(source="track.slug")
+    title = serializers.CharField(source="track.title")
+    level = serializers.CharField(source="track.level")
+    depth = serializers.IntegerField(help_text="0 without a prerequisite, else 1 + its deepest prerequisite's depth.")
+    prerequisites = SlugListField(help_text="The tracks to take just before this one (slugs).")
+    ancestors = SlugListField(help_text="Every track before this one on the path, in path order (slugs).")
+    coverage = serializers.FloatField(
+        source="track.path_coverage",
+        allow_null=True,
+        help_text="Cumulative coverage (this track with the tracks before it): the mean over its segments with "
+        "demand; null until computed or without demand.",
+    )
+
+
+class PathEdgeSerializer(serializers.Serializer):
+    """A link of the path: ``track`` comes after ``prerequisite``."""
+
+    prerequisite = serializers.CharField(source="prerequisite.slug")
+    track = serializers.CharField(source="track.slug")
+
+
+class LearningPathSerializer(serializers.Serializer):
+    """The learning path: tracks in order (nodes) and their prerequisite links (edges)."""
+
+    nodes = PathNodeSerializer(source="steps", many=True)
+    edges = PathEdgeSerializer(many=True)

@@ -1,7 +1,13 @@
 """Tracks and modules: published ones for everyone; editors with a token create and change them through
 the same services as the admin."""
 
+from django.views.decorators.http import conditional_page
+from rest_framework import generics
+from rest_framework.response import Response
+
+from careerhub.core.api.cache import public_cache
 from careerhub.core.api.views import ContentPagination, WritableViewSet, service_call
+from careerhub.core.visibility import can_see_drafts
 
 from ..filters import ModuleFilterSet, TrackFilterSet
 from ..selectors import (
@@ -10,11 +16,14 @@ from ..selectors import (
     module_rows,
     taught_skill_rows,
     track_list_with_modules,
+    track_path,
+    track_prerequisite_slugs,
     track_rows,
     track_segment_slugs,
 )
 from ..services import module_create, module_update, track_create, track_update
 from .serializers import (
+    LearningPathSerializer,
     ModuleSerializer,
     ModuleWriteSerializer,
     TrackDetailSerializer,
@@ -33,16 +42,19 @@ class TrackViewSet(WritableViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        if self.action == "list":  # plain rows; their segments are read for the page alone
+        if self.action == "list":  # plain rows; their segments and prerequisites are read for the page alone
             return track_rows(include_unpublished=self.sees_drafts())
         return track_list_with_modules(include_unpublished=self.sees_drafts())
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is not None and self.action == "list":
-            slugs = track_segment_slugs([row["id"] for row in page], include_unpublished=self.sees_drafts())
+            ids, drafts = [row["id"] for row in page], self.sees_drafts()
+            slugs = track_segment_slugs(ids, include_unpublished=drafts)
+            prerequisites = track_prerequisite_slugs(ids, include_unpublished=drafts)
             for row in page:
                 row["segments"] = slugs.get(row["id"], [])
+                row["prerequisites"] = prerequisites.get(row["id"], [])
         return page
 
     def get_serializer_class(self):
@@ -85,3 +97,21 @@ class ModuleViewSet(WritableViewSet):
 
     def perform_service_update(self, instance, data):
         return service_call(module_update, module=instance, data=data)
+
+
+class LearningPathView(generics.GenericAPIView):
+    """The learning path: published tracks in order, each after its prerequisites (nodes), and the
+    prerequisite links between them (edges). Drafts too for users who may view tracks."""
+
+    serializer_class = LearningPathSerializer
+    pagination_class = None
+    filter_backends = ()
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        # ETag and 304 as every GET of the API, and the public answer cache.
+        return conditional_page(public_cache(super().as_view(*args, **kwargs)))
+
+    def get(self, request):
+        path = track_path(include_unpublished=can_see_drafts(request, "curriculum", "track"))
+        return Response(self.get_serializer(path).data)

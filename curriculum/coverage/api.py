@@ -57,15 +57,21 @@ class CoverageSurplusSerializer(ReadableFieldsOnceMixin, serializers.Serializer)
 
 
 class CoverageSegmentSerializer(serializers.Serializer):
-    """A track's coverage of one segment (empty ``coverage``: no postings in the window)."""
+    """A track's coverage of one segment (empty ``coverage``: no postings in the window).
+
+    ``coverage`` is cumulative: what a learner has been taught once they finish the track, with the tracks
+    before it on the learning path; ``own_coverage`` is what the track's own modules teach. Gaps are the path's.
+    """
 
     segment = serializers.CharField(source="segment.slug")
     segment_name = serializers.CharField(source="segment.name")
-    coverage = serializers.FloatField(allow_null=True)
+    coverage = serializers.FloatField(allow_null=True, help_text="Cumulative: the track with the tracks before it.")
+    own_coverage = serializers.FloatField(allow_null=True, help_text="The track's own modules alone.")
     postings = serializers.IntegerField()
     few_postings = serializers.BooleanField()
     demand_skills = serializers.IntegerField()
-    taught_demand_skills = serializers.IntegerField()
+    taught_demand_skills = serializers.IntegerField(help_text="Cumulative, as ``coverage``.")
+    own_taught_demand_skills = serializers.IntegerField()
     gaps = CoverageGapSerializer(many=True)
     surplus = CoverageSurplusSerializer(many=True)
 
@@ -84,7 +90,10 @@ class CoverageRowSerializer(RowReadersMixin, FieldsOnceMixin, CoverageSegmentSer
 # already hold them as written, so each field is read as it is. tests/careerhub/test_api_rows.py checks
 # that this writes what DRF's field-by-field path writes for the same rows.
 CoverageRowSerializer.row_readers = plain_row_readers(
-    ("coverage", "postings", "few_postings", "demand_skills", "taught_demand_skills", "gaps", "surplus"),
+    (
+        "coverage", "own_coverage", "postings", "few_postings", "demand_skills", "taught_demand_skills",
+        "own_taught_demand_skills", "gaps", "surplus",
+    ),
 ) | {
     "segment": itemgetter("segment__slug"),
     "segment_name": itemgetter("segment__name"),
@@ -134,10 +143,13 @@ class CoverageWithinSerializer(serializers.Serializer):
 
 
 class CoverageDuplicatesSerializer(serializers.Serializer):
-    """Duplication across the tracks of the level and within the track."""
+    """Duplication across the tracks of the level, within the track, and after the tracks before it on the path."""
 
     across_tracks = CoverageAcrossSerializer(source="across", many=True)
     within_track = CoverageWithinSerializer(source="within", many=True)
+    taught_before = CoverageAcrossSerializer(
+        source="before", many=True, help_text="Skills the tracks before this one on the learning path teach already."
+    )
 
 
 class CoverageEvidenceSerializer(serializers.Serializer):
@@ -185,7 +197,11 @@ class TrackCoverageSerializer(serializers.Serializer):
     level = serializers.CharField(source="track.level")
     computed = serializers.BooleanField()
     pending = serializers.BooleanField()
-    coverage = serializers.FloatField(source="coverage.coverage", allow_null=True)
+    coverage = serializers.FloatField(
+        source="coverage.coverage", allow_null=True, help_text="Cumulative: the mean over segments with demand."
+    )
+    own_coverage = serializers.FloatField(source="coverage.own_coverage", allow_null=True)
+    path = SlugListField(help_text="The tracks before this one on the learning path whose teaching counts.")
     computed_at = serializers.DateTimeField(source="coverage.computed_at", allow_null=True)
     demand = CoverageDemandSerializer(source="coverage", allow_null=True)
     curriculum_digest = serializers.CharField()

@@ -2,36 +2,33 @@
 
 For a track and each segment it targets, over the demand window (the last ``window`` months up to
 ``as_of``): the segment's demand is its top N published skills by postings (every skill tied with
-the Nth included), each weighted by its postings. Coverage is the weight the track's published
-modules teach over the whole weight. Gaps are the top skills not taught, ranked by demand, with their
-three-month trend; surplus are taught skills the segment asks for in fewer than ``surplus_share`` of
-its postings. Duplication: skills taught by several published tracks at the same level, and skills
-taught by more than one module of the track.
+the Nth included), each weighted by its postings. Coverage is **cumulative**: the weight taught once a
+learner finishes the track, by its published modules and those of the published tracks before it on
+the learning path (its prerequisites, transitively), over the whole weight; ``own_coverage`` is the
+weight the track's own modules teach. Gaps are the top skills neither teaches (the path's gaps), ranked
+by demand, with their three-month trend; surplus are the track's own taught skills the segment asks for
+in fewer than ``surplus_share`` of its postings. Duplication: skills taught by several published tracks
+at the same level, skills taught by more than one module of the track, and skills taught again after a
+track before it on the path already taught them.
 
-Everything for a batch of tracks is read in a fixed number of set-based queries (``read_curriculum``,
-``read_demand``), then each track's ``TrackResult`` (``results``) is built in memory by small steps.
-``store_results`` writes results, ``stored_results`` reads them back in their stored form and
-``compare`` finds where the two differ (``recompute_coverage --verify``). The drain and the full
-recompute that call these live in ``engine``.
+Everything for a batch of tracks is read in a fixed number of set-based queries (``sources``), then each
+track's ``TrackResult`` (``results``) is built in memory by small steps. ``store_results`` writes
+results, ``stored_results`` reads them back in their stored form and ``compare`` finds where the two
+differ (``recompute_coverage --verify``). The drain and the full recompute that call these live in
+``engine``.
 """
 
 import datetime
 import hashlib
 import json
-from collections import defaultdict
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from statistics import fmean
 
 from django.conf import settings
-from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from careerhub.core.cache import content_changed
-from careerhub.core.editorial import Status
-from postings.demand.models import SegmentMonthTotal, SkillDemand
-from postings.demand.months import add_months, month_start
-from postings.demand.selectors import Trend
+from postings.demand.months import month_start
 
 from .models import CoverageHistory, SegmentCoverage, TrackCoverage
 from .results import (
@@ -44,11 +41,11 @@ from .results import (
     SharedSkill,
     SkillEvidence,
     Surplus,
+    TaughtBefore,
     TrackResult,
     to_json,
 )
-
-TREND_HORIZON = 3  # months: a gap is "rising" when its share over the last 3 months grew against the 3 before
+from .sources import Curriculum, SegmentDemand, read_curriculum, read_demand
 
 # Compared by --verify: every figure and finding, and the fingerprints of what they were computed from.
 COMPARED_FIELDS = (
@@ -58,6 +55,8 @@ COMPARED_FIELDS = (
     "demand_digest",
     "curriculum_digest",
     "coverage",
+    "own_coverage",
+    "path",
     "taught_skills",
     "duplicates",
     "modules",
@@ -96,181 +95,11 @@ class Parameters:
         return cls(as_of or current_as_of(), top_n(), window_months(), surplus_share())
 
 
-# --- Reading the sources --------------------------------------------------------------------------
-
-
-@dataclass
-class SegmentDemand:
-    """One segment's counted postings over the window and the two trend periods, per skill and in total."""
-
-    total: int = 0
-    current_total: int = 0
-    previous_total: int = 0
-    skills: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # skill: (window, current, previous)
-    latest: datetime.datetime | None = None
-    versions: tuple[str, str] = ("", "")  # the newest taxonomy and extractor versions of the totals read
-
-    # Cached: every track of a batch that targets the segment reads the same ranking. Read only once
-    # ``read_demand`` has filled the figures.
-    @cached_property
-    def ranked(self) -> list[tuple[int, int, int]]:
-        """(skill, postings, rank) by postings, ties sharing a rank (1, 2, 2, 4), skill id breaking the order."""
-        rows = sorted(((skill, n[0]) for skill, n in self.skills.items() if n[0] > 0), key=lambda r: (-r[1], r[0]))
-        ranked, rank, previous = [], 0, None
-        for position, (skill, n) in enumerate(rows, start=1):
-            if n != previous:
-                rank, previous = position, n
-            ranked.append((skill, n, rank))
-        return ranked
-
-    @cached_property
-    def ranks(self) -> dict[int, tuple[int, int]]:
-        """skill: (postings, rank), for the skills asked for in the window."""
-        return {skill: (n, rank) for skill, n, rank in self.ranked}
-
-    def top(self, n_top: int) -> list[tuple[int, int, int]]:
-        """The segment's demand: (skill, postings, rank) of its top ``n_top`` skills, every tie at the cut included."""
-        return [row for row in self.ranked if row[2] <= n_top]
-
-    def postings(self, skill: int) -> int:
-        return self.ranks.get(skill, (0, None))[0]
-
-    def share(self, postings: int) -> float | None:
-        return round(postings / self.total, 4) if self.total else None
-
-    def trend(self, skill: int) -> str:
-        _, current, previous = self.skills.get(skill, (0, 0, 0))
-        return Trend(
-            skill_id=skill,
-            horizon=TREND_HORIZON,
-            current=current,
-            current_total=self.current_total,
-            previous=previous,
-            previous_total=self.previous_total,
-        ).label
-
-    def state(self) -> list:
-        """The figures the demand digest fingerprints."""
-        return [self.total, self.current_total, self.previous_total, sorted(self.skills.items())]
-
-
-def read_demand(segment_ids: set[int], *, as_of: datetime.date, window: int) -> dict[int, SegmentDemand]:
-    """The demand of the given segments, in two grouped queries."""
-    if not segment_ids:
-        return {}
-    window_from = add_months(as_of, -window + 1)
-    current_from = add_months(as_of, -TREND_HORIZON + 1)
-    previous_from = add_months(as_of, -2 * TREND_HORIZON + 1)
-    start = min(window_from, previous_from)
-    sums = {
-        "n": Sum("postings", filter=Q(month__gte=window_from), default=0),
-        "c": Sum("postings", filter=Q(month__gte=current_from), default=0),
-        "p": Sum("postings", filter=Q(month__gte=previous_from, month__lt=current_from), default=0),
-        "latest": Max("computed_at"),
-    }
-    demand: dict[int, SegmentDemand] = defaultdict(SegmentDemand)
-    totals = (
-        SegmentMonthTotal.objects.filter(segment_id__in=segment_ids, month__gte=start, month__lte=as_of)
-        .values("segment_id")
-        .annotate(**sums, taxonomy=Max("taxonomy_version"), extractor=Max("extractor_version"))
-        .order_by()
-    )
-    for row in totals:
-        figures = demand[row["segment_id"]]
-        figures.total, figures.current_total, figures.previous_total = row["n"], row["c"], row["p"]
-        figures.latest, figures.versions = row["latest"], (row["taxonomy"], row["extractor"])
-    cells = (
-        SkillDemand.objects.filter(
-            segment_id__in=segment_ids, month__gte=start, month__lte=as_of, skill__status=Status.PUBLISHED
-        )
-        .values("segment_id", "skill_id")
-        .annotate(**sums)
-        .order_by()
-    )
-    for row in cells:
-        figures = demand[row["segment_id"]]
-        figures.skills[row["skill_id"]] = (row["n"], row["c"], row["p"])
-        if row["latest"] and (figures.latest is None or row["latest"] > figures.latest):
-            figures.latest = row["latest"]
-    return dict(demand)
-
-
-@dataclass
-class Curriculum:
-    """What a batch of tracks teaches, read in five queries."""
-
-    tracks: dict[int, tuple[str, str]]  # track: (level, status)
-    segments: dict[int, list[int]]  # track: segment ids
-    modules: dict[int, list[int]]  # track: published module ids in order
-    module_skills: dict[int, list[int]]  # module: published skill ids
-    peers: dict[tuple[str, int], set[int]]  # (level, skill): published tracks teaching it
-
-    def all_segments(self) -> set[int]:
-        return {segment for segments in self.segments.values() for segment in segments}
-
-    def teaching(self, track_id: int) -> dict[int, list[int]]:
-        """skill: the track's published modules teaching it, in module order."""
-        teaching: dict[int, list[int]] = defaultdict(list)
-        for module_id in self.modules.get(track_id, []):
-            for skill_id in self.module_skills.get(module_id, []):
-                teaching[skill_id].append(module_id)
-        return dict(teaching)
-
-    def other_tracks(self, track_id: int, skill_id: int) -> list[int]:
-        """The other published tracks of the track's level that teach the skill, in id order."""
-        level, _ = self.tracks[track_id]
-        return sorted(self.peers.get((level, skill_id), set()) - {track_id})
-
-
-def read_curriculum(track_ids: list[int]) -> Curriculum:
-    """The tracks' level and status, segments, published modules and their published skills, and who else
-    teaches those skills at the same level."""
-    from curriculum.models import Module, Track
-
-    tracks = {
-        pk: (level, status)
-        for pk, level, status in Track.objects.filter(id__in=track_ids).values_list("id", "level", "status").order_by()
-    }
-    segments: dict[int, list[int]] = defaultdict(list)
-    for track_id, segment_id in (
-        Track.segments.through.objects.filter(track_id__in=tracks)
-        .values_list("track_id", "segment_id")
-        .order_by("track_id", "segment_id")
-    ):
-        segments[track_id].append(segment_id)
-    modules: dict[int, list[int]] = defaultdict(list)
-    for module_id, track_id in (
-        Module.objects.filter(track_id__in=tracks, status=Status.PUBLISHED)
-        .values_list("id", "track_id")
-        .order_by("order", "id")
-    ):
-        modules[track_id].append(module_id)
-    taught = Module.skills.through.objects.filter(module__status=Status.PUBLISHED, skill__status=Status.PUBLISHED)
-    module_skills: dict[int, list[int]] = defaultdict(list)
-    for module_id, skill_id in (
-        taught.filter(module__track_id__in=tracks)
-        .values_list("module_id", "skill_id")
-        .order_by("module_id", "skill_id")
-    ):
-        module_skills[module_id].append(skill_id)
-    peers: dict[tuple[str, int], set[int]] = defaultdict(set)
-    levels = {level for level, _ in tracks.values()}
-    rows = (
-        taught.filter(module__track__level__in=levels, module__track__status=Status.PUBLISHED)
-        .values_list("module__track__level", "skill_id", "module__track_id")
-        .distinct()
-        .order_by()
-    )
-    for level, skill_id, track_id in rows:
-        peers[(level, skill_id)].add(track_id)
-    return Curriculum(tracks, dict(segments), dict(modules), dict(module_skills), dict(peers))
-
-
 # --- Computing ------------------------------------------------------------------------------------
 
 
 def compute_tracks(track_ids: list[int], *, as_of: datetime.date | None = None) -> dict[int, TrackResult]:
-    """The coverage result of each track, from the sources as they are now (seven queries for any batch)."""
+    """The coverage result of each track, from the sources as they are now (eight queries for any batch)."""
     parameters = Parameters.current(as_of)
     curriculum = read_curriculum(sorted(set(track_ids)))
     demand = read_demand(curriculum.all_segments(), as_of=parameters.as_of, window=parameters.window)
@@ -282,13 +111,14 @@ def track_result(
 ) -> TrackResult:
     """One track's result from the batch's curriculum and demand."""
     teaching = curriculum.teaching(track_id)
-    taught = set(teaching)
+    before = curriculum.taught_before(track_id)
+    own = set(teaching)
     segment_ids = curriculum.segments.get(track_id, [])
     segments = [
-        segment_result(segment_id, demand.get(segment_id, SegmentDemand()), taught, parameters)
+        segment_result(segment_id, demand.get(segment_id, SegmentDemand()), own | set(before), parameters, own=own)
         for segment_id in segment_ids
     ]
-    duplicates = track_duplicates(track_id, curriculum, teaching)
+    duplicates = track_duplicates(track_id, curriculum, teaching, before)
     read = [demand[segment_id] for segment_id in segment_ids if segment_id in demand]
     latest = [figures.latest for figures in read if figures.latest]
     taxonomy_version, extractor_version = max((figures.versions for figures in read), default=("", ""))
@@ -302,15 +132,22 @@ def track_result(
         demand_digest=demand_digest(segment_ids, demand, parameters),
         curriculum_digest=curriculum_digest(track_id, curriculum, duplicates),
         coverage=overall_coverage(segments),
-        taught_skills=len(taught),
+        taught_skills=len(own),
         duplicates=duplicates,
         modules=module_evidence(curriculum.modules.get(track_id, []), curriculum, segment_ids, demand),
         segments=segments,
+        own_coverage=overall_coverage(segments, own=True),
+        path=curriculum.path.get(track_id, []),
     )
 
 
-def segment_result(segment_id: int, figures: SegmentDemand, taught: set[int], parameters: Parameters) -> SegmentResult:
-    """A track's coverage of one segment: the taught weight of the segment's top skills, gaps and surplus."""
+def segment_result(
+    segment_id: int, figures: SegmentDemand, taught: set[int], parameters: Parameters, *, own: set[int] | None = None
+) -> SegmentResult:
+    """A track's coverage of one segment: the weight of the segment's top skills ``taught`` (cumulative: by the
+    track and the tracks before it) and ``own`` (by the track alone, ``taught`` when not given), the gaps
+    (not taught at all) and the surplus (of the track's own skills)."""
+    own = taught if own is None else own
     top = figures.top(parameters.top_n)
     return SegmentResult(
         segment=segment_id,
@@ -319,7 +156,9 @@ def segment_result(segment_id: int, figures: SegmentDemand, taught: set[int], pa
         demand_skills=len(top),
         taught_demand_skills=sum(1 for skill, _, _ in top if skill in taught),
         gaps=gaps(figures, top, taught),
-        surplus=surplus(figures, taught, parameters.surplus_below),
+        surplus=surplus(figures, own, parameters.surplus_below),
+        own_coverage=weighted_coverage(top, own),
+        own_taught_demand_skills=sum(1 for skill, _, _ in top if skill in own),
     )
 
 
@@ -354,19 +193,25 @@ def surplus(figures: SegmentDemand, taught: set[int], below: float) -> list[Surp
     ]
 
 
-def overall_coverage(segments: list[SegmentResult]) -> float | None:
-    """The mean of the segment coverages that have demand; None when no segment has."""
-    with_demand = [row.coverage for row in segments if row.coverage is not None]
+def overall_coverage(segments: list[SegmentResult], *, own: bool = False) -> float | None:
+    """The mean of the segment coverages (cumulative, or ``own``) that have demand; None when no segment has."""
+    figures = [row.own_coverage if own else row.coverage for row in segments]
+    with_demand = [figure for figure in figures if figure is not None]
     return round(fmean(with_demand), 4) if with_demand else None
 
 
-def track_duplicates(track_id: int, curriculum: Curriculum, teaching: dict[int, list[int]]) -> Duplicates:
-    """Taught skills other published tracks of the level teach too, and skills taught by several modules."""
+def track_duplicates(
+    track_id: int, curriculum: Curriculum, teaching: dict[int, list[int]], before: dict[int, list[int]] | None = None
+) -> Duplicates:
+    """Taught skills other published tracks of the level teach too, skills taught by several modules, and
+    skills a track before this one on the path (``before``: skill to those tracks) taught already."""
+    before = before or {}
     across = [
         SharedSkill(skill, others) for skill in sorted(teaching) if (others := curriculum.other_tracks(track_id, skill))
     ]
     within = [RepeatedSkill(skill, teaching[skill]) for skill in sorted(teaching) if len(teaching[skill]) > 1]
-    return Duplicates(across=across, within=within)
+    again = [TaughtBefore(skill, before[skill]) for skill in sorted(teaching) if skill in before]
+    return Duplicates(across=across, within=within, before=again)
 
 
 def module_evidence(
@@ -405,16 +250,22 @@ def demand_digest(segment_ids: list[int], demand: dict[int, SegmentDemand], para
 
 
 def curriculum_digest(track_id: int, curriculum: Curriculum, duplicates: Duplicates) -> str:
-    """Fingerprint of the track's level, status, segments, published modules with their skills, and peers."""
+    """Fingerprint of the track's level, status, segments, published modules with their skills, peers, and
+    the tracks before it on the path with their published modules and skills."""
     level, status = curriculum.tracks[track_id]
-    module_ids = curriculum.modules.get(track_id, [])
+
+    def taught(track: int) -> list:
+        modules = curriculum.modules.get(track, [])
+        return [[module_id, curriculum.module_skills.get(module_id, [])] for module_id in modules]
+
     return _digest(
         {
             "level": level,
             "status": status,
             "segments": curriculum.segments.get(track_id, []),
-            "modules": [[module_id, curriculum.module_skills.get(module_id, [])] for module_id in module_ids],
+            "modules": taught(track_id),
             "peers": to_json(duplicates.across),
+            "path": [[ancestor, taught(ancestor)] for ancestor in curriculum.path.get(track_id, [])],
         }
     )
 
@@ -473,6 +324,8 @@ def _track_row(track_id: int, result: TrackResult, now: datetime.datetime) -> Tr
         demand_digest=result.demand_digest,
         curriculum_digest=result.curriculum_digest,
         coverage=result.coverage,
+        own_coverage=result.own_coverage,
+        path=list(result.path),
         taught_skills=result.taught_skills,
         duplicates=to_json(result.duplicates),
         modules=to_json(result.modules),
@@ -484,9 +337,11 @@ def _segment_row(track_coverage_id: int, row: SegmentResult) -> SegmentCoverage:
         track_coverage_id=track_coverage_id,
         segment_id=row.segment,
         coverage=row.coverage,
+        own_coverage=row.own_coverage,
         postings=row.postings,
         demand_skills=row.demand_skills,
         taught_demand_skills=row.taught_demand_skills,
+        own_taught_demand_skills=row.own_taught_demand_skills,
         gaps=to_json(row.gaps),
         surplus=to_json(row.surplus),
     )
@@ -525,6 +380,8 @@ def stored_results(track_ids: list[int]) -> dict[int, dict]:
             "demand_digest": coverage.demand_digest,
             "curriculum_digest": coverage.curriculum_digest,
             "coverage": coverage.coverage,
+            "own_coverage": coverage.own_coverage,
+            "path": coverage.path,
             "taught_skills": coverage.taught_skills,
             "duplicates": coverage.duplicates,
             "modules": coverage.modules,
@@ -537,6 +394,8 @@ def stored_results(track_ids: list[int]) -> dict[int, dict]:
                     "taught_demand_skills": row.taught_demand_skills,
                     "gaps": row.gaps,
                     "surplus": row.surplus,
+                    "own_coverage": row.own_coverage,
+                    "own_taught_demand_skills": row.own_taught_demand_skills,
                 }
                 for row in sorted(coverage.segments.all(), key=lambda row: row.segment_id)
             ],

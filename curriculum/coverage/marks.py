@@ -1,7 +1,8 @@
 """The write side of coverage: mark the tracks a write affects, in the write's own transaction.
 
 Curriculum services call ``coverage_mark_tracks`` for every write that can move a track's
-coverage (its level, status, segments, modules or their skills); the demand engine calls
+coverage (its level, status, segments, prerequisites, modules or their skills), which marks the tracks
+after it on the learning path too (their cumulative coverage counts what it teaches); the demand engine calls
 ``coverage_mark_segments`` (registered in ``CurriculumConfig.ready``) when it replaces the
 summaries of a segment. After commit, the demand engine's coalescing task is requested: it
 drains the demand marks and then the coverage marks.
@@ -16,14 +17,25 @@ from .models import CoverageMark
 
 
 def coverage_mark_tracks(*, track_ids: Iterable[int | None] = (), levels: Iterable[str] = ()) -> int:
-    """Mark the given tracks, and every track at the given levels (their duplication findings name each other)."""
+    """Mark the given tracks, every track at the given levels (their duplication findings name each other),
+    and every track after one of those on the learning path."""
     from curriculum.models import Track
 
     ids = {track_id for track_id in track_ids if track_id is not None}
     levels = set(levels)
     if levels:
         ids.update(Track.objects.filter(level__in=levels).values_list("id", flat=True).order_by())
-    return _insert(ids)
+    return _insert(ids | tracks_after(ids))
+
+
+def tracks_after(track_ids: set[int]) -> set[int]:
+    """The tracks that come after one of these on the learning path, directly or not (one query)."""
+    from curriculum.models import Track
+    from curriculum.path import descendants_of
+
+    if not track_ids:
+        return set()
+    return descendants_of(track_ids, Track.prerequisites.through.objects.values_list("from_track_id", "to_track_id"))
 
 
 def coverage_mark_segments(*, segment_ids: set[int], **kwargs) -> None:
@@ -44,14 +56,16 @@ def coverage_mark_segments(*, segment_ids: set[int], **kwargs) -> None:
 def coverage_mark_skills(*, skill_ids: set[int], **kwargs) -> int:
     """Mark the tracks whose figures can name these skills (published, unpublished or deleted just now).
 
-    Every track aimed at a segment (a skill can enter or leave any segment's top skills), and every
-    track that teaches one of the skills.
+    Every track aimed at a segment (a skill can enter or leave any segment's top skills), every track
+    that teaches one of the skills, and the tracks after those on the learning path.
     """
     from curriculum.models import Module, Track
 
     aimed = Track.segments.through.objects.values_list("track_id", flat=True)
-    teaching = Module.skills.through.objects.filter(skill_id__in=skill_ids).values_list("module__track_id", flat=True)
-    return _insert(set(aimed) | set(teaching))
+    teaching = set(
+        Module.skills.through.objects.filter(skill_id__in=skill_ids).values_list("module__track_id", flat=True)
+    )
+    return _insert(set(aimed) | teaching | tracks_after(teaching))
 
 
 def _insert(track_ids: set[int]) -> int:

@@ -47,7 +47,10 @@ class TrackCoverage(models.Model):
     demand_digest = models.CharField(max_length=64, help_text="Fingerprint of the demand figures read.")
     # The curriculum state: the track's level, status, segments and published modules with their skills.
     curriculum_digest = models.CharField(max_length=64, help_text="Fingerprint of the curriculum state read.")
-    coverage = models.FloatField(null=True, blank=True)
+    coverage = models.FloatField(null=True, blank=True, help_text="Cumulative: with the tracks before it.")
+    own_coverage = models.FloatField(null=True, blank=True, help_text="What the track's own modules teach.")
+    # The published tracks before it on the learning path (ids, in path order): their modules count as taught.
+    path = models.JSONField(default=list, blank=True)
     taught_skills = models.PositiveIntegerField(default=0)
     duplicates = models.JSONField(default=dict, blank=True)
     modules = models.JSONField(default=list, blank=True)
@@ -60,6 +63,10 @@ class TrackCoverage(models.Model):
             models.CheckConstraint(
                 condition=Q(coverage__isnull=True) | Q(coverage__gte=0, coverage__lte=1), name="trackcoverage_range"
             ),
+            models.CheckConstraint(
+                condition=Q(own_coverage__isnull=True) | Q(own_coverage__gte=0, own_coverage__lte=1),
+                name="trackcoverage_own_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -69,15 +76,20 @@ class TrackCoverage(models.Model):
 class SegmentCoverage(models.Model):
     """How much of one targeted segment's demand a track teaches, with its gaps and surplus.
 
-    ``coverage`` is empty when the segment had no counted postings in the window.
+    ``coverage`` is cumulative: what a learner has been taught once they finish the track, by its modules
+    and those of the tracks before it on the learning path; ``own_coverage`` is the track's own modules'
+    share. Both are empty when the segment had no counted postings in the window. Gaps are the path's
+    (taught by neither); surplus is of the track's own skills.
     """
 
     track_coverage = models.ForeignKey(TrackCoverage, on_delete=models.CASCADE, related_name="segments")
     segment = models.ForeignKey("segments.Segment", on_delete=models.CASCADE, related_name="+")
     coverage = models.FloatField(null=True, blank=True)
+    own_coverage = models.FloatField(null=True, blank=True)
     postings = models.PositiveIntegerField(default=0, help_text="Counted postings of the segment in the window.")
     demand_skills = models.PositiveSmallIntegerField(default=0, help_text="Skills in the top N (ties included).")
     taught_demand_skills = models.PositiveSmallIntegerField(default=0)
+    own_taught_demand_skills = models.PositiveSmallIntegerField(default=0)
     gaps = models.JSONField(default=list, blank=True)
     surplus = models.JSONField(default=list, blank=True)
 
@@ -87,6 +99,10 @@ class SegmentCoverage(models.Model):
             models.UniqueConstraint(fields=["track_coverage", "segment"], name="segmentcoverage_unique"),
             models.CheckConstraint(
                 condition=Q(coverage__isnull=True) | Q(coverage__gte=0, coverage__lte=1), name="segmentcoverage_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(own_coverage__isnull=True) | Q(own_coverage__gte=0, own_coverage__lte=1),
+                name="segmentcoverage_own_range",
             ),
         ]
 

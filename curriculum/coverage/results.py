@@ -10,7 +10,7 @@ format (and makes ``recompute_coverage --verify`` report every track), so rename
 """
 
 import datetime
-from dataclasses import dataclass, is_dataclass
+from dataclasses import dataclass, field, is_dataclass
 
 
 @dataclass(frozen=True)
@@ -79,16 +79,31 @@ class RepeatedSkill:
 
 
 @dataclass(frozen=True)
+class TaughtBefore:
+    """A taught skill that tracks before this one on the learning path teach already (tracks in path order)."""
+
+    skill: int
+    tracks: list[int]
+
+
+@dataclass(frozen=True)
 class Duplicates:
-    """Duplication of a track's teaching: across the tracks of its level, and within the track."""
+    """Duplication of a track's teaching: across the tracks of its level, within the track, and after the
+    tracks before it on the learning path (``before``)."""
 
     across: list[SharedSkill]
     within: list[RepeatedSkill]
+    before: list[TaughtBefore] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class SegmentResult:
-    """How much of one targeted segment's top demand a track teaches; ``coverage`` is None without postings."""
+    """How much of one targeted segment's top demand a track teaches; ``coverage`` is None without postings.
+
+    ``coverage``, ``taught_demand_skills`` and ``gaps`` are cumulative (the track with the tracks before it
+    on the learning path); ``own_coverage`` and ``own_taught_demand_skills`` the track's own modules' alone;
+    ``surplus`` is of the track's own skills.
+    """
 
     segment: int
     coverage: float | None
@@ -97,6 +112,8 @@ class SegmentResult:
     taught_demand_skills: int
     gaps: list[Gap]
     surplus: list[Surplus]
+    own_coverage: float | None = None
+    own_taught_demand_skills: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,11 +128,13 @@ class TrackResult:
     demand_computed_at: datetime.datetime | None
     demand_digest: str
     curriculum_digest: str
-    coverage: float | None  # the mean of the segment coverages that have demand
-    taught_skills: int
+    coverage: float | None  # the mean of the (cumulative) segment coverages that have demand
+    taught_skills: int  # by the track's own modules
     duplicates: Duplicates
     modules: list[ModuleEvidence]
     segments: list[SegmentResult]  # in segment id order
+    own_coverage: float | None = None  # the mean of the segments' own coverages that have demand
+    path: list[int] = field(default_factory=list)  # the published tracks before it on the path, in path order
 
 
 def to_json(value):

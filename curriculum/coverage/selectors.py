@@ -12,6 +12,7 @@ from typing import NamedTuple
 from django.db.models import F, QuerySet
 
 from careerhub.core.editorial import Status
+from curriculum.path import learning_path
 from postings.demand.selectors import MIN_SAMPLE
 from postings.models import Skill
 from segments.models import Segment
@@ -23,6 +24,7 @@ SORTS = {
     "level": ("track_coverage__track__level", "track_coverage__track__title", "segment__name"),
     "segment": ("segment__name", "track_coverage__track__title"),
     "coverage": ("coverage", "track_coverage__track__title", "segment__name"),
+    "own": ("own_coverage", "track_coverage__track__title", "segment__name"),
     "postings": ("postings", "track_coverage__track__title", "segment__name"),
     "gaps": ("taught_demand_skills", "track_coverage__track__title", "segment__name"),
 }
@@ -62,7 +64,8 @@ class SkillFigure:
 
 @dataclass
 class SegmentFigures:
-    """A track's coverage of one segment, resolved for display."""
+    """A track's coverage of one segment, resolved for display: ``coverage`` (cumulative, with the tracks
+    before it on the path) and ``own_coverage`` (its own modules)."""
 
     segment: Segment
     coverage: float | None
@@ -71,6 +74,8 @@ class SegmentFigures:
     taught_demand_skills: int
     gaps: list[SkillFigure] = field(default_factory=list)
     surplus: list[SkillFigure] = field(default_factory=list)
+    own_coverage: float | None = None
+    own_taught_demand_skills: int = 0
 
     @property
     def few_postings(self) -> bool:
@@ -80,6 +85,15 @@ class SegmentFigures:
     @property
     def percent(self) -> int | None:
         return None if self.coverage is None else round(self.coverage * 100)
+
+    @property
+    def own_percent(self) -> int | None:
+        return None if self.own_coverage is None else round(self.own_coverage * 100)
+
+    @property
+    def before_percent(self) -> int | None:
+        """What the tracks before it on the path cover that the track itself does not add."""
+        return None if self.percent is None or self.own_percent is None else self.percent - self.own_percent
 
     @classmethod
     def of(cls, row: SegmentCoverage, skills: dict[int, Skill], *, gaps: int | None = None, **extra):
@@ -92,6 +106,8 @@ class SegmentFigures:
             taught_demand_skills=row.taught_demand_skills,
             gaps=_skill_figures(row.gaps, skills)[:gaps],
             surplus=_skill_figures(row.surplus, skills),
+            own_coverage=row.own_coverage,
+            own_taught_demand_skills=row.own_taught_demand_skills,
             **extra,
         )
 
@@ -128,7 +144,8 @@ def segment_figures(row: SegmentCoverage, skills: dict[int, Skill], *, gaps: int
 # What a row of the coverage list shows: the track's stored result is read without its large
 # ``modules`` and ``duplicates`` documents, the segment and track without their texts.
 ROW_FIELDS = (
-    "coverage", "postings", "demand_skills", "taught_demand_skills", "gaps", "surplus", "segment__slug",
+    "coverage", "own_coverage", "postings", "demand_skills", "taught_demand_skills", "own_taught_demand_skills",
+    "gaps", "surplus", "segment__slug",
     "segment__name", "track_coverage__as_of", "track_coverage__computed_at", "track_coverage__track__slug",
     "track_coverage__track__title", "track_coverage__track__level",
 )
@@ -217,6 +234,13 @@ class TaughtElsewhere(NamedTuple):
     tracks: list
 
 
+class TaughtBefore(NamedTuple):
+    """A taught skill that tracks before this one on the learning path teach already (in path order)."""
+
+    skill: Skill
+    tracks: list
+
+
 class TaughtTwice(NamedTuple):
     """A skill taught by several modules of the track, with those modules in track order."""
 
@@ -254,6 +278,8 @@ class TrackCoverageDetail(TrackCoverageSummary):
     track: object = None
     across: list[TaughtElsewhere] = field(default_factory=list)
     within: list[TaughtTwice] = field(default_factory=list)
+    before: list[TaughtBefore] = field(default_factory=list)
+    path: list = field(default_factory=list)  # the tracks before it whose teaching counts, in path order
     modules: list[ModuleEvidenceFigures] = field(default_factory=list)
     history: list[CoverageHistory] = field(default_factory=list)
 
@@ -278,6 +304,10 @@ def track_coverage_detail(*, track, include_unpublished: bool = False, history: 
     segments = {row.segment.pk: row.segment for row in detail.segments}
     detail.across = _taught_elsewhere(coverage.duplicates.get("across", []), names)
     detail.within = _taught_twice(coverage.duplicates.get("within", []), names)
+    detail.before = [
+        TaughtBefore(skill, tracks) for skill, tracks in _taught_elsewhere(coverage.duplicates.get("before", []), names)
+    ]
+    detail.path = [names.tracks[pk] for pk in coverage.path if pk in names.tracks]
     detail.modules = [
         _module_evidence(item, names, segments) for item in coverage.modules if item["module"] in names.modules
     ]
@@ -311,14 +341,15 @@ def _ids_named(coverage: TrackCoverage) -> tuple[set[int], set[int], set[int]]:
     duplicates = coverage.duplicates
     skill_ids = {item["skill"] for items in duplicates.values() for item in items}
     skill_ids |= {skill["skill"] for module in coverage.modules for skill in module["skills"]}
-    track_ids = {t for item in duplicates.get("across", []) for t in item["tracks"]}
+    track_ids = {t for key in ("across", "before") for item in duplicates.get(key, []) for t in item["tracks"]}
+    track_ids |= set(coverage.path)
     module_ids = {module["module"] for module in coverage.modules}
     module_ids |= {m for item in duplicates.get("within", []) for m in item["modules"]}
     return skill_ids, track_ids, module_ids
 
 
 def _taught_elsewhere(items: list[dict], names: _Names) -> list[TaughtElsewhere]:
-    """Stored ``across`` duplicates resolved; a skill whose other tracks are all hidden is left out."""
+    """Stored ``across`` (or ``before``) duplicates resolved; a skill whose other tracks are all hidden is left out."""
     resolved = [
         TaughtElsewhere(names.skills[item["skill"]], [names.tracks[t] for t in item["tracks"] if t in names.tracks])
         for item in items
@@ -365,14 +396,16 @@ def _history(track, limit: int, *, include_unpublished: bool) -> list[CoverageHi
 
 @dataclass
 class DuplicationReport:
-    """Skills taught by several tracks of a level, and skills taught twice within a track."""
+    """Skills taught by several tracks of a level, skills taught twice within a track, and skills a track
+    teaches again after a track before it on the learning path."""
 
     across: list[tuple[str, Skill, list]]  # level, skill, tracks
     within: list[tuple[object, Skill, list]]  # track, skill, modules
+    again: list[tuple[object, Skill, list]] = field(default_factory=list)  # track, skill, tracks before it
 
 
 def coverage_duplication() -> DuplicationReport:
-    """The duplication report, live from the curriculum (drafts included, archived left out), in three queries."""
+    """The duplication report, live from the curriculum (drafts included, archived left out), in five queries."""
     from curriculum.models import Module, Track
 
     taught = (
@@ -388,8 +421,11 @@ def coverage_duplication() -> DuplicationReport:
         by_track[(track_id, skill_id)].append(module_id)
     across = {key: tracks for key, tracks in by_level.items() if len(tracks) > 1}
     within = {key: modules for key, modules in by_track.items() if len(modules) > 1}
-    skills = Skill.objects.in_bulk({skill for _, skill in across} | {skill for _, skill in within})
-    tracks = Track.objects.in_bulk({t for ts in across.values() for t in ts} | {track for track, _ in within})
+    again = _taught_again(by_track)
+    skills = Skill.objects.in_bulk({skill for _, skill in (*across, *within, *again)})
+    tracks = Track.objects.in_bulk(
+        {t for ts in (*across.values(), *again.values()) for t in ts} | {track for track, _ in (*within, *again)}
+    )
     modules = Module.objects.in_bulk({m for ms in within.values() for m in ms})
     return DuplicationReport(
         across=sorted(
@@ -400,4 +436,30 @@ def coverage_duplication() -> DuplicationReport:
             ((tracks[track], skills[skill], [modules[m] for m in ms]) for (track, skill), ms in within.items()),
             key=lambda row: (str(row[0]), row[1].name),
         ),
+        again=sorted(
+            ((tracks[track], skills[skill], [tracks[t] for t in ts]) for (track, skill), ts in again.items()),
+            key=lambda row: (str(row[0]), row[1].name),
+        ),
     )
+
+
+def _taught_again(by_track: dict[tuple[int, int], list[int]]) -> dict[tuple[int, int], list[int]]:
+    """(track, skill): the tracks before it on the learning path that teach the skill too (archived tracks and
+    links through them left out), in path order."""
+    from curriculum.models import Track
+
+    links = (
+        Track.prerequisites.through.objects.exclude(from_track__status=Status.ARCHIVED)
+        .exclude(to_track__status=Status.ARCHIVED)
+        .values_list("from_track_id", "to_track_id")
+    )
+    teaching: dict[int, set[int]] = defaultdict(set)
+    for track_id, skill_id in by_track:
+        teaching[track_id].add(skill_id)
+    path = learning_path(teaching, links)
+    again = {}
+    for track_id, ancestors in path.ancestors.items():
+        for skill_id in teaching[track_id]:
+            if before := [ancestor for ancestor in ancestors if skill_id in teaching[ancestor]]:
+                again[(track_id, skill_id)] = before
+    return again

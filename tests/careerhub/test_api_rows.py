@@ -116,12 +116,14 @@ def posting_rows_with_links():
 
 
 def track_rows_with_segments():
-    from curriculum.selectors import track_rows, track_segment_slugs
+    from curriculum.selectors import track_prerequisite_slugs, track_rows, track_segment_slugs
 
     rows = list(track_rows(include_unpublished=True))
     slugs = track_segment_slugs([row["id"] for row in rows], include_unpublished=True)
+    prerequisites = track_prerequisite_slugs([row["id"] for row in rows], include_unpublished=True)
     for row in rows:
         row["segments"] = slugs.get(row["id"], [])
+        row["prerequisites"] = prerequisites.get(row["id"], [])
     return rows
 
 

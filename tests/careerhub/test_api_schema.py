@@ -37,6 +37,9 @@ def test_the_schema_validates_without_warnings(tmp_path):
     } <= paths
     tiers = {p["name"]: p for p in schema["paths"]["/api/v1/demand/tiers/"]["get"]["parameters"]}
     assert tiers["segment"]["required"] and tiers["tier"]["schema"]["enum"] == ["core", "distinguishing", "rising"]
+    assert {"/api/v1/path/", "/api/v1/coverage/", "/api/v1/tracks/{slug}/coverage/"} <= paths
+    segment_fields = schema["components"]["schemas"]["CoverageSegment"]["properties"]
+    assert {"coverage", "own_coverage", "own_taught_demand_skills"} <= set(segment_fields)
     postings = schema["paths"]["/api/v1/postings/"]["get"]
     assert {p["name"] for p in postings["parameters"]} >= {
         "segment",

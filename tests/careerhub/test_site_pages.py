@@ -106,19 +106,28 @@ def test_segment_without_postings_says_so(client, db):
     assert "No demand figures yet" in body and '<svg class="chart"' not in body
 
 
-def test_track_page_gives_each_skill_its_evidence_per_segment_and_leaves_room_for_coverage(client, world):
+def test_track_page_lists_modules_and_skills_and_its_coverage_page_gives_each_skill_its_evidence(client, world):
     body = page(client, world.track.get_absolute_url())
-    assert "asked for in 50% of Financial services postings, rising" in body
     assert 'href="/tracks/ml-platform-engineer/modules/orchestration/"' in body
+    assert f'<a href="{world.kubernetes.get_absolute_url()}">Kubernetes</a>' in body
     assert 'id="coverage"' in body
+    assert "asked for in 50% of Financial services postings" not in body  # on the module and coverage pages
     assert_no_secrets(body)
+    detail = page(client, "/tracks/ml-platform-engineer/coverage/")
+    assert "asked for in 50% of Financial services postings, rising" in detail
+    assert_no_secrets(detail)
+
+
+def cards(body: str) -> str:
+    """The track list's cards (the filtered list), after the learning path that shows every track."""
+    return body.split("<h2>All tracks</h2>")[1]
 
 
 def test_track_list_filters_by_level_and_segment_and_names_a_bad_filter(client, world):
     other = TrackFactory(title="Architect path", level="architect")
-    body = page(client, "/tracks/?segment=financial-services")
+    body = cards(page(client, "/tracks/?segment=financial-services"))
     assert "ML Platform Engineer" in body and "Architect path" not in body
-    body = page(client, "/tracks/?level=architect")
+    body = cards(page(client, "/tracks/?level=architect"))
     assert "Architect path" in body and "ML Platform Engineer" not in body
     body = page(client, "/tracks/?segment=secret-segment")  # a draft is not a valid choice
     assert "Some filters were ignored" in body and "segment (slug): Select a valid choice" in body
@@ -231,7 +240,9 @@ QUERIES = {
     # (cold cache, warm cache)
     "home": (7, 5),
     "segment": (11, 4),
-    "track": (7, 5),  # with the coverage section's query (coverage not computed in this world)
+    # with its prerequisites and next tracks, and the coverage section's query (not computed in this world);
+    # no demand figures: each skill's evidence is on the module and coverage pages
+    "track": (7, 7),
     # with the module's resources, exercises, self-check questions, prerequisites and its skills' tiers
     "module": (12, 8),
     "skill": (13, 5),
@@ -277,8 +288,8 @@ def test_demand_pages_make_a_fixed_number_of_queries(client, world, django_asser
     ("url", "queries"),
     [
         ("/segments/", 1),
-        ("/tracks/", 3),
-        ("/tracks/?level=engineer&segment=financial-services", 4),
+        ("/tracks/", 5),  # with the learning path: its tracks (with their coverage) and links
+        ("/tracks/?level=engineer&segment=financial-services", 6),
         ("/skills/", 5),  # skills, categories, segments, and the demand figures (totals, counts) on a cold cache
         ("/skills/?q=kube&category=containers", 6),
         ("/skills/?segment=financial-services&tier=core&sort=name", 6),

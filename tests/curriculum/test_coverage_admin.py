@@ -78,7 +78,7 @@ def test_the_track_page_shows_gaps_surplus_duplication_evidence_and_history(edit
     # then
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Finance: 67% (2 of 3 top skills)" in html
+    assert "Finance: 67% cumulative (2 of 3 top skills), 67% its own (2)" in html
     assert "Add MLflow" in html  # the one-click form of the only gap
     assert "Airflow (1 postings)" in html  # surplus
     assert "Twin" in html  # Kubernetes is also taught by Twin at this level
@@ -169,6 +169,10 @@ def test_duplication_report(editor_client, world):
     )
     ModuleFactory(track=world["track"], order=5, title="Again").skills.add(world["k8s"])
     ModuleFactory(track=TrackFactory(title="Archived", status=Status.ARCHIVED)).skills.add(world["k8s"])
+    # and the world's track comes after a senior track teaching SOX and Kubernetes too
+    before = TrackFactory(title="Before", level="senior")
+    ModuleFactory(track=before).skills.add(world["sox"], world["k8s"])
+    world["track"].prerequisites.add(before)
 
     # when
     response = editor_client.get(reverse("admin:curriculum_trackcoverage_duplication"))
@@ -180,6 +184,10 @@ def test_duplication_report(editor_client, world):
     ]
     assert [(t.title, s.name, [m.title for m in ms]) for t, s, ms in report.within] == [
         ("Engineer A", "Kubernetes", ["Clusters", "Again"])
+    ]
+    assert [(t.title, s.name, [b.title for b in bs]) for t, s, bs in report.again] == [
+        ("Engineer A", "Kubernetes", ["Before"]),
+        ("Engineer A", "SOX", ["Before"]),
     ]
     assert "Draft twin" in response.content.decode()
 

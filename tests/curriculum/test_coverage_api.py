@@ -83,6 +83,7 @@ def test_track_coverage_detail(client, world):
     assert body["duplicates"] == {
         "across_tracks": [{"skill": "kubernetes", "name": "Kubernetes", "tracks": ["twin"]}],
         "within_track": [],
+        "taught_before": [],
     }
     assert body["modules"][0] == {
         "module": "clusters",
@@ -123,7 +124,7 @@ def test_track_coverage_of_a_draft_is_hidden_from_the_public_and_shown_to_editor
 def test_a_track_not_computed_yet_says_so_in_the_same_shape(client, world):
     body = client.get("/api/v1/tracks/engineer-a/coverage/").json()
     assert (body["computed"], body["coverage"], body["demand"], body["segments"]) == (False, None, None, [])
-    assert body["duplicates"] == {"across_tracks": [], "within_track": []}
+    assert body["duplicates"] == {"across_tracks": [], "within_track": [], "taught_before": []}
 
 
 @pytest.mark.parametrize("tracks", [2, 7])

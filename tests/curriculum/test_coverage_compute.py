@@ -175,7 +175,7 @@ def test_to_json_is_the_stored_format():
     # then: the JSON fields hold exactly these keys, in this order
     assert list(stored) == list(COMPARED_FIELDS)
     assert stored["as_of"] == "2026-12-01"
-    assert stored["duplicates"] == {"across": [{"skill": 10, "tracks": [2]}], "within": []}
+    assert stored["duplicates"] == {"across": [{"skill": 10, "tracks": [2]}], "within": [], "before": []}
     assert stored["modules"] == [
         {"module": 100, "skills": [{"skill": 10, "demand": [{"segment": 8, "postings": 6, "share": 0.6, "rank": 1}]}]}
     ]
@@ -188,6 +188,8 @@ def test_to_json_is_the_stored_format():
             "taught_demand_skills": 1,
             "gaps": [{"skill": 2, "postings": 4, "share": 0.4, "rank": 2, "trend": "stable"}],
             "surplus": [{"skill": 4, "postings": 1, "share": 0.1}],
+            "own_coverage": None,
+            "own_taught_demand_skills": 0,
         }
     ]
     assert list(to_json(Gap(2, 4, None, 2, "rising"))) == ["skill", "postings", "share", "rank", "trend"]

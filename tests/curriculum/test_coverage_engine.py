@@ -8,6 +8,7 @@ from careerhub.core.editorial import Status
 from curriculum.coverage import engine
 from curriculum.coverage.compute import compute_tracks
 from curriculum.coverage.models import CoverageHistory, CoverageMark, TrackCoverage
+from curriculum.models import Track
 from curriculum.services import module_set_skills, module_update, track_set_segments
 from postings.demand import services as demand_services
 from postings.demand.months import add_months
@@ -61,7 +62,7 @@ def test_coverage_gaps_surplus_and_evidence_by_hand(world):
             ],
         },
     ]
-    assert coverage.duplicates == {"across": [], "within": []}
+    assert coverage.duplicates == {"across": [], "within": [], "before": []}
     # provenance: the window and the demand it read
     assert coverage.as_of == world["as_of"]
     assert (coverage.window_months, coverage.top_n) == (12, 3)
@@ -123,6 +124,7 @@ def test_duplication_across_tracks_at_a_level_and_within_a_track(world):
     assert results[world["track"].pk].duplicates == {
         "across": [{"skill": world["k8s"].pk, "tracks": [twin.pk]}],
         "within": [{"skill": world["k8s"].pk, "modules": [world["m1"].pk, again.pk]}],
+        "before": [],
     }
     assert results[twin.pk].duplicates["across"] == [{"skill": world["k8s"].pk, "tracks": [world["track"].pk]}]
 
@@ -229,10 +231,12 @@ def test_compute_reads_a_fixed_number_of_queries(world, django_assert_num_querie
         for order in (1, 2):
             ModuleFactory(track=track, order=order).skills.add(world["k8s"], world["sox"])
         many.append(track.pk)
-    # tracks, segments, modules, module skills, peers, month totals, skill cells
-    with django_assert_num_queries(7):
+    for track_id, before in zip(many[1:], many, strict=False):  # a path through the batch: each after the last
+        Track.objects.get(pk=track_id).prerequisites.add(before)
+    # tracks, segments, prerequisite links, modules, module skills, peers, month totals, skill cells
+    with django_assert_num_queries(8):
         compute_tracks([world["track"].pk])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         compute_tracks([world["track"].pk, *many])
 
 

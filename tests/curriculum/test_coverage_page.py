@@ -17,10 +17,10 @@ def test_the_track_page_shows_its_coverage_and_top_gaps_honestly(client, world):
     body = client.get(world["track"].get_absolute_url()).content.decode()
 
     # then
-    assert "Finance</a>:\n          67% covered" in body
-    assert "2 of the 3 skills these employers ask for most are taught here, from 10 postings." in body
-    assert "only a few postings" in body  # 10 postings: the page says how little that is
-    assert "MLflow</a></li>" in body  # the gap, without a share drawn from too few postings
+    assert "Finance</a>: 67% covered</h3>" in body
+    assert "All of it from this track's own modules." in body  # no track comes before it
+    assert "Only 10 postings: read it as an early signal." in body  # the page says how little that is
+    assert "Not taught yet: <a" in body and "MLflow</a></p>" in body  # no share drawn from too few postings
     assert "Secret segment" not in body
 
 
@@ -66,6 +66,53 @@ def test_the_track_page_makes_a_fixed_number_of_queries(client, world, django_as
 
     client.get(world["track"].get_absolute_url())  # the demand evidence is cached from the first view on
 
-    # then: the track page's four queries, and coverage, its segment rows, the gap skills
-    with django_assert_num_queries(7):
+    # then: the track page's six queries (track, segments, modules, skills, prerequisites, next tracks), and
+    # coverage, its segment rows, the gap skills
+    with django_assert_num_queries(9):
         assert client.get(world["track"].get_absolute_url()).status_code == 200
+
+
+def test_the_summary_and_the_coverage_page_show_cumulative_and_own_figures(client, world):
+    # given: Engineer A comes after Basics, which teaches Kubernetes and MLflow
+    from curriculum.services import track_set_prerequisites
+
+    basics = TrackFactory(title="Basics", slug="basics")
+    ModuleFactory(track=basics, title="Basics module").skills.add(world["k8s"], world["mlflow"])
+    track_set_prerequisites(track=world["track"], prerequisites=[basics])
+    compute(world, world["track"])
+
+    # when
+    summary = client.get(world["track"].get_absolute_url()).content.decode()
+    detail = client.get("/tracks/engineer-a/coverage/").content.decode()
+
+    # then: 12 of 12 along the path; the track's own Kubernetes and SOX are 8 of 12
+    assert "Finance</a>: 100% covered</h3>" in summary
+    assert "This track adds 67%; the tracks before it cover 33%." in summary
+    assert "Every one of these skills is taught along the path." in summary
+    assert 'href="/tracks/engineer-a/coverage/">The full coverage detail</a>' in summary
+    assert 'Counted with the tracks before it on the learning path: <a href="/tracks/basics/">Basics</a>.' in detail
+    assert "3 of the 3 skills these employers ask for most are taught along the path (2 by this track itself" in detail
+    assert '<a href="/skills/kubernetes/">Kubernetes</a>: in <a href="/tracks/basics/">Basics</a>' in detail  # again
+    assert "Airflow</a>." in detail  # surplus: taught here, rarely asked for
+
+
+def test_the_coverage_page_of_a_draft_track_is_hidden_and_its_queries_are_fixed(
+    client, world, django_assert_num_queries
+):
+    # given: Engineer A comes after Basics
+    from curriculum.services import track_set_prerequisites
+
+    basics = TrackFactory(title="Basics", slug="basics")
+    ModuleFactory(track=basics).skills.add(world["mlflow"])
+    track_set_prerequisites(track=world["track"], prerequisites=[basics])
+    draft = TrackFactory(slug="draft-track", status=Status.DRAFT, published_at=None)
+    compute(world, world["track"], draft)
+    assert client.get("/tracks/draft-track/coverage/").status_code == 404
+    for n in range(3):
+        ModuleFactory(track=world["track"], order=10 + n).skills.add(SkillFactory(), world["k8s"])
+    client.get("/tracks/engineer-a/coverage/")  # the demand evidence is cached from the first view on
+
+    # then: the track's six queries; coverage, segment rows, gap skills, pending marks, and the skills, tracks
+    # and modules its findings name
+    with django_assert_num_queries(13):
+        assert client.get("/tracks/engineer-a/coverage/").status_code == 200

@@ -78,8 +78,8 @@ def test_track_detail_selector_makes_a_fixed_number_of_queries(django_assert_num
         return track.slug
 
     for slug in (build(1), build(6)):
-        # track, segments, modules, skills (with categories)
-        with django_assert_num_queries(4):
+        # track, segments, modules, skills (with categories), prerequisites, next tracks
+        with django_assert_num_queries(6):
             track = track_get(slug=slug)
             for module in track.modules.all():
                 [skill.category.name for skill in module.skills.all()]
