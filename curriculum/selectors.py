@@ -17,7 +17,9 @@ def track_list(*, include_unpublished: bool = False) -> QuerySet[Track]:
     return tracks if include_unpublished else tracks.published()
 
 
-TRACK_ROW_FIELDS = ("id", "slug", "title", "level", "summary", "display_order", "status", "published_at", "updated_at")
+TRACK_ROW_FIELDS = (
+    "id", "slug", "title", "level", "summary", "display_order", "status", "published_at", "updated_at", "version",
+)
 
 
 def track_rows(*, include_unpublished: bool = False) -> QuerySet:
@@ -73,7 +75,7 @@ def module_list(*, include_unpublished: bool = False) -> QuerySet[Module]:
 
 
 MODULE_ROW_FIELDS = (
-    "id", "track__slug", "order", "slug", "title", "summary", "body", "status", "published_at", "updated_at",
+    "id", "track__slug", "order", "slug", "title", "summary", "body", "status", "published_at", "updated_at", "version",
 )
 
 

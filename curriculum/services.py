@@ -43,10 +43,13 @@ def track_create(
 
 
 @transaction.atomic
-def track_update(*, track: Track, data: dict[str, Any]) -> Track:
-    """Change the given fields of a track (``segments`` included); unknown fields are refused."""
+def track_update(*, track: Track, data: dict[str, Any], based_on: int | None = None) -> Track:
+    """Change the given fields of a track (only those, ``segments`` included); unknown fields are refused.
+
+    ``based_on``: the version the change was made on; a track saved since raises ``EditConflict``.
+    """
     before = _track_state(track)
-    track, _ = model_update(instance=track, fields=TRACK_EDITABLE_FIELDS, data=data)
+    track, _ = model_update(instance=track, fields=TRACK_EDITABLE_FIELDS, data=data, based_on=based_on)
     _mark_track(track, before)
     return track
 
@@ -106,10 +109,13 @@ def module_create(
 
 
 @transaction.atomic
-def module_update(*, module: Module, data: dict[str, Any]) -> Module:
-    """Change the given fields of a module (``skills`` included); unknown fields are refused."""
+def module_update(*, module: Module, data: dict[str, Any], based_on: int | None = None) -> Module:
+    """Change the given fields of a module (only those, ``skills`` included); unknown fields are refused.
+
+    ``based_on``: the version the change was made on; a module saved since raises ``EditConflict``.
+    """
     before = _module_tracks([module])
-    module, _ = model_update(instance=module, fields=MODULE_EDITABLE_FIELDS, data=data)
+    module, _ = model_update(instance=module, fields=MODULE_EDITABLE_FIELDS, data=data, based_on=based_on)
     _mark_modules([module], before)
     return module
 

@@ -2,7 +2,14 @@
 
 from rest_framework import serializers
 
-from careerhub.core.api.views import FieldsOnceMixin, RowReadersMixin, StrictSerializer, plain_row_readers, when
+from careerhub.core.api.views import (
+    VERSION_HELP,
+    FieldsOnceMixin,
+    RowReadersMixin,
+    StrictSerializer,
+    plain_row_readers,
+    when,
+)
 from careerhub.core.editorial import Status
 from postings.models import Skill
 from segments.models import Segment
@@ -46,6 +53,7 @@ class ModuleSerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSerial
             "status",
             "published_at",
             "updated_at",
+            "version",
         )
         read_only_fields = fields
 
@@ -62,6 +70,7 @@ MODULE_READERS = {
     "status": lambda m: m.status,
     "published_at": lambda m: when(m.published_at),
     "updated_at": lambda m: when(m.updated_at),
+    "version": lambda m: m.version,
 }
 ModuleSerializer.readers = MODULE_READERS
 # The same fields from a row of ``module_rows`` with ``skills`` added by the view.
@@ -96,6 +105,7 @@ class TrackSerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSeriali
             "status",
             "published_at",
             "updated_at",
+            "version",
         )
         read_only_fields = fields
 
@@ -110,6 +120,7 @@ TrackSerializer.readers = {
     "status": lambda t: t.status,
     "published_at": lambda t: when(t.published_at),
     "updated_at": lambda t: when(t.updated_at),
+    "version": lambda t: t.version,
 }
 
 
@@ -141,6 +152,7 @@ class TrackWriteSerializer(StrictSerializer):
     )
     display_order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
+    version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
 
 
 class ModuleWriteSerializer(StrictSerializer):
@@ -154,3 +166,4 @@ class ModuleWriteSerializer(StrictSerializer):
     body = serializers.CharField(max_length=200_000, required=False, allow_blank=True)
     skills = serializers.SlugRelatedField(slug_field="slug", queryset=Skill.objects.all(), many=True, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
+    version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
