@@ -25,7 +25,7 @@ from drf_spectacular.utils import extend_schema_field
 from .editorial import Status
 from .visibility import can_see_drafts
 
-MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
+MONTH_RE = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 # The months a period may name. The upper bound leaves room for the month after the last (a period's
 # end is exclusive in SQL; ``9999-12`` had none and failed with a 500).
 FIRST_YEAR, LAST_YEAR = 2000, 2999

@@ -52,11 +52,10 @@ def changes_since(model: type[models.Model], *, pk: Any, version: int) -> dict[s
     then = model.history.filter(id=pk, version=version).order_by("-history_id").first()
     if then is None:
         return {}
-    skipped = {"version", "updated_at", "created_at", "published_at"}
     return {
         field.name: getattr(current, field.attname)
         for field in model._meta.concrete_fields
-        if field.name not in skipped and not field.primary_key
+        if field.editable and not field.primary_key  # what editors write, not timestamps or derived fields
         and getattr(then, field.attname, None) != getattr(current, field.attname)
     }  # fmt: skip
 

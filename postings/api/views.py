@@ -27,6 +27,7 @@ from segments.selectors import segment_list
 
 from ..filters import EmployerFilterSet, PostingFilterSet, SkillCategoryFilterSet, SkillFilterSet
 from ..ingest.report import ImportReport
+from ..ingest.rows import SOURCE_PATTERN
 from ..ingest.services import postings_import
 from ..models import API_SOURCE, WRITE_ANY_SOURCE, SkillAlias
 from ..selectors import (
@@ -267,8 +268,8 @@ def refuse_foreign_sources(user, sources: list[tuple[int | None, object]]) -> No
         return
     errors = []
     for row, source in sources:
-        if source in (None, "", API_SOURCE):
-            continue
+        if source in (None, "", API_SOURCE) or not isinstance(source, str) or not SOURCE_PATTERN.match(source):
+            continue  # no source, the API's own, or not a source at all (the row's validation names it: a 400)
         message = (f"Postings of the source {str(source)[:60]!r} cannot be written through the API by this user: "
                    f"leave source out (it is {API_SOURCE!r}) or ask for the write_any_source permission.")  # fmt: skip
         errors.append({"field": "source", "message": message} | ({"row": row} if row is not None else {}))
