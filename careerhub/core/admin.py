@@ -6,11 +6,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from .editorial import Status
-from .services import changes_since, stored_version
+from .services import EditConflict, changes_since, stored_version
 
 admin.site.site_header = "CareerHub editors"
 admin.site.site_title = "CareerHub"
@@ -27,6 +27,15 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
     def save_object(self, obj: Any) -> None:
         raise NotImplementedError
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        # A row edited in the list (list_editable) that someone saved since the list was read: refused by the
+        # service (EditConflict), the whole save rolled back; the editor is told and sees the list as it is now.
+        try:
+            return super().changelist_view(request, extra_context)
+        except EditConflict as conflict:
+            self.message_user(request, f"{conflict} Nothing was saved: check the list and save again.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def delete_object(self, obj: Any) -> None:
         raise NotImplementedError

@@ -172,7 +172,10 @@ SPECTACULAR_SETTINGS = {
         "Employer segments, curriculum tracks, the skill taxonomy, job postings and skill demand. "
         "Reads are public and return published content only; writes need a token "
         "(`Authorization: Token <key>`) of a user with the Django model permission. "
-        'Every 4xx answer has the form `{"detail": ..., "errors": [{"field", "message", "row"}]}`.'
+        'Every error answer has the form `{"detail": ..., "errors": [{"field", "message", "row"}]}`. '
+        "A change (PATCH) writes only the fields sent; editorial objects carry a `version`, in their ETag too: "
+        "`If-Match` or `version` in the body make a change conditional on it (412 or 409 when stale). "
+        "Bodies: at most 2 MiB, 16 MiB for `postings/bulk/`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -283,3 +283,25 @@ def test_two_editors_changing_different_fields_at_the_same_moment_both_keep_thei
     assert statuses == [200] * (2 * ROUNDS)
     assert lost == []
     assert Track.objects.get(pk=track.pk).version == 1 + 2 * ROUNDS
+
+
+def test_a_list_edit_of_a_row_saved_since_the_list_was_read_is_refused_with_a_message(client, monkeypatch):
+    from segments import services
+    from tests.factories import make_editor
+
+    segment = SegmentFactory(display_order=1)
+    client.force_login(make_editor())
+    url = reverse("admin:segments_segment_changelist")
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": str(segment.pk),
+            "form-0-display_order": "5", "_save": "Save"}  # fmt: skip
+    save = services.segment_save
+
+    def saved_meanwhile(*, segment):
+        segment_update(segment=Segment.objects.get(pk=segment.pk), data={"summary": "Meanwhile"})  # another editor
+        return save(segment=segment)
+
+    monkeypatch.setattr(services, "segment_save", saved_meanwhile)
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "Nothing was saved" in response.content.decode()
+    assert Segment.objects.get(pk=segment.pk).display_order == 1
