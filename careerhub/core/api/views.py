@@ -76,12 +76,30 @@ class CountingPaginator(Paginator):
 
 
 class ContentPagination(PageNumberPagination):
-    """Content (segments, tracks, skills, ...): numbered pages, ``?page=2&page_size=100``."""
+    """Content (segments, tracks, skills, ...): numbered pages, ``?page=2&page_size=100``.
+
+    Rows that sort equal (two tracks of the same level) are ordered by primary key too: PostgreSQL
+    returns ties in any order, so without it a page could repeat a row of the page before and skip another.
+    """
 
     django_paginator_class = CountingPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        return super().paginate_queryset(stable_order(queryset), request, view)
+
+
+def stable_order(queryset):
+    """The queryset in its own order, then by primary key (unless that already decides, or DISTINCT forbids it)."""
+    query = getattr(queryset, "query", None)
+    if query is None or query.distinct:
+        return queryset
+    ordering = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
+    if any(isinstance(name, str) and name.lstrip("-") in {"pk", "id"} for name in ordering):
+        return queryset
+    return queryset.order_by(*ordering, "pk")
 
 
 class OrderedCursorPagination(CursorPagination):
