@@ -305,3 +305,17 @@ def test_a_list_edit_of_a_row_saved_since_the_list_was_read_is_refused_with_a_me
     assert response.status_code == 200
     assert "Nothing was saved" in response.content.decode()
     assert Segment.objects.get(pk=segment.pk).display_order == 1
+
+
+def test_a_skill_filled_by_the_taxonomy_import_moves_to_a_new_version():
+    from postings.taxonomy.readers import SkillRecord
+    from postings.taxonomy.services import skills_import
+
+    # given: an editor's form opened at version 1 of a skill without a description
+    skill = SkillFactory(name="Kubernetes", description="")
+    # when: an import fills the description
+    skills_import(records=[SkillRecord(name="Kubernetes", line=1, source="terms", description="Orchestration.")])
+    # then: the skill is at a new version, and its history says so: the editor's form is stale
+    stored = Skill.objects.get(pk=skill.pk)
+    assert (stored.description, stored.version) == ("Orchestration.", 2)
+    assert stored.history.order_by("-history_id").first().version == 2
