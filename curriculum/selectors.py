@@ -27,7 +27,9 @@ def _neighbours(*, include_unpublished: bool) -> QuerySet[Track]:
     return tracks if include_unpublished else tracks.published()
 
 
-TRACK_ROW_FIELDS = ("id", "slug", "title", "level", "summary", "display_order", "status", "published_at", "updated_at")
+TRACK_ROW_FIELDS = (
+    "id", "slug", "title", "level", "summary", "display_order", "status", "published_at", "updated_at", "version",
+)
 
 
 def track_rows(*, include_unpublished: bool = False) -> QuerySet:
@@ -208,7 +210,7 @@ def module_list(*, include_unpublished: bool = False) -> QuerySet[Module]:
 
 MODULE_ROW_FIELDS = (
     "id", "track__slug", "order", "slug", "title", "summary", "outcomes", "body", "hours", "status", "published_at",
-    "updated_at",
+    "updated_at", "version",
 )
 
 

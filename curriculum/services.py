@@ -69,13 +69,16 @@ def track_create(
 
 
 @transaction.atomic
-def track_update(*, track: Track, data: dict[str, Any]) -> Track:
-    """Change the given fields of a track (``segments`` and ``prerequisites`` included); unknown fields are
-    refused."""
+def track_update(*, track: Track, data: dict[str, Any], based_on: int | None = None) -> Track:
+    """Change the given fields of a track (only those, ``segments`` and ``prerequisites`` included); unknown
+    fields are refused.
+
+    ``based_on``: the version the change was made on; a track saved since raises ``EditConflict``.
+    """
     data = dict(data)
     prerequisites = data.pop("prerequisites", None)
     before = _track_state(track)
-    track, _ = model_update(instance=track, fields=TRACK_EDITABLE_FIELDS, data=data)
+    track, _ = model_update(instance=track, fields=TRACK_EDITABLE_FIELDS, data=data, based_on=based_on)
     _mark_track(track, before)
     if prerequisites is not None:
         track_set_prerequisites(track=track, prerequisites=prerequisites)
@@ -193,19 +196,23 @@ def module_create(
 
 
 @transaction.atomic
-def module_update(*, module: Module, data: dict[str, Any]) -> Module:
-    """Change the given fields of a module (``skills`` and ``prerequisites`` included); unknown fields are
-    refused. A new ``order`` moves the module there; a new ``track`` takes it to the end of that track."""
+def module_update(*, module: Module, data: dict[str, Any], based_on: int | None = None) -> Module:
+    """Change the given fields of a module (only those, ``skills`` and ``prerequisites`` included); unknown
+    fields are refused. A new ``order`` moves the module there; a new ``track`` takes it to the end of that track.
+
+    ``based_on``: the version the change was made on; a module saved since raises ``EditConflict``.
+    """
     data = dict(data)
     placement = {name: data.pop(name) for name in ("track", "order") if name in data}
     prerequisites = data.pop("prerequisites", None)
     if "outcomes" in data:
         data["outcomes"] = as_list(data["outcomes"])
     before = _module_tracks([module])
+    # The version is checked (and the fields written) first: a move saves the module too.
+    module, _ = model_update(instance=module, fields=MODULE_EDITABLE_FIELDS, data=data, based_on=based_on)
     if placement:
         module.track = placement.get("track", module.track)
         module_save(module=module, position=placement.get("order"))
-    module, _ = model_update(instance=module, fields=MODULE_EDITABLE_FIELDS, data=data)
     if prerequisites is not None:
         module_set_prerequisites(module=module, prerequisites=prerequisites)
     _mark_modules([module], before)

@@ -18,6 +18,9 @@ from .demo import DEMO_SOURCE
 
 EARLIEST_POSTING_DATE = datetime.date(2000, 1, 1)
 MAX_POSTING_TEXT = 100_000
+# Postings sent through the API are of this source unless the sender may name another (WRITE_ANY_SOURCE).
+API_SOURCE = "api"
+WRITE_ANY_SOURCE = "write_any_source"
 
 
 class SkillCategory(models.Model):
@@ -240,6 +243,9 @@ class Posting(EditorialModel):
 
     class Meta(EditorialModel.Meta):
         ordering = ["-posted_on", "-id"]
+        # The API writes postings of the ``api`` source; another source (a job board's, an import's) only
+        # with this permission, which the editors' group does not get (``editor_group_sync``).
+        permissions = [(WRITE_ANY_SOURCE, "Can send postings of any source through the API")]
         constraints = [
             *EditorialModel.Meta.constraints,
             models.UniqueConstraint(fields=["source", "external_id"], name="posting_source_external_id_unique"),

@@ -32,7 +32,7 @@ def skill_refs(*, include_unpublished: bool = False) -> QuerySet[Skill]:
 
 SKILL_ROW_FIELDS = (
     "id", "slug", "name", "category__slug", "category__name", "type", "description", "name_ambiguous", "status",
-    "published_at", "updated_at",
+    "published_at", "updated_at", "version",
 )
 
 
@@ -104,7 +104,7 @@ def posting_list(*, include_unpublished: bool = False) -> QuerySet[Posting]:
 # texts) is left in the database.
 POSTING_FEED_FIELDS = (
     "id", "status", "published_at", "employer__name", "segment__slug", "title", "description", "location",
-    "posted_on", "url", "source", "external_id", "duplicate_of_id",
+    "posted_on", "url", "source", "external_id", "duplicate_of_id", "version",
 )
 # A posting's skills in the order its text names them; links an editor added (no evidence) after, by name,
 # on every database (PostgreSQL would sort a missing position first, SQLite last).

@@ -103,10 +103,13 @@ def skill_create(
 
 
 @transaction.atomic
-def skill_update(*, skill: Skill, data: dict[str, Any]) -> Skill:
-    """Change the given fields of a skill; unknown fields are refused."""
+def skill_update(*, skill: Skill, data: dict[str, Any], based_on: int | None = None) -> Skill:
+    """Change the given fields of a skill (only those); unknown fields are refused.
+
+    ``based_on``: the version the change was made on; a skill saved since raises ``EditConflict``.
+    """
     status = _stored_status(skill)
-    skill, _ = model_update(instance=skill, fields=SKILL_EDITABLE_FIELDS, data=data)
+    skill, _ = model_update(instance=skill, fields=SKILL_EDITABLE_FIELDS, data=data, based_on=based_on)
     if skill.status != status:
         send_skills_shown_changed([skill.pk])
     return skill
@@ -282,16 +285,18 @@ def employer_get_or_create(*, name: str, website: str = "") -> tuple[Employer, b
 
 
 @transaction.atomic
-def posting_update(*, posting: Posting, data: dict[str, Any]) -> Posting:
-    """Change the given fields of a posting; unknown fields are refused. Demand before and after is marked.
+def posting_update(*, posting: Posting, data: dict[str, Any], based_on: int | None = None) -> Posting:
+    """Change the given fields of a posting (only those); unknown fields are refused. Demand before and after
+    is marked.
 
-    Text is stored plain, as every incoming row is (HTML removed, entities decoded).
+    Text is stored plain, as every incoming row is (HTML removed, entities decoded). ``based_on``: the
+    version the change was made on; a posting saved since raises ``EditConflict``.
     """
     data = {name: plain_text(value) if name in PLAIN_TEXT_FIELDS and isinstance(value, str) else value
             for name, value in data.items()}  # fmt: skip
     text_before = posting_text(posting)
     with demand_marks([posting.pk]):
-        posting, changed = model_update(instance=posting, fields=POSTING_EDITABLE_FIELDS, data=data)
+        posting, changed = model_update(instance=posting, fields=POSTING_EDITABLE_FIELDS, data=data, based_on=based_on)
         if changed and _fingerprint(posting):
             # A queryset update: the fingerprint is derived, not an edit worth a history entry.
             Posting.objects.filter(pk=posting.pk).update(content_hash=posting.content_hash)

@@ -13,7 +13,7 @@ def segment_list(*, include_unpublished: bool = False) -> QuerySet[Segment]:
 
 SEGMENT_ROW_FIELDS = (
     "slug", "name", "summary", "optimises_for", "looks_for", "pitfalls", "sample_employers", "focus_areas",
-    "display_order", "status", "published_at", "updated_at",
+    "display_order", "status", "published_at", "updated_at", "version",
 )
 
 

@@ -57,9 +57,12 @@ def segment_create(
 
 
 @transaction.atomic
-def segment_update(*, segment: Segment, data: dict[str, Any]) -> Segment:
-    """Change the given fields of a segment; unknown fields are refused."""
-    segment, _ = model_update(instance=segment, fields=SEGMENT_EDITABLE_FIELDS, data=data)
+def segment_update(*, segment: Segment, data: dict[str, Any], based_on: int | None = None) -> Segment:
+    """Change the given fields of a segment (only those); unknown fields are refused.
+
+    ``based_on``: the version the change was made on; a segment saved since raises ``EditConflict``.
+    """
+    segment, _ = model_update(instance=segment, fields=SEGMENT_EDITABLE_FIELDS, data=data, based_on=based_on)
     return segment
 
 

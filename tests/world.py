@@ -301,7 +301,7 @@ def build_api_world() -> dict:
     TrackFactory(slug="archived-track", title="Archived track", **ARCHIVED)
     acme = EmployerFactory(slug="acme", name="Acme Bank")
     stealth = EmployerFactory(slug="stealth-corp", name="Stealth Corp")
-    common = {"description": API_POSTING_TEXT, "source": "test", "extract": False}
+    common = {"description": API_POSTING_TEXT, "source": "api", "extract": False}  # as the API writes them
     postings = create_postings(
         {
             **common,

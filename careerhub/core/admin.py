@@ -3,12 +3,14 @@
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from .editorial import Status
+from .services import EditConflict, changes_since, stored_version
 
 admin.site.site_header = "CareerHub editors"
 admin.site.site_title = "CareerHub"
@@ -25,6 +27,15 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
     def save_object(self, obj: Any) -> None:
         raise NotImplementedError
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        # A row edited in the list (list_editable) that someone saved since the list was read: refused by the
+        # service (EditConflict), the whole save rolled back; the editor is told and sees the list as it is now.
+        try:
+            return super().changelist_view(request, extra_context)
+        except EditConflict as conflict:
+            self.message_user(request, f"{conflict} Nothing was saved: check the list and save again.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def delete_object(self, obj: Any) -> None:
         raise NotImplementedError
@@ -50,8 +61,71 @@ def save_formset_with(formset: Any, *, save: Callable[[Model], object], delete: 
     formset.save_m2m()
 
 
-class EditorialAdmin(ServiceAdmin):
-    """Adds the editorial workflow: status filters, timestamps and bulk publish/archive/draft actions.
+VERSION_FIELD = "edit_version"
+SHOWN_CHARACTERS = 120
+
+
+class VersionCheckForm:
+    """A change form that refuses a save made on a stale form: one opened before someone else saved the object.
+
+    The hidden ``edit_version`` carries the version the form was opened at. ``clean`` locks the row (the
+    admin saves in one transaction, so nobody can save between this check and the save) and compares
+    versions; a stale form gets an error naming each field changed meanwhile with its current value,
+    and is shown again with the editor's input. Its hidden version moves on to the current one: saving
+    it again, after reading what changed, is a decision to keep this editor's values.
+    """
+
+    def clean(self):
+        data = super().clean()
+        based_on = data.get(VERSION_FIELD)
+        if not self.instance.pk or based_on is None:
+            return data  # a new object, or a form without the field (a script): nothing to compare with
+        current = stored_version(self.instance, lock=True)
+        if current is not None and current != based_on:
+            self.data = self.data.copy()
+            self.data[self.add_prefix(VERSION_FIELD)] = str(current)
+            raise forms.ValidationError(stale_form_messages(self.instance, based_on=based_on, current=current))
+        self.instance.version = based_on  # the service saves compare-and-set against it
+        return data
+
+
+def stale_form_messages(instance: Any, *, based_on: int, current: int) -> list[str]:
+    """What an editor whose form is stale is told: who won, what changed (field and current value), what to do."""
+    label = instance._meta.verbose_name
+    changes = changes_since(type(instance), pk=instance.pk, version=based_on)
+    lines = [f"Someone else saved this {label} while you were editing it (your form shows version {based_on}, "
+             f"it is now at version {current}). Nothing was saved."]  # fmt: skip
+    for name, value in changes.items():
+        field = instance._meta.get_field(name)
+        if field.is_relation and value is not None:
+            value = field.related_model._base_manager.filter(pk=value).first()
+        shown = "(empty)" if value in (None, "", []) else str(value)
+        if len(shown) > SHOWN_CHARACTERS:
+            shown = shown[:SHOWN_CHARACTERS] + "…"
+        lines.append(f"Changed meanwhile: {field.verbose_name} is now “{shown}”.")
+    lines.append("Your changes are kept below: compare them with the above, then save again to keep yours.")
+    return lines
+
+
+class VersionedAdminMixin:
+    """The admin side of edit versions: a change form carries the version it was opened at (``VersionCheckForm``)."""
+
+    change_form_template = "admin/careerhub/versioned_change_form.html"
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None or obj.pk is None:
+            return form
+        # The stored version, not the object's: reverting to a version from the history shows that version's
+        # fields in a form that is based on the current one.
+        current = stored_version(obj)
+        version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, initial=current)
+        return type(form.__name__, (VersionCheckForm, form), {VERSION_FIELD: version})
+
+
+class EditorialAdmin(VersionedAdminMixin, ServiceAdmin):
+    """Adds the editorial workflow: status filters, timestamps, bulk publish/archive/draft actions, and change
+    forms that refuse to save over someone else's save (``VersionedAdminMixin``).
 
     Subclasses implement ``set_status`` with their app's ``<entity>_set_status`` service.
     """

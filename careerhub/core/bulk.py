@@ -53,7 +53,9 @@ def _copy(model: type[models.Model], fields: Sequence[str], rows: list[tuple], *
         rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({quoted}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # The COPY runs on psycopg's own cursor: its errors (a unique violation, a deadlock) are wrapped here
+    # into Django's (IntegrityError, OperationalError), as every other query's are.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
     return ids

@@ -1,7 +1,10 @@
 """Editorial state shared by every curated model: draft, published, archived.
 
 Only published content is ever public. ``published_at`` records when an item was
-first published; a check constraint keeps it set for published items.
+first published; a check constraint keeps it set for published items. ``version`` counts the saves
+of an item: every save through the services moves it on by one, so an edit based on an older version
+is detected and refused instead of silently overwriting what was saved meanwhile
+(docs/decisions/0010-edit-versions.md).
 """
 
 from django.db import models
@@ -27,6 +30,9 @@ class EditorialModel(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Moved on by ``careerhub.core.services.validated_save`` (compare and set): the API's ETag and the
+    # admin's hidden field carry it, and a write based on another version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="How many times it was saved.")
 
     history = HistoricalRecords(inherit=True)
 

@@ -25,7 +25,10 @@ from drf_spectacular.utils import extend_schema_field
 from .editorial import Status
 from .visibility import can_see_drafts
 
-MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
+MONTH_RE = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+# The months a period may name. The upper bound leaves room for the month after the last (a period's
+# end is exclusive in SQL; ``9999-12`` had none and failed with a 500).
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 MAX_QUERY_LENGTH = 200
 
 
@@ -41,7 +44,9 @@ def visible_to(selector: Callable[..., QuerySet], app_label: str, model_name: st
 class MonthField(forms.Field):
     """A calendar month written ``YYYY-MM``, cleaned to the first day of that month."""
 
-    default_error_messages = {"invalid": "Enter a month as YYYY-MM (for example 2026-03), from 2000-01."}
+    default_error_messages = {
+        "invalid": f"Enter a month as YYYY-MM (for example 2026-03), from {FIRST_YEAR}-01 to {LAST_YEAR}-12."
+    }
 
     def to_python(self, value: object) -> datetime.date | None:
         if value in self.empty_values:
@@ -50,7 +55,7 @@ class MonthField(forms.Field):
         if not match:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         year, month = int(match[1]), int(match[2])
-        if not (2000 <= year <= 9999 and 1 <= month <= 12):
+        if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return datetime.date(year, month, 1)
 

@@ -19,8 +19,62 @@ ModelT = TypeVar("ModelT", bound=models.Model)
 CONTENT_APPS = ("segments", "postings", "curriculum")
 
 
-def validated_save(instance: ModelT) -> ModelT:
+class EditConflict(Exception):
+    """An edit based on a version of an object that is no longer the stored one: someone saved it meanwhile.
+
+    ``changes`` names what changed since ``based_on`` and holds the current values (see ``changes_since``).
+    """
+
+    def __init__(self, instance: models.Model, *, based_on: int, current: int | None):
+        self.model = type(instance)
+        self.pk = instance.pk
+        self.based_on = based_on
+        self.current = current
+        self.changes = changes_since(self.model, pk=instance.pk, version=based_on) if current is not None else {}
+        label = instance._meta.verbose_name
+        if current is None:
+            message = f"This {label} was deleted while you were editing it."
+        else:
+            message = f"This {label} was saved by someone else (version {current}) after version {based_on}, " \
+                      "which this change is based on; nothing was written."  # fmt: skip
+        super().__init__(message)
+
+
+def changes_since(model: type[models.Model], *, pk: Any, version: int) -> dict[str, Any]:
+    """The fields whose stored value differs from what they held at ``version``, with their current values.
+
+    Read from the object's history (every versioned save records one); a field shown to editors by
+    name. Empty when the history does not hold that version.
+    """
+    current = model._base_manager.filter(pk=pk).first()
+    if current is None or not hasattr(model, "history"):
+        return {}
+    then = model.history.filter(id=pk, version=version).order_by("-history_id").first()
+    if then is None:
+        return {}
+    return {
+        field.name: getattr(current, field.attname)
+        for field in model._meta.concrete_fields
+        if field.editable and not field.primary_key  # what editors write, not timestamps or derived fields
+        and getattr(then, field.attname, None) != getattr(current, field.attname)
+    }  # fmt: skip
+
+
+def stored_version(instance: EditorialModel, *, lock: bool = False) -> int | None:
+    """The version of the stored row (None when it is gone); ``lock`` holds the row until the transaction ends."""
+    rows = type(instance)._base_manager.filter(pk=instance.pk)
+    if lock:
+        rows = rows.select_for_update()
+    return rows.values_list("version", flat=True).first()
+
+
+def validated_save(instance: ModelT, *, fields: Iterable[str] | None = None) -> ModelT:
     """Validate every field and constraint, then save: the last step of every write service.
+
+    ``fields`` saves only those columns (a partial update: what others changed meanwhile stays). An
+    editorial object moves on to its next version, compare and set: if the stored row is no longer at
+    the version this instance was read at (or told it is based on), ``EditConflict`` is raised and
+    nothing is written, so no save silently overwrites another.
 
     It also tells the API's answer cache that content changed (at the commit), so a service needs no
     call of its own for what it saves here.
@@ -33,42 +87,72 @@ def validated_save(instance: ModelT) -> ModelT:
     ]
     if nul_fields:
         raise ValidationError(dict.fromkeys(nul_fields, "NUL characters are not allowed."))
-    if isinstance(instance, EditorialModel) and instance.status == Status.PUBLISHED and instance.published_at is None:
-        instance.published_at = timezone.now()
+    update_fields = None if fields is None else set(fields)
+    if isinstance(instance, EditorialModel):
+        if instance.status == Status.PUBLISHED and instance.published_at is None:
+            instance.published_at = timezone.now()
+            if update_fields is not None:
+                update_fields.add("published_at")
+        if update_fields is not None:
+            update_fields |= {"version", "updated_at"}
     instance.full_clean()
-    instance.save()
+    with transaction.atomic(savepoint=False):
+        if isinstance(instance, EditorialModel) and not instance._state.adding and instance.pk is not None:
+            _claim_next_version(instance)
+        instance.save(update_fields=update_fields)
     content_changed()
     return instance
 
 
-def model_update(*, instance: ModelT, fields: Iterable[str], data: dict[str, Any]) -> tuple[ModelT, bool]:
+def _claim_next_version(instance: EditorialModel) -> None:
+    """Move the stored row from the instance's version to the next, or raise ``EditConflict`` (compare and set).
+
+    The UPDATE also locks the row: a concurrent save waits for this transaction, then finds the version moved.
+    """
+    based_on = instance.version
+    claimed = type(instance)._base_manager.filter(pk=instance.pk, version=based_on).update(version=based_on + 1)
+    if not claimed:
+        raise EditConflict(instance, based_on=based_on, current=stored_version(instance))
+    instance.version = based_on + 1
+
+
+def model_update(
+    *, instance: ModelT, fields: Iterable[str], data: dict[str, Any], based_on: int | None = None
+) -> tuple[ModelT, bool]:
     """Apply the allowed ``fields`` found in ``data`` to ``instance``; return it and whether anything changed.
 
+    Only the fields sent are written: the instance is read again (its row locked) first, so a field
+    another editor changed meanwhile keeps their value, and the history records the row as stored.
+    With ``based_on`` (the version the change was made on) a row saved since is refused (``EditConflict``).
     Unknown keys are refused rather than ignored, so a typo never passes silently.
-    Many-to-many fields are set after the instance is saved.
+    Many-to-many fields are set before the save, so the history records them with it.
     """
     allowed = set(fields)
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValueError(f"Cannot update {', '.join(unknown)} on {instance._meta.verbose_name}.")
 
-    m2m_names = {field.name for field in instance._meta.many_to_many}
-    changed = False
-    for name, value in data.items():
-        if name in m2m_names:
-            continue
-        if getattr(instance, name) != value:
-            setattr(instance, name, value)
-            changed = True
-    if changed:
-        validated_save(instance)
-    for name in m2m_names & set(data):
-        related = getattr(instance, name)
-        if set(related.all()) != set(data[name]):
-            related.set(data[name])
-            content_changed()  # links only: no validated_save may have run
-            changed = True
-    return instance, changed
+    with transaction.atomic(savepoint=False):
+        if instance.pk is not None:
+            instance.refresh_from_db(from_queryset=type(instance)._base_manager.select_for_update())
+            if based_on is not None and getattr(instance, "version", based_on) != based_on:
+                raise EditConflict(instance, based_on=based_on, current=instance.version)
+        m2m_names = {field.name for field in instance._meta.many_to_many}
+        changed = []
+        for name, value in data.items():
+            if name not in m2m_names and getattr(instance, name) != value:
+                setattr(instance, name, value)
+                changed.append(instance._meta.get_field(name).attname)
+        links_changed = False
+        for name in m2m_names & set(data):
+            related = getattr(instance, name)
+            if set(related.all()) != set(data[name]):
+                related.set(data[name])
+                links_changed = True
+        if changed or links_changed:
+            # A change of links alone is a new version too (the history records the links with it).
+            validated_save(instance, fields=changed)
+    return instance, bool(changed or links_changed)
 
 
 @transaction.atomic
@@ -99,6 +183,9 @@ def editor_group_sync(*, using: str = "default") -> Group:
         Permission.objects.using(using)
         .filter(content_type__app_label__in=CONTENT_APPS)
         .exclude(codename__regex=r"^(add|change|delete)_historical")
+        # Sending postings of another source than the API's own (postings.models.WRITE_ANY_SOURCE) is
+        # granted user by user, never to every editor.
+        .exclude(codename="write_any_source")
     )
     group.permissions.set(permissions)
     return group

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Error answers under /api/ in the API's JSON format, whoever produced them (a 404 outside its routes,
+    # a refused body, a 500).
+    "careerhub.core.api.middleware.ApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
@@ -144,8 +147,16 @@ REST_FRAMEWORK = {
     ],
     # JSON only: the browsable API would be a second, undocumented surface.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON, refusing bodies nested too deeply or holding NUL characters (careerhub/core/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["careerhub.core.api.parsers.SafeJSONParser"],
 }
+
+# The largest body the API reads: one object (a track, a skill, a posting) at most 2 MiB, a batch of up
+# to 1,000 postings (``postings/bulk/``) at most 16 MiB. A larger body is answered 413 before it is read.
+CAREERHUB_API_MAX_BODY_BYTES = 2 * 1024 * 1024
+CAREERHUB_API_MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024
+# Django refuses a body past this before any view sees it; the API's own limits above are the real ones.
+DATA_UPLOAD_MAX_MEMORY_SIZE = CAREERHUB_API_MAX_BATCH_BODY_BYTES
 
 # Requests per client: anonymous by IP address, authenticated by user. Empty means no limit
 # (the benchmark turns them off; a load balancer in front may do the limiting instead).
@@ -161,7 +172,10 @@ SPECTACULAR_SETTINGS = {
         "Employer segments, curriculum tracks, the skill taxonomy, job postings and skill demand. "
         "Reads are public and return published content only; writes need a token "
         "(`Authorization: Token <key>`) of a user with the Django model permission. "
-        'Every 4xx answer has the form `{"detail": ..., "errors": [{"field", "message", "row"}]}`.'
+        'Every error answer has the form `{"detail": ..., "errors": [{"field", "message", "row"}]}`. '
+        "A change (PATCH) writes only the fields sent; editorial objects carry a `version`, in their ETag too: "
+        "`If-Match` or `version` in the body make a change conditional on it (412 or 409 when stale). "
+        "Bodies: at most 2 MiB, 16 MiB for `postings/bulk/`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -5,7 +5,14 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from careerhub.core.api.views import FieldsOnceMixin, RowReadersMixin, StrictSerializer, plain_row_readers, when
+from careerhub.core.api.views import (
+    VERSION_HELP,
+    FieldsOnceMixin,
+    RowReadersMixin,
+    StrictSerializer,
+    plain_row_readers,
+    when,
+)
 from careerhub.core.editorial import Status
 from careerhub.core.fields import MAX_ITEM_LENGTH, MAX_LIST_ITEMS
 from careerhub.core.markdown import render_markdown
@@ -159,6 +166,7 @@ class ModuleSerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSerial
             "status",
             "published_at",
             "updated_at",
+            "version",
         )
         read_only_fields = fields
 
@@ -182,6 +190,7 @@ MODULE_READERS = {
     "status": lambda m: m.status,
     "published_at": lambda m: when(m.published_at),
     "updated_at": lambda m: when(m.updated_at),
+    "version": lambda m: m.version,
 }
 ModuleSerializer.readers = MODULE_READERS
 # The same fields from a row of ``module_rows`` with its lists (skills, resources, exercises, self_check,
@@ -223,6 +232,7 @@ class TrackSerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSeriali
             "status",
             "published_at",
             "updated_at",
+            "version",
         )
         read_only_fields = fields
 
@@ -238,6 +248,7 @@ TrackSerializer.readers = {
     "status": lambda t: t.status,
     "published_at": lambda t: when(t.published_at),
     "updated_at": lambda t: when(t.updated_at),
+    "version": lambda t: t.version,
 }
 
 
@@ -273,6 +284,7 @@ class TrackWriteSerializer(StrictSerializer):
     )
     display_order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
+    version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
 
 
 class ModuleWriteSerializer(StrictSerializer):
@@ -299,6 +311,7 @@ class ModuleWriteSerializer(StrictSerializer):
     skills = serializers.SlugRelatedField(slug_field="slug", queryset=Skill.objects.all(), many=True, required=False)
     prerequisites = serializers.ListField(child=ModuleReferenceField(), max_length=100, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
+    version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
 
 
 class SlugListField(serializers.ListField):

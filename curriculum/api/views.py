@@ -63,8 +63,8 @@ class TrackViewSet(WritableViewSet):
     def perform_service_create(self, data):
         return service_call(track_create, **data)
 
-    def perform_service_update(self, instance, data):
-        return service_call(track_update, track=instance, data=data)
+    def perform_service_update(self, instance, data, *, based_on):
+        return service_call(track_update, track=instance, data=data, based_on=based_on)
 
 
 class ModuleViewSet(WritableViewSet):
@@ -95,8 +95,8 @@ class ModuleViewSet(WritableViewSet):
     def perform_service_create(self, data):
         return service_call(module_create, **data)
 
-    def perform_service_update(self, instance, data):
-        return service_call(module_update, module=instance, data=data)
+    def perform_service_update(self, instance, data, *, based_on):
+        return service_call(module_update, module=instance, data=data, based_on=based_on)
 
 
 class LearningPathView(generics.GenericAPIView):

@@ -8,12 +8,30 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from careerhub.core.api.views import FieldsOnceMixin, RowReadersMixin, StrictSerializer, plain_row_readers, when
+from careerhub.core.api.views import (
+    VERSION_HELP,
+    FieldsOnceMixin,
+    RowReadersMixin,
+    StrictSerializer,
+    plain_row_readers,
+    when,
+)
 from careerhub.core.editorial import Status
 from segments.models import Segment
 
 from ..demand.selectors import MIN_SAMPLE
-from ..models import DEMO_SOURCE, MAX_POSTING_TEXT, Employer, Posting, PostingSkill, Skill, SkillCategory, SkillType
+from ..models import (
+    API_SOURCE,
+    DEMO_SOURCE,
+    MAX_POSTING_TEXT,
+    WRITE_ANY_SOURCE,
+    Employer,
+    Posting,
+    PostingSkill,
+    Skill,
+    SkillCategory,
+    SkillType,
+)
 
 
 class SkillCategorySerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSerializer):
@@ -70,7 +88,7 @@ class SkillSerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSeriali
     class Meta:
         model = Skill
         fields = ("slug", "name", "category", "type", "description", "name_ambiguous", "aliases", "taught_in",
-                  "status", "published_at", "updated_at")
+                  "status", "published_at", "updated_at", "version")
         read_only_fields = fields
 
 
@@ -91,6 +109,7 @@ SkillSerializer.readers = {
     "status": lambda s: s.status,
     "published_at": lambda s: when(s.published_at),
     "updated_at": lambda s: when(s.updated_at),
+    "version": lambda s: s.version,
 }
 
 
@@ -110,6 +129,7 @@ class SkillWriteSerializer(StrictSerializer):
     description = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
     name_ambiguous = serializers.BooleanField(required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
+    version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
 
 
 class EmployerSerializer(FieldsOnceMixin, serializers.ModelSerializer):
@@ -162,6 +182,7 @@ class PostingSerializer(FieldsOnceMixin, serializers.ModelSerializer):
             "duplicate_of",
             "status",
             "published_at",
+            "version",
         )
         read_only_fields = fields
 
@@ -204,6 +225,7 @@ POSTING_READERS = {
     "duplicate_of": lambda p: p.duplicate_of_id,
     "status": lambda p: p.status,
     "published_at": lambda p: _datetime.to_representation(p.published_at) if p.published_at else None,
+    "version": lambda p: p.version,
 }
 
 
@@ -223,11 +245,12 @@ POSTING_ROW_READERS = {
     "duplicate_of": lambda r: r["duplicate_of_id"],
     "status": lambda r: r["status"],
     "published_at": lambda r: _datetime.to_representation(r["published_at"]) if r["published_at"] else None,
+    "version": lambda r: r["version"],
 }
 
 
 class PostingCreateSerializer(StrictSerializer):
-    """One posting sent by an editor; upserted by ``(source, external_id)`` (the source is "api")."""
+    """One posting sent by an editor; upserted by ``(source, external_id)``."""
 
     external_id = serializers.CharField(max_length=200)
     title = serializers.CharField(max_length=300)
@@ -237,6 +260,16 @@ class PostingCreateSerializer(StrictSerializer):
     description = serializers.CharField(max_length=MAX_POSTING_TEXT)
     location = serializers.CharField(max_length=200, required=False, allow_blank=True)
     url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    source = serializers.SlugField(
+        max_length=60,
+        required=False,
+        default=API_SOURCE,
+        help_text=(
+            f"Where the posting comes from; with external_id it identifies the posting. `{API_SOURCE}` (the default) "
+            f"is the only source an editor may send: another (a job board's, an import's) needs the "
+            f"`postings.{WRITE_ANY_SOURCE}` permission, and is refused with 403 naming `source` otherwise."
+        ),
+    )
 
 
 class PostingImportResultSerializer(serializers.Serializer):
@@ -257,6 +290,7 @@ class PostingWriteSerializer(StrictSerializer):
     segment = serializers.SlugRelatedField(slug_field="slug", queryset=Segment.objects.all())
     employer = serializers.SlugRelatedField(slug_field="slug", queryset=Employer.objects.all())
     status = serializers.ChoiceField(choices=Status.choices)
+    version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
 
 
 # --- Demand --------------------------------------------------------------------------------

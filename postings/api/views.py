@@ -5,15 +5,14 @@ skills and postings through the same services as the admin. Postings are sent on
 batches and upserted by ``(source, external_id)`` through ``postings_import``.
 """
 
-from django.db import IntegrityError, OperationalError
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 
-from careerhub.core.api.errors import error_response
+from careerhub.core.api.errors import RequestRefused, error_response
 from careerhub.core.api.views import (
     ContentPagination,
     OrderedCursorPagination,
@@ -21,13 +20,16 @@ from careerhub.core.api.views import (
     WritableViewSet,
     service_call,
 )
+from careerhub.core.api.writes import database_refusal
+from careerhub.core.write_conflicts import WriteConflict
 from curriculum.selectors import skills_with_teaching, teaching_rows
 from segments.selectors import segment_list
 
 from ..filters import EmployerFilterSet, PostingFilterSet, SkillCategoryFilterSet, SkillFilterSet
 from ..ingest.report import ImportReport
+from ..ingest.rows import SOURCE_PATTERN
 from ..ingest.services import postings_import
-from ..models import SkillAlias
+from ..models import API_SOURCE, WRITE_ANY_SOURCE, SkillAlias
 from ..selectors import (
     employer_list,
     posting_list,
@@ -52,11 +54,6 @@ from .serializers import (
 )
 
 MAX_BATCH = 1000
-MAX_BODY_BYTES = {
-    "create": 2 * 1024 * 1024,
-    "partial_update": 2 * 1024 * 1024,
-    "bulk": 64 * 1024 * 1024,
-}
 TRUE = {"1", "true", "yes", "on"}
 
 
@@ -108,8 +105,8 @@ class SkillViewSet(WritableViewSet):
     def perform_service_create(self, data):
         return service_call(skill_create, **data)
 
-    def perform_service_update(self, instance, data):
-        return service_call(skill_update, skill=instance, data=data)
+    def perform_service_update(self, instance, data, *, based_on):
+        return service_call(skill_update, skill=instance, data=data, based_on=based_on)
 
 
 class EmployerViewSet(PublicViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -149,6 +146,7 @@ class PostingViewSet(WritableViewSet):
     filterset_class = PostingFilterSet
     pagination_class = PostingCursorPagination
     write_serializer_class = PostingWriteSerializer
+    batch_actions = frozenset({"bulk"})
 
     def get_queryset(self):
         if self.action == "list":  # plain rows; the cursor reads its position from them too
@@ -168,16 +166,15 @@ class PostingViewSet(WritableViewSet):
         responses={201: PostingImportResultSerializer, 200: PostingImportResultSerializer},
     )
     def create(self, request, *args, **kwargs):
-        """Send one posting. 201 when created, 200 when it existed (unchanged or updated), 400 with every error."""
-        if refused := self._refuse_oversized(request):
-            return refused
+        """Send one posting. 201 when created, 200 when it existed (unchanged or updated), 400 with every error.
+
+        ``source`` is ``api`` unless the sender holds ``postings.write_any_source``; another is refused (403).
+        """
         if not isinstance(request.data, dict):
             return error_response(
                 400, "Send one posting as a JSON object.", [{"field": "-", "message": "Expected an object."}]
             )
         report = self._import(request, [(1, request.data)], partial=False)
-        if isinstance(report, Response):
-            return report
         if report.refused:
             errors = [{"field": e.field, "message": e.message} for e in report.refused]
             return error_response(400, "The posting was refused: see errors.", errors)
@@ -186,13 +183,16 @@ class PostingViewSet(WritableViewSet):
         return Response(result | {"dry_run": report.dry_run}, status=code)
 
     def partial_update(self, request, *args, **kwargs):
-        """Change some fields of a posting; its skills are found again when its text changes."""
-        if refused := self._refuse_oversized(request):
-            return refused
+        """Change some fields of a posting; its skills are found again when its text changes.
+
+        Only postings of the ``api`` source, unless the sender holds ``postings.write_any_source`` (403 naming
+        ``source``). ``If-Match`` or ``version`` make the change conditional on the version it is based on.
+        """
         return super().partial_update(request, *args, **kwargs)
 
-    def perform_service_update(self, instance, data):
-        return service_call(posting_update, posting=instance, data=data)
+    def perform_service_update(self, instance, data, *, based_on):
+        refuse_foreign_sources(self.request.user, [(None, instance.source)])
+        return service_call(posting_update, posting=instance, data=data, based_on=based_on)
 
     @extend_schema(
         request=PostingCreateSerializer(many=True),
@@ -217,9 +217,10 @@ class PostingViewSet(WritableViewSet):
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request):
-        """Send up to 1,000 postings as a JSON list. All or nothing unless ``?partial=true``."""
-        if refused := self._refuse_oversized(request):
-            return refused
+        """Send up to 1,000 postings as a JSON list (at most 16 MiB). All or nothing unless ``?partial=true``.
+
+        Each row's ``source`` is ``api`` unless the sender holds ``postings.write_any_source`` (403 naming it).
+        """
         rows = request.data
         if not isinstance(rows, list):
             return error_response(
@@ -235,35 +236,43 @@ class PostingViewSet(WritableViewSet):
             )
         partial = request.query_params.get("partial", "").lower() in TRUE
         report = self._import(request, list(enumerate(rows, start=1)), partial=partial)
-        if isinstance(report, Response):
-            return report
         body = report.as_dict(with_results=True)
         body["errors"] = [error.as_dict() for error in report.refused]
         if report.refused and not partial:
             return Response({"detail": "The batch was refused; nothing was written: see errors."} | body, status=400)
         return Response({"detail": report.summary()} | body, status=status.HTTP_200_OK)
 
-    def _import(self, request, rows, *, partial: bool) -> ImportReport | Response:
+    def _import(self, request, rows, *, partial: bool) -> ImportReport:
+        refuse_foreign_sources(request.user, [(number, row.get("source")) for number, row in rows
+                                              if isinstance(row, dict)])  # fmt: skip
         try:
             return postings_import(
                 rows,
-                source="api",
+                source=API_SOURCE,
                 partial=partial,
                 dry_run=request.query_params.get("dry_run", "").lower() in TRUE,
                 user=request.user,
                 keep_results=True,
                 can_update=request.user.has_perm("postings.change_posting"),
             )
-        except (IntegrityError, OperationalError):
-            # Another request wrote the same postings at the same moment; nothing of this one was kept.
-            return error_response(409, "A concurrent write touched the same postings; nothing was written. Retry.")
+        except (WriteConflict, DatabaseError) as error:
+            # Lost to other requests writing the same postings after the retries (409), or the database
+            # failed (503): nothing of this request was kept.
+            raise database_refusal(error) from error
 
-    def _refuse_oversized(self, request) -> Response | None:
-        limit = MAX_BODY_BYTES[self.action]
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            raise ParseError("Invalid Content-Length.") from None
-        if length > limit:
-            return error_response(413, f"The body is {length:,} bytes; at most {limit:,} are accepted here.")
-        return None
+
+def refuse_foreign_sources(user, sources: list[tuple[int | None, object]]) -> None:
+    """403 naming ``source`` when a write names (or changes a posting of) a source other than ``api`` and the
+    user may not write other sources. ``sources``: (row number or None, source) pairs."""
+    if user.has_perm(f"postings.{WRITE_ANY_SOURCE}"):
+        return
+    errors = []
+    for row, source in sources:
+        if source in (None, "", API_SOURCE) or not isinstance(source, str) or not SOURCE_PATTERN.match(source):
+            continue  # no source, the API's own, or not a source at all (the row's validation names it: a 400)
+        message = (f"Postings of the source {str(source)[:60]!r} cannot be written through the API by this user: "
+                   f"leave source out (it is {API_SOURCE!r}) or ask for the write_any_source permission.")  # fmt: skip
+        errors.append({"field": "source", "message": message} | ({"row": row} if row is not None else {}))
+    if errors:
+        raise RequestRefused("The request names a source this user may not write: see errors.", errors,
+                             status_code=403)  # fmt: skip

@@ -28,6 +28,7 @@ from careerhub.core.after_commit import send_after_commit
 from careerhub.core.bulk import insert_rows, insert_with_history
 from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
+from careerhub.core.write_conflicts import ATTEMPTS, retry_lost_races
 from segments.models import Segment
 
 from ..demand.marks import LinkFacts, PostingFacts, counted_cell, demand_marks
@@ -45,6 +46,7 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000  # rows per write batch; see docs/benchmarks.md (Ingestion) for how it was chosen
 # Column orders of the rows ``_Importer.create`` inserts (see careerhub.core.bulk.insert_rows).
 POSTING_FIELDS = (
+    "version",
     "status",
     "published_at",
     "created_at",
@@ -90,34 +92,34 @@ def postings_import(
 ) -> ImportReport:
     """Write postings given as ``(row number, fields or RowError)``; see the module docstring.
 
-    New postings get ``status`` (published unless an editor's form says otherwise).
+    New postings get ``status`` (published unless an editor's form says otherwise). A batch that loses
+    a race with another writing the same postings (a unique key taken, a deadlock) is run again whole,
+    a few times, when its rows are a list (a stream is read once); then ``WriteConflict`` is raised.
     """
     if status not in Status.values:
         raise ValueError(f"Unknown status {status!r}; expected one of {', '.join(Status.values)}.")
-    report = ImportReport(dry_run=dry_run, partial=partial)
-    importer = _Importer(
-        report,
-        status=status,
-        source=source,
-        partial=partial,
-        create_employers=create_employers,
-        user=user,
-        keep_results=keep_results,
-        can_update=can_update,
-    )
-    try:
-        with transaction.atomic():
-            rows = iter(raw_rows)
-            while batch := list(islice(rows, batch_size)):
-                importer.process(batch)
-                if progress:
-                    progress(len(batch))
-            if dry_run or (report.refused and not partial):
-                raise ImportRefused
-            report.applied = True
-            importer.after_commit()
-    except ImportRefused:
-        report.applied = False
+    options = {"status": status, "source": source, "partial": partial, "create_employers": create_employers,
+               "user": user, "keep_results": keep_results, "can_update": can_update}  # fmt: skip
+
+    def attempt() -> ImportReport:
+        report = ImportReport(dry_run=dry_run, partial=partial)
+        importer = _Importer(report, **options)
+        try:
+            with transaction.atomic():
+                rows = iter(raw_rows)
+                while batch := list(islice(rows, batch_size)):
+                    importer.process(batch)
+                    if progress:
+                        progress(len(batch))
+                if dry_run or (report.refused and not partial):
+                    raise ImportRefused
+                report.applied = True
+                importer.after_commit()
+        except ImportRefused:
+            report.applied = False
+        return report
+
+    report = retry_lost_races(attempt, attempts=ATTEMPTS if isinstance(raw_rows, list | tuple) else 1)
     if report.applied:
         logger.info("Posting import (%s): %s", source, report.summary())
     return report
@@ -139,7 +141,8 @@ def posting_write(*, posting: Posting, user=None) -> Posting:
             for name in POSTING_EDITABLE_FIELDS
             if getattr(posting, name) != getattr(stored, name)
         }
-        return posting_update(posting=stored, data=data)
+        # Based on the version the editor's form was opened at (the admin sets it): a posting saved since is refused.
+        return posting_update(posting=stored, data=data, based_on=posting.version)
     if errors := posting_form_errors(posting):
         raise ValidationError(errors)
     report = postings_import(
@@ -290,7 +293,8 @@ class _Importer:
                 self.result(item.row.row, posting.pk, "unchanged")
         if creates:
             self.create(creates)
-        for posting, item in updates:
+        # Rows locked in one order (by id) by every batch: overlapping batches wait for each other, not deadlock.
+        for posting, item in sorted(updates, key=lambda update: update[0].pk):
             self.update(posting, item)
 
     def existing(self, batch: list[Resolved]) -> dict[tuple[str, str], Posting]:
@@ -352,12 +356,16 @@ class _Importer:
         for index, item in enumerate(items):
             (repeats if item.content_hash in seen else firsts).append(index)
             seen.add(item.content_hash)
+        # Inserted in key order by every batch: two batches taking the same new keys wait on the first
+        # one they share instead of each holding one the other needs (a deadlock).
+        for indexes in (firsts, repeats):
+            indexes.sort(key=lambda i: (items[i].row.source, items[i].row.external_id))
         ids: list[int] = [0] * len(items)
         duplicate_of: dict[int, int] = {}
         user_id = getattr(self.user, "pk", None)
         for indexes in (firsts, repeats):
             rows = [
-                (self.status, published_at, now, now, items[i].row.title, items[i].row.description,
+                (1, self.status, published_at, now, now, items[i].row.title, items[i].row.description,
                  items[i].row.location, items[i].row.posted_on, items[i].row.url, items[i].row.source,
                  items[i].row.external_id, items[i].employer_id, items[i].segment_id, items[i].content_hash,
                  originals.get(items[i].content_hash))

@@ -202,7 +202,10 @@ class _ImportPlan:
         for skill in self.new_skills:
             skill.category = skill.category  # the category's primary key is known now
         bulk_create_with_history(self.new_skills, Skill, batch_size=BATCH_SIZE)
-        bulk_update_with_history(list(self.changed.values()), Skill, list(IMPORT_FILLED_FIELDS), batch_size=BATCH_SIZE)
+        changed = list(self.changed.values())
+        for skill in changed:  # a new version: an editor's form opened before the import is refused, not saved over it
+            skill.version += 1
+        bulk_update_with_history(changed, Skill, [*IMPORT_FILLED_FIELDS, "version"], batch_size=BATCH_SIZE)
         aliases = [
             SkillAlias(skill_id=skill.pk, text=text, case_sensitive=case_sensitive, ambiguous=ambiguous, source=source)
             for skill, text, case_sensitive, ambiguous, source in self.new_aliases

@@ -25,6 +25,7 @@ class SegmentSerializer(RowReadersMixin, FieldsOnceMixin, serializers.ModelSeria
             "status",
             "published_at",
             "updated_at",
+            "version",
         )
         read_only_fields = fields
 

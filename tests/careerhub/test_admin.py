@@ -168,6 +168,7 @@ def test_editor_reverts_a_segment_to_an_earlier_version(editor_client):
     revert_form = editor_client.get(revert_url).context["adminform"].form
     assert revert_form["summary"].value() == "Original summary."
     data["summary"] = revert_form["summary"].value()
+    data["edit_version"] = revert_form["edit_version"].value()  # the revert form is based on the current version
     assert editor_client.post(revert_url, data).status_code == 302
 
     # then

@@ -23,6 +23,18 @@ class CareerHubAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
+        if self.method == "PATCH":
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    location=OpenApiParameter.HEADER,
+                    description=(
+                        "The ETag of the object as read: the change is written only while the object is still at "
+                        "that version (412 otherwise). `*` matches any version."
+                    ),
+                )
+            )
         if self.method == "GET" and getattr(self.view, "supports_fields", False):
             parameters.append(
                 OpenApiParameter(
@@ -45,10 +57,16 @@ class CareerHubAutoSchema(AutoSchema):
         if self.method != "GET":
             codes |= {
                 "401": "Authentication needed (a token).",
-                "403": "The user lacks the permission.",
-                "413": "The body is too large.",
-                "409": "A concurrent write; nothing was written.",
+                "403": "The user lacks the permission (or, for postings, may not write the source named).",
+                "413": "The body is too large: at most 2 MiB, 16 MiB for a batch of postings.",
+                "409": (
+                    "The change was based on a stale `version` (the answer names the current one and what changed), "
+                    "or other requests kept writing the same rows at the same moment; nothing was written."
+                ),
+                "503": "The database failed during the write; it was not confirmed. Send it again.",
             }
+        if self.method == "PATCH":
+            codes["412"] = "`If-Match` names another version than the current one; nothing was written."
         else:
             codes |= {"401": "The credentials sent are invalid."}
         for code, description in codes.items():

@@ -5,23 +5,34 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any, TypeVar
 
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import PageNotAnInteger, Paginator
-from django.db import IntegrityError
+from django.db import connection
 from django.db.models import Count, Window
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.views.decorators.http import conditional_page
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.utils.serializer_helpers import BindingDict
 
+from careerhub.core.services import EditConflict
 from careerhub.core.visibility import can_see_drafts
 
 from .cache import public_cache
+from .errors import RequestRefused
+from .parsers import nul_fields
+from .writes import (
+    edit_conflict,
+    etag,
+    if_match_versions,
+    service_call,  # noqa: F401 - the apps' views import it from here
+)
 
 T = TypeVar("T")
 
@@ -65,44 +76,112 @@ class CountingPaginator(Paginator):
 
 
 class ContentPagination(PageNumberPagination):
-    """Content (segments, tracks, skills, ...): numbered pages, ``?page=2&page_size=100``."""
+    """Content (segments, tracks, skills, ...): numbered pages, ``?page=2&page_size=100``.
+
+    Rows that sort equal (two tracks of the same level) are ordered by primary key too: PostgreSQL
+    returns ties in any order, so without it a page could repeat a row of the page before and skip another.
+    """
 
     django_paginator_class = CountingPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def paginate_queryset(self, queryset, request, view=None):
+        return super().paginate_queryset(stable_order(queryset), request, view)
+
+
+def stable_order(queryset):
+    """The queryset in its own order, then by primary key (unless that already decides, or DISTINCT forbids it)."""
+    query = getattr(queryset, "query", None)
+    if query is None or query.distinct:
+        return queryset
+    ordering = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
+    if any(isinstance(name, str) and name.lstrip("-") in {"pk", "id"} for name in ordering):
+        return queryset
+    return queryset.order_by(*ordering, "pk")
+
 
 class OrderedCursorPagination(CursorPagination):
-    """Stable pages while rows keep arriving; ``ordering`` of the FilterSet picks the order, ``id`` breaks ties."""
+    """Stable pages while rows keep arriving; ``ordering`` of the FilterSet picks the order, ``id`` breaks ties.
+
+    The ``ordering`` parameter names what the FilterSet's ``OrderingFilter`` offers (``skill`` for demand
+    rows), which is mapped to the field it sorts by (``skill__name``): the cursor's position is that
+    field's value, read through relations where it names one. A cursor is the server's to write:
+    one that does not decode, or whose position is not a value of the ordering's field, is refused
+    with a 400 naming ``cursor`` before it reaches the database.
+    """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    invalid_cursor_message = "Invalid cursor: follow the next and previous links as they were given."
 
     def get_ordering(self, request, queryset, view):
+        self._model = queryset.model
         requested = [name.strip() for name in request.query_params.get("ordering", "").split(",") if name.strip()]
         if not requested:
             return self.ordering
+        fields = _ordering_fields(view)
+        requested = [f"{'-' if name.startswith('-') else ''}{fields.get(name.lstrip('-'), name.lstrip('-'))}"
+                     for name in requested]  # fmt: skip
         tie = "-id" if requested[0].startswith("-") else "id"
         return (*requested, tie) if requested[-1].lstrip("-") != "id" else tuple(requested)
 
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}) from None
+        if cursor is not None and cursor.position is not None and not self._valid_position(cursor.position):
+            raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
+        return cursor
 
-class Conflict(APIException):
-    status_code = 409
-    default_detail = "A concurrent write touched the same rows; nothing was written. Retry."
+    def _valid_position(self, position: str) -> bool:
+        """Whether ``position`` is a value the ordering's first field can hold (and the database can compare)."""
+        field = _model_field(self._model, self.ordering[0].lstrip("-"))
+        if field is None or "\x00" in position:
+            return False
+        try:
+            value = field.to_python(position)
+        except (DjangoValidationError, TypeError, ValueError):
+            return False
+        if isinstance(value, int) and not isinstance(value, bool):
+            low, high = connection.ops.integer_field_range(field.get_internal_type())
+            return (low is None or value >= low) and (high is None or value <= high)
+        return True
+
+    def _get_position_from_instance(self, instance, ordering):
+        value = instance
+        name = ordering[0].lstrip("-")
+        if isinstance(instance, dict) and name in instance:
+            return str(instance[name])
+        for part in name.split("__"):  # a field of a related row (``skill__name``)
+            value = value[part] if isinstance(value, dict) else getattr(value, part)
+        return str(value)
 
 
-def service_call(function: Callable[..., T], **kwargs: Any) -> T:
-    """Call a write service, turning its refusals into the API's 400 (or 409) answers, field by field."""
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as error:
-        raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"-": error.messages}) from None
-    except ValueError as error:
-        raise ValidationError({"-": [str(error)]}) from None
-    except IntegrityError:
-        raise Conflict() from None
+def _ordering_fields(view) -> dict[str, str]:
+    """The FilterSet's ``ordering`` parameter values and the fields they sort by (``{"skill": "skill__name"}``)."""
+    filterset = getattr(view, "filterset_class", None)
+    ordering = filterset.base_filters.get("ordering") if filterset is not None else None
+    return dict(getattr(ordering, "param_map", {}) or {})
+
+
+def _model_field(model, path: str):
+    """The model field at the end of ``path`` (``skill__name``), or None."""
+    field = None
+    for part in path.split("__"):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model
+    if field is not None and field.is_relation:
+        field = field.target_field
+    return field
 
 
 class FieldsOnceMixin:
@@ -168,15 +247,49 @@ def plain_row_readers(names, *, dates=()) -> dict[str, Callable[[dict], Any]]:
     return readers
 
 
+VERSION_HELP = (
+    "The version this change is based on (the object's version, as read): if the object was saved since, "
+    "the change is refused with 409 and nothing is written. Optional: without it only the fields sent are "
+    "written, over whatever was saved meanwhile."
+)
+
+
 class StrictSerializer(serializers.Serializer):
-    """An input serializer that refuses fields it does not accept (unknown or read-only), naming them."""
+    """An input serializer that refuses fields it does not accept (unknown or read-only) and text holding NUL
+    characters, naming them."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
             unknown = sorted(str(key) for key in data if key not in self.fields or self.fields[key].read_only)
-            if unknown:
-                raise ValidationError(dict.fromkeys(unknown, "This field cannot be set here."))
+            errors = dict.fromkeys(unknown, "This field cannot be set here.")
+            # Before any field looks it up: PostgreSQL fails on a NUL in a lookup (a slug reference).
+            errors |= dict.fromkeys(nul_fields(data), "NUL characters are not allowed.")
+            if errors:
+                raise ValidationError(errors)
         return super().to_internal_value(data)
+
+
+def _refuse_nul(params, kwargs: dict) -> None:
+    """A NUL character in a parameter or a path segment is refused here, naming it (the database would fail)."""
+    errors = {name: ["NUL characters are not allowed."] for name, values in params.lists()
+              if "\x00" in name or any("\x00" in value for value in values)}  # fmt: skip
+    errors |= {name: ["NUL characters are not allowed."] for name, value in kwargs.items() if "\x00" in str(value)}
+    if errors:
+        raise ValidationError({name.replace("\x00", "\\u0000")[:60]: messages for name, messages in errors.items()})
+
+
+def _refuse_oversized(request, limit: int) -> None:
+    """413 before the body is read when its Content-Length is past ``limit``."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise ValidationError({"-": ["Invalid Content-Length."]}) from None
+    if length > limit:
+        raise RequestRefused(
+            f"The body is {length:,} bytes; at most {limit:,} are accepted here.",
+            [{"field": "-", "message": f"Send at most {limit:,} bytes."}],
+            status_code=413,
+        )
 
 
 class PublicViewSetMixin:
@@ -188,11 +301,24 @@ class PublicViewSetMixin:
     model_label: tuple[str, str]
     editor_fields: tuple[str, ...] = ("status", "published_at")
     supports_fields = True
+    batch_actions: frozenset[str] = frozenset()
 
     @classmethod
     def as_view(cls, *args, **kwargs):
         # ETag from the body and 304 when If-None-Match still matches, on every GET and HEAD.
         return conditional_page(public_cache(super().as_view(*args, **kwargs)))
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        _refuse_nul(request.query_params, kwargs)
+        if request.method not in SAFE_METHODS:
+            _refuse_oversized(request, self.max_body_bytes())
+
+    def max_body_bytes(self) -> int:
+        """The largest body this request may send: one object's, or a batch's for ``batch_actions``."""
+        if getattr(self, "action", None) in self.batch_actions:
+            return settings.CAREERHUB_API_MAX_BATCH_BODY_BYTES
+        return settings.CAREERHUB_API_MAX_BODY_BYTES
 
     @property
     def required_permission(self) -> str | None:
@@ -228,10 +354,19 @@ class PublicViewSetMixin:
             if name not in wanted:
                 serializer.fields.pop(name)
 
+    def get_object(self):
+        obj = super().get_object()
+        self.object_version = getattr(obj, "version", None)
+        return obj
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         # Editors and the public see different bodies for the same URL.
         patch_vary_headers(response, ("Authorization", "Cookie"))
+        version = getattr(self, "object_version", None)
+        if version is not None and 200 <= response.status_code < 300 and hasattr(response, "add_post_render_callback"):
+            # Before conditional_page's own callback: a matching If-None-Match is compared with this ETag.
+            response.add_post_render_callback(lambda done: done.__setitem__("ETag", etag(version, done.content)))
         return response
 
 
@@ -248,19 +383,40 @@ class WritableViewSet(
 
     def create(self, request, *args, **kwargs):
         data = self._validated(request, partial=False)
+        if "version" in data:
+            raise ValidationError({"version": ["A new object is not based on a version: send version with a change."]})
         instance = self.perform_service_create(data)
         return Response(self._output(instance), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
+        """Change the fields sent, and only those.
+
+        ``If-Match`` (an ETag of the object) or ``version`` in the body say which version the change is
+        based on: a stale one is answered 412 (``If-Match``) or 409 (``version``), and nothing is written.
+        """
         instance = self.get_object()
+        wanted = if_match_versions(request.headers.get("If-Match"))
+        if wanted is not None and -1 not in wanted and instance.version not in wanted:
+            raise edit_conflict(EditConflict(instance, based_on=min(wanted, default=0), current=instance.version),
+                                status_code=412, field="If-Match")  # fmt: skip
         data = self._validated(request, partial=True)
-        instance = self.perform_service_update(instance, data)
+        based_on = data.pop("version", None)
+        by_header = based_on is None and wanted is not None and -1 not in wanted
+        if by_header:
+            based_on = instance.version  # checked again under the row's lock: a save in between is a 412 too
+        try:
+            instance = self.perform_service_update(instance, data, based_on=based_on)
+        except RequestRefused as refusal:
+            if by_header and refusal.status_code == 409 and "current_version" in refusal.extra:
+                refusal.status_code = 412
+                refusal.errors = [error | {"field": "If-Match"} for error in refusal.errors]
+            raise
         return Response(self._output(instance))
 
     def perform_service_create(self, data: dict):
         raise NotImplementedError
 
-    def perform_service_update(self, instance, data: dict):
+    def perform_service_update(self, instance, data: dict, *, based_on: int | None):
         raise NotImplementedError
 
     def _validated(self, request, *, partial: bool) -> dict:
@@ -270,4 +426,5 @@ class WritableViewSet(
 
     def _output(self, instance):
         fresh = self.get_queryset().get(pk=instance.pk)
+        self.object_version = getattr(fresh, "version", None)
         return self.get_serializer(fresh).data
