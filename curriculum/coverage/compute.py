@@ -28,7 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from careerhub.core.cache import content_changed
-from postings.demand.months import month_start
+from postings.demand.window import WINDOW_MONTHS, DemandWindow
 
 from .models import CoverageHistory, SegmentCoverage, TrackCoverage
 from .results import (
@@ -69,7 +69,7 @@ def top_n() -> int:
 
 
 def window_months() -> int:
-    return int(getattr(settings, "CAREERHUB_COVERAGE_WINDOW_MONTHS", 12))
+    return int(getattr(settings, "CAREERHUB_COVERAGE_WINDOW_MONTHS", WINDOW_MONTHS))
 
 
 def surplus_share() -> float:
@@ -77,8 +77,9 @@ def surplus_share() -> float:
 
 
 def current_as_of() -> datetime.date:
-    """The demand window ends with the current month."""
-    return month_start(timezone.localdate())
+    """The last month of the one demand window (``postings.demand.window``): the latest complete month, so
+    coverage's shares and gaps are the figures every other page shows (the running month is left out)."""
+    return DemandWindow.current().last
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ The tests' demand "today" is 2026-11-15 (``tests/conftest.py``): the window is t
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from careerhub.core.editorial import Status
 from postings.demand.figures import ScopeTotals, SkillFigures, to_date_totals, window_figures
@@ -22,7 +23,7 @@ from postings.demand.tiers import (
 from postings.demand.window import DemandWindow, demand_today, trend_direction
 from tests.conftest import fresh_copy, shared_by_module
 from tests.factories import SegmentFactory, SkillFactory
-from tests.world import NOV, OCT, build_tiers_world, write_summaries
+from tests.world import OCT, build_tiers_world, write_summaries
 
 pytestmark = pytest.mark.django_db
 
@@ -202,32 +203,33 @@ def test_the_track_page_says_none_of_and_too_few_in_words(client, world):
 
     small = SegmentFactory(name="Small", slug="small")
     write_summaries({(small, OCT): (10, {world["k8s"]: 4})})
-    track, _ = track_with_modules(segments=[world["finance"], small], modules=[({}, [world["terraform"]])])
-    body = client.get(track.get_absolute_url()).content.decode()
+    track, (module,) = track_with_modules(segments=[world["finance"], small], modules=[({}, [world["terraform"]])])
+    # the track's coverage page, with each module skill's demand, in full words
+    body = client.get(reverse("curriculum:track-coverage", args=[track.slug])).content.decode()
     assert "mentioned in none of the 60 Finance postings" in body
     assert "too few Small postings to show a share (10, fewer than 30)" in body
+    # the module page's table, in short
+    cells = client.get(module.get_absolute_url()).content.decode().split('id="skills-heading"')[1]
+    assert "<td>none of 60</td>" in cells and "<td>too few (10)</td>" in cells
 
 
 # --- The same figure on every page ------------------------------------------------------------------------
 
 
-def test_a_skill_reads_the_same_on_the_segment_track_module_skill_and_index_pages(client, world, monkeypatch):
-    from curriculum.coverage import compute as coverage_compute
+def test_a_skill_reads_the_same_on_the_segment_track_module_skill_and_index_pages(client, world):
     from tests.world import compute_coverage, track_with_modules
 
     # given two tracks aimed at Finance: one teaches SOX, the other leaves it as a gap
     teaching, (module,) = track_with_modules(segments=[world["finance"]], modules=[({}, [world["sox"]])])
     other, _ = track_with_modules(segments=[world["finance"]], modules=[({}, [world["k8s"]])])
-    monkeypatch.setattr(coverage_compute, "current_as_of", lambda: NOV)  # coverage's own period
-    compute_coverage(teaching, other)
+    compute_coverage(teaching, other)  # over the one window too: the running month left out
 
     # when every page that shows SOX in Finance is read
     pages = {
         url: client.get(url).content.decode()
-        for url in [
-            world["finance"].get_absolute_url(), teaching.get_absolute_url(), module.get_absolute_url(),
-        ]
+        for url in [world["finance"].get_absolute_url(), reverse("curriculum:track-coverage", args=[teaching.slug])]
     }
+    table = client.get(module.get_absolute_url()).content.decode()
     gap = client.get(other.get_absolute_url()).content.decode()
     skill = client.get(world["sox"].get_absolute_url()).content.decode()
     index = client.get("/skills/?segment=finance").content.decode()
@@ -236,8 +238,9 @@ def test_a_skill_reads_the_same_on_the_segment_track_module_skill_and_index_page
     for url, body in pages.items():
         assert "asked for in 25% of Finance postings, rising" in body, url
         assert "12 months to October 2026" in body, url
-    assert 'SOX</a> (25% of postings) <span class="badge">rising</span>' in gap
-    assert "share of postings over the 12 months to October 2026" in gap
+    assert "<td>25%, rising" in table and "12 months to October 2026" in table
+    assert 'SOX</a> (25%) <span class="badge">rising</span>' in gap
+    assert "12 months to October 2026" in gap
     assert '<th scope="row">Finance</th><td>15</td><td>60</td><td>25%</td><td>rising (+30.0 points)</td>' in skill
     row = index.split('href="/skills/sox/"')[1].split("</tr>")[0]
     assert "25% (15 of 60)" in row and "rising (+30.0 points)" in row
