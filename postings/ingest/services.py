@@ -409,11 +409,13 @@ class _Importer:
             self.report.results.append({"row": row, "id": posting_id, "outcome": outcome})
 
     def after_commit(self) -> None:
+        """Inside the transaction: keep the near-duplicate scans it needs as rows, and queue them after commit."""
         if self.touched_employers:
+            from .near_duplicates import near_duplicate_scans_mark
             from .tasks import find_near_duplicates
 
-            employers = sorted(self.touched_employers)
-            send_after_commit(find_near_duplicates, employer_ids=employers, from_id=self.first_new_id)
+            near_duplicate_scans_mark(employer_ids=self.touched_employers, from_id=self.first_new_id)
+            send_after_commit(find_near_duplicates)
 
 
 def postings_remove_source(*, source: str, chunk_size: int = 2000) -> int:
