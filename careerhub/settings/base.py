@@ -65,10 +65,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # An id on every request's log lines and answer (X-Request-ID).
+    "careerhub.core.logs.RequestIdMiddleware",
     # TRACE and its kin: 405 before anything else could answer them.
     "careerhub.core.http.RefuseMethodsMiddleware",
-    # An id on every request's log lines and answer (X-Request-ID); then its latency and database time.
-    "careerhub.core.logs.RequestIdMiddleware",
+    # Every request's latency and database time, by view (/metrics).
     "careerhub.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
