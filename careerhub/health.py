@@ -102,8 +102,8 @@ def _check_broker() -> None:
 
     if app.conf.task_always_eager:
         return  # the embedded mode: no broker, tasks run in-process
-    with app.connection_for_write() as connection:
-        connection.ensure_connection(max_retries=1, timeout=READY_TIMEOUT)
+    with app.connection_for_write(connect_timeout=READY_TIMEOUT) as connection:
+        connection.ensure_connection(max_retries=0, timeout=READY_TIMEOUT)  # one try, no retry
 
 
 # --- /metrics ---------------------------------------------------------------------------------------

@@ -37,19 +37,24 @@ class RequestIdMiddleware:
     """Give every request an id (the proxy's, if sane, or a new one), put it on its log lines and its answer."""
 
     def __init__(self, get_response):
+        from django.core.signals import request_finished
+
         self.get_response = get_response
+        # Kept until the answer has been sent: Django logs a 4xx or 5xx after the middleware has returned.
+        request_finished.connect(_forget_request_id, dispatch_uid="careerhub-forget-request-id")
 
     def __call__(self, request):
         offered = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = offered if _VALID_ID.match(offered) else uuid.uuid4().hex
         request.request_id = request_id
-        token = _request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _request_id.reset(token)
+        _request_id.set(request_id)
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+def _forget_request_id(**kwargs) -> None:
+    _request_id.set(None)
 
 
 class ContextFilter(logging.Filter):
