@@ -185,7 +185,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CAREERHUB_LOGIN_COOLOF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "careerhub.core.http.axes_client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = None
+AXES_VERBOSE = False  # failures and lockouts are still logged (user name and address), not a banner per process
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -243,3 +243,56 @@ def test_import_postings_reports_a_lost_connection_in_one_line(tmp_path, monkeyp
     assert "\n" not in message
     assert "database connection was lost (terminating connection due to administrator command)" in message
     assert "Nothing was imported" in message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_postings_says_one_line_when_the_database_terminates_its_connection():
+    from django.db import connection
+
+    from tests.conftest import skip_or_fail
+    from tests.factories import EmployerFactory
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("terminating a backend is PostgreSQL's: set DATABASE_URL")
+    # given: an import reading from a pipe, its first batch written inside its transaction
+    SegmentFactory(slug="finance")
+    EmployerFactory(name="Acme Bank")
+    db = connection.settings_dict
+    name = "careerhub-import-terminated"
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}?application_name={name}"
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment["DATABASE_URL"] = url
+    command = subprocess.Popen(
+        [sys.executable, "manage.py", "import_postings", "-", "--format", "csv", "--no-progress"],
+        cwd=PROJECT, env=environment, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    rows = [f"t{n},Engineer {n},Acme Bank,finance,2026-10-01,Kubernetes ad {n}\n" for n in range(1500)]
+    command.stdin.write("external_id,title,employer,segment,posted_on,description\n" + "".join(rows[:1000]))
+    command.stdin.flush()
+    pid = None
+    for _ in range(300):  # the first batch is written while the command waits for more rows
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s AND state = 'idle in transaction'", [name]
+            )
+            found = cursor.fetchone()
+        if found:
+            pid = found[0]
+            break
+        time.sleep(0.1)
+    assert pid, command.stderr.read() if command.poll() is not None else "the import never wrote its first batch"
+
+    # when: the database terminates the connection (an administrator, a failover) and the import goes on
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    _, stderr = command.communicate("".join(rows[1000:]), timeout=120)
+
+    # then: one clear line, no traceback, and nothing imported
+    assert command.returncode == 1
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("CommandError: -: the database connection was lost (")
+    assert "Nothing was imported" in lines[0]
+    from postings.models import Posting
+
+    assert not Posting.objects.filter(source="import").exists()
