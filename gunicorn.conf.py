@@ -29,7 +29,9 @@ control_socket_disable = True
 
 # One JSON object per line for the access log and gunicorn's own messages, in the app's format
 # (careerhub/core/logs.py): method, path, status, duration and the request id the app answered with.
-accesslog = "-"
+# GUNICORN_ACCESS_LOG=0 leaves the access log out (the benchmarks, a proxy that logs requests already).
+ACCESS_LOG = os.environ.get("GUNICORN_ACCESS_LOG", "1").strip().lower() not in {"0", "false", "no", "off"}
+accesslog = "-" if ACCESS_LOG else None
 errorlog = "-"
 logconfig_dict = {
     "version": 1,
@@ -41,7 +43,7 @@ logconfig_dict = {
     },
     "loggers": {
         "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
-        "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        "gunicorn.access": {"level": "INFO" if ACCESS_LOG else "WARNING", "handlers": ["console"], "propagate": False},
     },
     "root": {"level": "INFO", "handlers": []},
 }
