@@ -264,7 +264,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # The longest task (the nightly full recompute) takes minutes at the sizes in docs/benchmarks.md; the
 # hard limit ends a task stuck far beyond that, and the worker statement timeout matches the soft limit.
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", str(30 * 60)))
-CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - min(5 * 60, CELERY_TASK_TIME_LIMIT // 6)
 # A message taken by a worker that dies (SIGKILL, lost machine) goes back to the queue after this long on
 # Redis. It must be longer than the longest task (the hard limit), or Redis would hand a running task to a
 # second worker; a little longer is enough. The work of a lost message does not wait for it: demand and
