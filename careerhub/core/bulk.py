@@ -53,7 +53,8 @@ def _copy(model: type[models.Model], fields: Sequence[str], rows: list[tuple], *
         rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({quoted}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # The driver's own cursor: its errors are turned into Django's, as every other query's are.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
     return ids
