@@ -2,11 +2,17 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path
 
-from . import views
+from . import health, views
 from .sitemaps import SITEMAPS
+
+# A database outage raised outside a view answers 503 too (careerhub/core/unavailable.py).
+handler500 = "careerhub.core.unavailable.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path("search/", views.search_view, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),

@@ -89,6 +89,15 @@ def demand_today(settings) -> datetime.date:
 
 
 @pytest.fixture(autouse=True)
+def outages_logged_afresh():
+    """A part that steps aside logs once per interval and process: each test sees its own first log line."""
+    from careerhub.core import degrade
+
+    degrade.forget()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def fresh_demand_fragments():
     """Cached demand figures are keyed by database name, which every test shares: start each test on a new
     generation so no test sees figures cached by another."""

@@ -24,6 +24,8 @@ import time
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from .degrade import step_aside
+
 logger = logging.getLogger(__name__)
 
 CONTENT = "content"  # anything the public API shows
@@ -58,8 +60,8 @@ def bump(*names: str, using: str = DEFAULT_DB_ALIAS) -> None:
                 cache.incr(key)
             except ValueError:  # no counter (evicted, a new cache): any new value differs from all cached ones
                 cache.add(key, _clock(), timeout=None)
-        except Exception:  # a cache outage must not fail a write; entries then expire on their own
-            logger.warning("Cache unavailable; %s entries could not be invalidated.", name, exc_info=True)
+        except Exception as error:  # a cache outage must not fail a write; entries then expire on their own
+            step_aside("generation", error, f"cached {name} entries expire on their own")
 
 
 def bump_on_commit(*names: str, using: str = DEFAULT_DB_ALIAS) -> None:

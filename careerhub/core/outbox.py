@@ -16,6 +16,7 @@ This module knows no app: the engines pass their mark model, their recompute and
 
 import functools
 import logging
+import time
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,12 +24,15 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection, models, transaction
 
+from .degrade import step_aside
+
 logger = logging.getLogger(__name__)
 
 LOCK_NAMESPACE = 0x43480000  # "CH": keeps CareerHub's advisory locks apart from other users' of the database
 GLOBAL = (LOCK_NAMESPACE, 0)
 # While a drain request's flag is set, a drain is queued and will see every mark committed before it starts.
 REQUEST_TTL = 120  # seconds; the beat drain covers a worker lost before clearing it
+LAST_DRAIN_KEY = "outbox:last-drain:{database}:{table}"
 
 
 @dataclass
@@ -95,7 +99,31 @@ def drain(
         result.batches += 1
         if len(marks) < batch_size:
             break  # drained: a mark committed from now on requested a drain of its own
+    _record_drain(mark_model)
     return result
+
+
+def _last_drain_key(mark_model: type[models.Model]) -> str:
+    return LAST_DRAIN_KEY.format(database=connection.settings_dict["NAME"], table=mark_model._meta.db_table)
+
+
+def _record_drain(mark_model: type[models.Model]) -> None:
+    """Note when this outbox was last drained (``/metrics``); an empty drain writes nothing else."""
+    try:
+        cache.set(_last_drain_key(mark_model), time.time(), timeout=None)
+    except Exception as error:
+        step_aside("drain-record", error, "the drain goes on without noting its time")
+
+
+def last_drains(mark_models: list[type[models.Model]]) -> dict[type[models.Model], float | None]:
+    """When each outbox was last drained (Unix time), as noted by ``drain``; ``None`` when not known."""
+    keys = {mark_model: _last_drain_key(mark_model) for mark_model in mark_models}
+    try:
+        found = cache.get_many(list(keys.values()))
+    except Exception as error:
+        step_aside("drain-record", error, "the last drains are not known")
+        found = {}
+    return {mark_model: found.get(key) for mark_model, key in keys.items()}
 
 
 def request_drain_after_commit(flag: str, task: Any) -> None:
@@ -111,8 +139,8 @@ def request_drain(flag: str, task: Any) -> None:
     """Queue ``task`` unless a drain is queued already; see ``request_drain_after_commit``."""
     try:
         first = cache.add(flag, 1, timeout=REQUEST_TTL)
-    except Exception:
-        logger.warning("Cache unavailable; queueing a drain without coalescing.", exc_info=True)
+    except Exception as error:
+        step_aside("drain-request", error, "a drain is queued without coalescing")
         first = True
     if first:
         task.delay()
@@ -122,8 +150,8 @@ def forget_drain_request(flag: str) -> None:
     """Clear the flag as a drain starts, so that marks committed from now on queue another drain."""
     try:
         cache.delete(flag)
-    except Exception:
-        logger.warning("Cache unavailable; the drain continues without clearing its flag.", exc_info=True)
+    except Exception as error:
+        step_aside("drain-request", error, "the drain goes on without clearing its flag")
 
 
 def differences(stored: Mapping[Hashable, Any], fresh: Mapping[Hashable, Any], *, missing: Any = 0) -> list[tuple]:

@@ -6,11 +6,14 @@ for deployment.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from careerhub.core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -54,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
+    "axes",
     "careerhub",
     "segments",
     "postings",
@@ -61,6 +65,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # An id on every request's log lines and answer (X-Request-ID).
+    "careerhub.core.logs.RequestIdMiddleware",
+    # TRACE and its kin: 405 before anything else could answer them.
+    "careerhub.core.http.RefuseMethodsMiddleware",
+    # Every request's latency and database time, by view (/metrics).
+    "careerhub.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Error answers under /api/ in the API's JSON format, whoever produced them (a 404 outside its routes,
     # a refused body, a 500).
@@ -68,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
+    # Anonymous API requests are counted before the answer cache may serve them (careerhub/core/api/throttles.py).
+    "careerhub.core.api.throttles.AnonymousLimitMiddleware",
     # Anonymous API reads answered from the cache while no write has committed (careerhub/core/api/cache.py).
     "careerhub.core.api.cache.AnswerCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +89,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user on every historical record written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view that cannot reach the database answers 503 with Retry-After (careerhub/core/unavailable.py).
+    "careerhub.core.unavailable.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: the answer to a locked-out admin login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "careerhub.urls"
@@ -99,11 +115,38 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "careerhub.wsgi.application"
 
+# Timeouts (seconds; 0: none). A web request gives up on a database that does not answer after the connect
+# timeout and on a statement after the statement timeout, and answers 503 (careerhub/core/unavailable.py):
+# together well under gunicorn's 30 s worker timeout (gunicorn.conf.py). wsgi.py marks the web processes;
+# Celery workers and management commands (imports, recomputes, migrations) get the longer worker timeout.
+CAREERHUB_DB_CONNECT_TIMEOUT = int(os.environ.get("CAREERHUB_DB_CONNECT_TIMEOUT", "5"))
+CAREERHUB_DB_STATEMENT_TIMEOUT = int(os.environ.get("CAREERHUB_DB_STATEMENT_TIMEOUT", "10"))
+CAREERHUB_DB_WORKER_STATEMENT_TIMEOUT = int(os.environ.get("CAREERHUB_DB_WORKER_STATEMENT_TIMEOUT", str(25 * 60)))
+
+
+def database_config(url: str, *, connect_timeout: int, statement_timeout: int) -> dict:
+    """One database's settings from its URL; on PostgreSQL with these connect and statement timeouts (seconds)."""
+    config = dj_database_url.parse(
+        url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        options = config.setdefault("OPTIONS", {})
+        if connect_timeout:
+            options.setdefault("connect_timeout", connect_timeout)
+        if statement_timeout and "options" not in options:
+            # Sent with the connection's start-up: no extra query per request.
+            options["options"] = f"-c statement_timeout={statement_timeout * 1000}"
+    return config
+
+
+CAREERHUB_PROCESS = os.environ.get("CAREERHUB_PROCESS", "")  # "web" under gunicorn (wsgi.py)
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_config(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        connect_timeout=CAREERHUB_DB_CONNECT_TIMEOUT,
+        statement_timeout=(
+            CAREERHUB_DB_STATEMENT_TIMEOUT if CAREERHUB_PROCESS == "web" else CAREERHUB_DB_WORKER_STATEMENT_TIMEOUT
+        ),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -132,6 +175,21 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 LOGIN_URL = "admin:login"
 
+# Admin logins (django-axes): after CAREERHUB_LOGIN_FAILURE_LIMIT failures for one user name from one
+# address, that pair is locked out for CAREERHUB_LOGIN_COOLOFF_MINUTES (even with the right password).
+# Failures and lockouts are logged and listed in the admin (Axes: access attempts), where deleting the
+# attempts unlocks; so does `manage.py axes_reset`. Addresses come from careerhub.core.http.client_address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CAREERHUB_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CAREERHUB_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "careerhub.core.http.axes_client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # failures and lockouts are still logged (user name and address), not a banner per process
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -157,6 +215,11 @@ CAREERHUB_API_MAX_BODY_BYTES = 2 * 1024 * 1024
 CAREERHUB_API_MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024
 # Django refuses a body past this before any view sees it; the API's own limits above are the real ones.
 DATA_UPLOAD_MAX_MEMORY_SIZE = CAREERHUB_API_MAX_BATCH_BODY_BYTES
+
+# Proxies of our own in front of the app (a load balancer, nginx): each appends to X-Forwarded-For, so the
+# client's address is the entry this many places from the right. 0 (the default): the connecting address
+# (REMOTE_ADDR) and X-Forwarded-For is ignored, since a client can write anything there.
+CAREERHUB_TRUSTED_PROXIES = int(os.environ.get("CAREERHUB_TRUSTED_PROXIES", "0"))
 
 # Requests per client: anonymous by IP address, authenticated by user. Empty means no limit
 # (the benchmark turns them off; a load balancer in front may do the limiting instead).
@@ -215,10 +278,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-# Longer than the longest task (the hard time limit), or Redis would redeliver a running task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
+# The longest task (the nightly full recompute) takes minutes at the sizes in docs/benchmarks.md; the
+# hard limit ends a task stuck far beyond that, and the worker statement timeout matches the soft limit.
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", str(30 * 60)))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - min(5 * 60, CELERY_TASK_TIME_LIMIT // 6)
+# A message taken by a worker that dies (SIGKILL, lost machine) goes back to the queue after this long on
+# Redis. It must be longer than the longest task (the hard limit), or Redis would hand a running task to a
+# second worker; a little longer is enough. The work of a lost message does not wait for it: demand and
+# coverage marks, and near-duplicate scans, are rows that the beat sweeps drain within minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+# Logs go through Django's LOGGING (one format for web, worker and beat), not Celery's own set-up.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_IMPORTS = ["postings.demand.tasks", "postings.ingest.tasks", "curriculum.coverage.tasks"]
@@ -228,6 +298,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "postings.demand.tasks.recompute_marked_demand",
         "schedule": 60.0,
         "kwargs": {"trigger": "beat"},
+    },
+    # Near-duplicate scans an import left waiting (its task lost with a worker or a broker restart).
+    "near-duplicate-sweep": {
+        "task": "postings.ingest.tasks.find_near_duplicates",
+        "schedule": 300.0,
     },
     # Nightly: rebuild everything from the source and record any drift (there should be none).
     "demand-full-recompute": {
@@ -247,9 +322,20 @@ CELERY_BEAT_SCHEDULE = {
 CACHE_URL = os.environ.get("CACHE_URL") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
 )
+# A cache that does not answer within CAREERHUB_CACHE_TIMEOUT seconds is treated as down: request limits and
+# the answer cache step aside and requests are answered from the database (careerhub/core/degrade.py).
+CAREERHUB_CACHE_TIMEOUT = float(os.environ.get("CAREERHUB_CACHE_TIMEOUT", "0.5"))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "careerhub"}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "careerhub",
+            "OPTIONS": {
+                "socket_connect_timeout": CAREERHUB_CACHE_TIMEOUT,
+                "socket_timeout": CAREERHUB_CACHE_TIMEOUT,
+            },
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -259,14 +345,16 @@ CACHES = {
 # seconds (0: not cached). Exact only with a cache every process shares, hence off by default here.
 CAREERHUB_API_CACHE_SECONDS = int(os.environ.get("CAREERHUB_API_CACHE_SECONDS") or "0")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# One format for web, Celery and gunicorn's access log (careerhub/core/logs.py): "json" (production's
+# default) or "plain" (local); every line carries the request id (or the Celery task id).
+LOGGING = logging_config(
+    fmt=os.environ.get("DJANGO_LOG_FORMAT", "plain"), level=os.environ.get("DJANGO_LOG_LEVEL", "INFO")
+)
+
+# --- The operator's view (careerhub/health.py) -------------------------------------------------
+# /metrics answers only a bearer token or these addresses (networks allowed: 10.0.0.0/8); neither set: off.
+CAREERHUB_METRICS_TOKEN = os.environ.get("CAREERHUB_METRICS_TOKEN", "")
+CAREERHUB_METRICS_ALLOWED_ADDRESSES = env_list("CAREERHUB_METRICS_ALLOWED_ADDRESSES")
 
 # --- CareerHub ------------------------------------------------------------------------------
 # The group editors are added to; its permissions are kept current by every `migrate`.

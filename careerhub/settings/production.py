@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import env_bool, logging_config
 
 DEBUG = False
 
@@ -18,11 +18,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Static files are served by the app itself (compressed, cache-busted) after `collectstatic`.
-MIDDLEWARE = [*MIDDLEWARE[:1], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1  # noqa: F405
+MIDDLEWARE = [*MIDDLEWARE[:_security], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[_security:]]  # noqa: F405
 
 # TLS is terminated in front of the app; it forwards the scheme in this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Probes and the metrics scraper speak plain HTTP inside the network: no redirect to HTTPS for them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -37,4 +40,9 @@ X_FRAME_OPTIONS = "DENY"
 # for writes made outside CareerHub (by hand in psql).
 CAREERHUB_API_CACHE_SECONDS = int(
     os.environ.get("CAREERHUB_API_CACHE_SECONDS") or (3600 if CACHE_URL else 0)  # noqa: F405
+)
+
+# One JSON object per log line (careerhub/core/logs.py), unless DJANGO_LOG_FORMAT says otherwise.
+LOGGING = logging_config(
+    fmt=os.environ.get("DJANGO_LOG_FORMAT", "json"), level=os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 )

@@ -276,9 +276,9 @@ def curriculum_digest(track_id: int, curriculum: Curriculum, duplicates: Duplica
 
 def store_results(results: dict[int, TrackResult], *, now: datetime.datetime | None = None) -> None:
     """Replace the stored coverage of these tracks; add history rows where a figure changed."""
-    content_changed()  # the API's answers show coverage
     if not results:
         return
+    content_changed()  # the API's answers show coverage
     now = now or timezone.now()
     before = _stored_coverages(list(results))
     TrackCoverage.objects.filter(track_id__in=results).delete()

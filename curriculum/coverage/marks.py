@@ -69,10 +69,10 @@ def coverage_mark_skills(*, skill_ids: set[int], **kwargs) -> int:
 
 
 def _insert(track_ids: set[int]) -> int:
-    """Mark the tracks and request the coalescing recompute after commit."""
-    content_changed()
+    """Mark the tracks and request the coalescing recompute after commit; no track, no mark and no cache bump."""
     if not track_ids:
         return 0
+    content_changed()
     CoverageMark.objects.bulk_create([CoverageMark(track_id=track_id) for track_id in sorted(track_ids)])
     request_drain_after_commit()
     return len(track_ids)

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from careerhub.core.cache import CONTENT, DEMAND, bump, bump_on_commit, generation
+from careerhub.core.degrade import step_aside
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +56,13 @@ def demand_cached(name: str, compute: Callable[[], T]) -> T:
     try:
         key = FRAGMENT_KEY.format(database=_database(), generation=demand_generation(), name=name)
         value = cache.get(key)
-    except Exception:
-        logger.warning("Cache unavailable; computing demand figures without it.", exc_info=True)
+    except Exception as error:
+        step_aside("demand-figures", error, "figures are computed from the database")
         return compute()
     if value is None:
         value = compute()
         try:
             cache.set(key, value, timeout=FRAGMENT_TTL)
-        except Exception:
-            logger.warning("Cache unavailable; demand figures not stored.", exc_info=True)
+        except Exception as error:
+            step_aside("demand-figures", error, "figures are computed from the database")
     return value

@@ -427,8 +427,12 @@ def recompute_all(*, apply: bool = True, check_copies: bool = False) -> tuple[Co
     return comparison, len(changed_cells) + len(changed_totals)
 
 
-def record_run(kind: str, trigger: str) -> DemandRun:
-    return DemandRun.objects.create(kind=kind, trigger=trigger)
+def record_run(kind: str, trigger: str, *, started_at=None) -> DemandRun:
+    """A run's row; ``started_at`` for a run recorded once it has finished (``started_at`` is set on insert)."""
+    run = DemandRun.objects.create(kind=kind, trigger=trigger)
+    if started_at is not None:
+        run.started_at = started_at
+    return run
 
 
 def finish_run(run: DemandRun, **fields) -> DemandRun:

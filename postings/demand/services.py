@@ -3,6 +3,7 @@
 import logging
 
 from django.db import connection
+from django.utils import timezone
 
 from . import engine, signals
 from .models import DemandRun
@@ -10,23 +11,27 @@ from .models import DemandRun
 logger = logging.getLogger(__name__)
 
 # Drains queued after each commit are frequent and quick; recording each would bury the
-# runs editors care about. They are recorded when they come from beat, a command or the
-# admin, or when they fail.
+# runs editors care about. A drain is recorded when a person asked for it (a command, the admin),
+# when a beat drain found marks to drain, or when it fails: the beat's empty drain every minute
+# records nothing (it would add 1,440 rows a day that say nothing).
 QUIET_TRIGGERS = {"task"}
+ASKED_TRIGGERS = {"command", "admin"}
 
 
 def demand_drain(*, trigger: str) -> dict[str, int]:
-    """Recompute every marked cell; record the run unless it is a routine after-commit drain."""
-    run = None if trigger in QUIET_TRIGGERS else engine.record_run(DemandRun.Kind.INCREMENTAL, trigger)
+    """Recompute every marked cell; record the run unless it is routine (after commit) or found nothing to do."""
+    started = timezone.now()
     try:
         result = engine.recompute_marked()
     except Exception as error:
-        _record_failure(run, DemandRun.Kind.INCREMENTAL, trigger, error)
+        _record_failure(None, DemandRun.Kind.INCREMENTAL, trigger, error)
         raise
-    if run:
+    if trigger in ASKED_TRIGGERS or (result.marks and trigger not in QUIET_TRIGGERS):
+        run = engine.record_run(DemandRun.Kind.INCREMENTAL, trigger, started_at=started)
         engine.finish_run(run, marks=result.marks, cells=result.items)
-    logger.info("Demand drain (%s): %s marks, %s cells, %s batches", trigger, result.marks, result.items,
-                result.batches)
+    if result.marks or trigger in ASKED_TRIGGERS:
+        logger.info("Demand drain (%s): %s marks, %s cells, %s batches", trigger, result.marks, result.items,
+                    result.batches)
     signals.demand_drained.send(sender=DemandRun, trigger=trigger)
     return {"marks": result.marks, "cells": result.items, "batches": result.batches}
 

@@ -67,3 +67,23 @@ class NearDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posting_id} ≈ {self.similar_to_id} ({self.similarity:.0%})"
+
+
+class NearDuplicateScan(models.Model):
+    """An employer whose postings from ``from_id`` on still have to be compared for near-duplicates (an outbox row).
+
+    Written by an import in its own transaction, so a committed import can never lose its scan; deleted by
+    the scan that claimed it (``near_duplicates.near_duplicate_scans_drain``). The task queued after commit
+    usually takes it at once; when that task is lost (a worker killed, a broker restarted without its
+    queue), the beat sweep finds the row and scans it.
+    """
+
+    employer = models.ForeignKey("postings.Employer", on_delete=models.CASCADE, related_name="+")
+    from_id = models.BigIntegerField(help_text="The first posting the import added.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"employer {self.employer_id} from posting {self.from_id}"

@@ -5,11 +5,42 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from careerhub.core import outbox
+
 from ..models import Posting
 from .duplicates import near_duplicate_pairs
-from .models import NearDuplicate
+from .models import NearDuplicate, NearDuplicateScan
 
 NEAR_DUPLICATE_HISTORY = 5000  # earlier postings of the employer new ones are compared with
+SCANS_PER_BATCH = 20  # employers scanned per transaction: each compares at most NEAR_DUPLICATE_HISTORY texts
+
+
+def near_duplicate_scans_mark(*, employer_ids: Iterable[int], from_id: int) -> None:
+    """Record, inside an import's transaction, that these employers' postings from ``from_id`` need a scan."""
+    NearDuplicateScan.objects.bulk_create(
+        [NearDuplicateScan(employer_id=employer_id, from_id=from_id) for employer_id in sorted(set(employer_ids))]
+    )
+
+
+def near_duplicate_scans_drain() -> int:
+    """Scan every employer waiting in ``NearDuplicateScan`` (the shared outbox's drain); return the pairs flagged.
+
+    Run after each import's commit and by the beat sweep: marks a lost task left behind are found here.
+    Several marks of one employer are one scan, from the earliest posting they name.
+    """
+    found = 0
+
+    def scan(marks: list[tuple[int, int, int]]) -> int:
+        nonlocal found
+        earliest: dict[int, int] = {}
+        for _, employer_id, from_id in marks:
+            earliest[employer_id] = min(from_id, earliest.get(employer_id, from_id))
+        for employer_id, from_id in sorted(earliest.items()):
+            found += near_duplicates_find(employer_ids=[employer_id], from_id=from_id)
+        return len(earliest)
+
+    outbox.drain(NearDuplicateScan, ("id", "employer_id", "from_id"), scan, batch_size=SCANS_PER_BATCH)
+    return found
 
 
 def near_duplicates_find(*, employer_ids: Iterable[int], from_id: int) -> int:

@@ -304,10 +304,10 @@ def test_cors_read_access_follows_the_setting(world, settings):
 def test_anonymous_clients_are_throttled_before_token_users(world, settings, monkeypatch):
     from django.core.cache.backends.locmem import LocMemCache
 
-    from careerhub.core.api.throttles import SettingsRateMixin
+    from careerhub.core.api.throttles import CountingThrottle
 
     # A cache of its own: the shared one (Redis under CI) may remember an earlier run's requests.
-    monkeypatch.setattr(SettingsRateMixin, "cache", LocMemCache(f"throttle-{uuid.uuid4()}", {}), raising=False)
+    monkeypatch.setattr(CountingThrottle, "cache", LocMemCache(f"throttle-{uuid.uuid4()}", {}), raising=False)
     settings.CAREERHUB_API_THROTTLE_RATES = {"anon": "2/minute", "user": "4/minute"}
     anonymous = APIClient(REMOTE_ADDR="198.51.100.7")
     assert [anonymous.get("/api/v1/segments/").status_code for _ in range(3)] == [200, 200, 429]

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import HttpRequest
 from django.test import override_settings
 
 from careerhub.management.commands import create_local_admin
@@ -21,7 +22,8 @@ def test_create_local_admin_prints_working_credentials(tmp_path, monkeypatch, cl
     out = io.StringIO()
     call_command("create_local_admin", stdout=out)
     password = out.getvalue().strip().rsplit(" ", 1)[-1]
-    assert client.login(username="admin", password=password)
+    # django-axes needs the request authenticate() is given (its documented way for client.login)
+    assert client.login(request=HttpRequest(), username="admin", password=password)
     # a second run prints the same password and keeps it working
     again = io.StringIO()
     call_command("create_local_admin", stdout=again)

@@ -132,7 +132,7 @@ def test_a_cache_outage_queues_a_drain_anyway(monkeypatch, caplog):
     outbox.request_drain("outbox-test:down", task)
     outbox.request_drain("outbox-test:down", task)
     assert task.sent == 2
-    assert "queueing a drain without coalescing" in caplog.text
+    assert "a drain is queued without coalescing" in caplog.text
 
 
 def test_differences_name_each_key_whose_values_differ_missing_rows_counting_zero():

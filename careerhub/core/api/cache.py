@@ -23,7 +23,6 @@ drafts, are never cached, and an editor's request never sees the public's cached
 """
 
 import hashlib
-import logging
 from collections.abc import Callable
 from functools import wraps
 
@@ -34,14 +33,14 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 
 from careerhub.core.cache import CONTENT, content_generation, generation_key
-
-logger = logging.getLogger(__name__)
+from careerhub.core.degrade import step_aside
 
 ANSWER_KEY = "api:answer:{database}:{digest}"
 PREFIX = "/api/"
 
 
-def _credentials(request) -> bool:
+def has_credentials(request) -> bool:
+    """A token or a session cookie: the answer may depend on who asks; never served from or kept in the cache."""
     return "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
@@ -64,10 +63,10 @@ class AnswerCacheMiddleware:
     round trip and none of the request's other work: the answer's own headers (ETag, Vary, ...) are
     stored with it and replayed, and a matching ``If-None-Match`` gets its 304 here.
     ``CAREERHUB_API_CACHE_SECONDS`` (0: off) bounds how long an answer is kept; a committed write
-    makes the next read fresh long before that. Answers served from the cache do not count against
-    the anonymous request limit. The key is the absolute URL (host included: pages link to the next
-    page by absolute URL; reading it validates the host against ``ALLOWED_HOSTS`` as Django would)
-    and the ``Accept`` header.
+    makes the next read fresh long before that. Answers served from the cache count against the
+    anonymous request limit: ``AnonymousLimitMiddleware`` sits just before this one. The key is the
+    absolute URL (host included: pages link to the next page by absolute URL; reading it validates
+    the host against ``ALLOWED_HOSTS`` as Django would) and the ``Accept`` header.
     """
 
     def __init__(self, get_response):
@@ -75,7 +74,7 @@ class AnswerCacheMiddleware:
 
     def __call__(self, request):
         seconds = settings.CAREERHUB_API_CACHE_SECONDS
-        if not seconds or request.method != "GET" or not request.path.startswith(PREFIX) or _credentials(request):
+        if not seconds or request.method != "GET" or not request.path.startswith(PREFIX) or has_credentials(request):
             return self.get_response(request)
         # The answer depends on the URL and on what the client accepts (a JSON-only API refuses others).
         identity = f"{request.build_absolute_uri()} {request.META.get('HTTP_ACCEPT', '')}"
@@ -88,8 +87,8 @@ class AnswerCacheMiddleware:
             generation = found.get(content_key)
             if generation is None:
                 generation = content_generation()
-        except Exception:
-            logger.warning("Cache unavailable; answering without it.", exc_info=True)
+        except Exception as error:
+            step_aside("answer-cache", error, "answers come from the database")
             return self.get_response(request)
         hit = found.get(answer_key)
         if hit is not None and hit[0] == generation:
@@ -105,8 +104,8 @@ class AnswerCacheMiddleware:
             headers = list(response.items())
             try:
                 cache.set(answer_key, (generation, response.content, headers), seconds)
-            except Exception:
-                logger.warning("Cache unavailable; answer not stored.", exc_info=True)
+            except Exception as error:
+                step_aside("answer-cache", error, "answers come from the database")
         return response
 
     @staticmethod

@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import InterfaceError, OperationalError
 from tqdm import tqdm
 
 from postings.ingest.readers import FORMATS, ImportFileError, format_for, read_rows
@@ -67,6 +68,12 @@ class Command(BaseCommand):
             )
         except ImportFileError as exc:
             raise CommandError(f"{path}: {exc} Nothing was imported.") from exc
+        except (OperationalError, InterfaceError) as exc:
+            # The import is one transaction: a connection lost (terminated, restarted) rolls all of it back.
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CommandError(
+                f"{path}: the database connection was lost ({reason}). Nothing was imported; run the command again."
+            ) from exc
         finally:
             bar.close()
             if stream is not sys.stdin.buffer:
