@@ -12,7 +12,9 @@ from typing import NamedTuple
 from django.db.models import F, QuerySet
 
 from careerhub.core.editorial import Status
+from curriculum.models import Track
 from curriculum.path import learning_path
+from curriculum.selectors import track_path
 from postings.demand.selectors import MIN_SAMPLE
 from postings.models import Skill
 from segments.models import Segment
@@ -182,6 +184,48 @@ def _gap_row(item: dict, ref: tuple[str, str]) -> dict:
     trend = item.get("trend", "")
     return {"skill": ref[0], "name": ref[1], "postings": item["postings"], "share": item["share"],
             "rank": item.get("rank"), "trend": trend, "rising": trend == "rising"}
+
+
+@dataclass(frozen=True)
+class SegmentBestPath:
+    """The path of tracks that covers a segment best: its last track's cumulative coverage of the segment
+    (what a learner has been taught once they finish it), what that track adds itself, and the tracks
+    before it on the learning path."""
+
+    track: Track
+    coverage: float
+    own_coverage: float | None
+    postings: int
+    before: list[Track]  # the tracks before it on the path, in path order
+
+    @property
+    def tracks(self) -> list[Track]:
+        return [*self.before, self.track]
+
+
+def segment_best_path(*, segment: Segment) -> SegmentBestPath | None:
+    """The published track whose cumulative coverage of ``segment`` is highest (on a tie, the shorter path,
+    then display order), with the published tracks before it; None when no coverage of it is computed."""
+    rows = list(coverage_list().filter(segment=segment, coverage__isnull=False))
+    if not rows:
+        return None
+    steps = {step.track.pk: step for step in track_path().steps}
+    rows = [row for row in rows if row.track_coverage.track_id in steps]
+    if not rows:
+        return None
+    best = max(
+        rows,
+        key=lambda row: (
+            row.coverage,
+            -len(steps[row.track_coverage.track_id].ancestors),
+            -steps[row.track_coverage.track_id].position,
+        ),
+    )
+    step = steps[best.track_coverage.track_id]
+    return SegmentBestPath(
+        track=step.track, coverage=best.coverage, own_coverage=best.own_coverage, postings=best.postings,
+        before=step.ancestors,
+    )
 
 
 @dataclass

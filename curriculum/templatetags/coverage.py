@@ -1,9 +1,14 @@
-"""``{% track_coverage track %}``: the track page's coverage section (``curriculum/_coverage.html``)."""
+"""``{% track_coverage track %}``: the track page's coverage section (``curriculum/_coverage.html``);
+``{% segment_best_path segment %}``: the segment page's best path of tracks (``curriculum/_segment_path.html``).
+
+Tags, so that the segment page (``segments``, an app below this one) shows curriculum figures without
+importing curriculum."""
 
 from django import template
 
 from postings.demand.fragments import track_evidence
 
+from ..coverage.selectors import segment_best_path as best_path_of
 from ..coverage.selectors import track_coverage_summary
 
 register = template.Library()
@@ -30,3 +35,9 @@ def track_coverage(track, gaps: int = 3) -> dict:
             (row, [(gap, evidence.get((row.segment.pk, gap.skill.pk))) for gap in row.gaps]) for row in summary.segments
         ],
     }
+
+
+@register.inclusion_tag("curriculum/_segment_path.html")
+def segment_best_path(segment) -> dict:
+    """The path of published tracks that covers ``segment`` best, with its cumulative coverage (three queries)."""
+    return {"segment": segment, "best": best_path_of(segment=segment)}

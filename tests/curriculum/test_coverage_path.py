@@ -173,3 +173,24 @@ def test_a_track_result_by_hand_without_the_database():
     assert (result.coverage, result.own_coverage, result.path, result.taught_skills) == (1.0, 0.6667, [10], 2)
     assert [(item.skill, item.tracks) for item in result.duplicates.before] == [(1, [10])]
     assert segment.gaps == []
+
+
+def test_the_segment_page_shows_the_path_that_covers_it_best(client, world):
+    # given: Foundations teaches MLflow; Engineer A (Kubernetes, SOX, Airflow: 8 of 12 alone) comes after it,
+    # so the path Foundations -> Engineer A teaches 12 of 12; Foundations alone teaches 4 of 12
+    foundations, _ = track_teaching(world, "foundations", "mlflow")
+    track_set_prerequisites(track=world["track"], prerequisites=[foundations])
+    compute(world, foundations, world["track"])
+
+    # when
+    body = client.get(world["finance"].get_absolute_url()).content.decode()
+
+    # then: the path, in order, with its cumulative coverage and what the last track adds itself
+    section = body.split('id="best-path-heading"')[1].split("</section>")[0]
+    assert section.index(">Foundations</a>") < section.index(f">{world['track'].title}</a>")
+    assert "<strong>100%</strong>" in section and "itself adds 67%" in section
+
+
+def test_the_segment_page_says_when_no_coverage_is_computed(client, world):
+    body = client.get(world["finance"].get_absolute_url()).content.decode()
+    assert "No track's coverage of Finance has been computed yet." in body

@@ -131,6 +131,6 @@ def test_the_comparison_makes_a_fixed_number_of_queries(client, world, django_as
 
 def test_the_segment_page_makes_a_fixed_number_of_queries_with_its_tiers(client, world, django_assert_num_queries):
     page(client, world["finance"].get_absolute_url())  # figures cached
-    # the segment, the tracks and their segments, the skills' names
-    with django_assert_num_queries(4):
+    # the segment, the tracks and their segments, the skills' names, the coverage rows of its best path
+    with django_assert_num_queries(5):
         page(client, world["finance"].get_absolute_url())
