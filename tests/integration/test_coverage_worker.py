@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from curriculum.coverage.models import CoverageMark, TrackCoverage
 from curriculum.services import module_set_skills, track_set_segments
-from postings.demand.months import month_start
+from postings.demand.months import add_months, month_start
 from tests.factories import EmployerFactory, ModuleFactory, SegmentFactory, SkillFactory, TrackFactory
 from tests.world import create_posting
 
@@ -17,8 +17,13 @@ def stored_coverage(track):
     return row.coverage if row else None
 
 
+def last_month():
+    """The latest complete month: the last of the demand window the worker computes coverage over."""
+    return add_months(month_start(timezone.localdate()), -1)
+
+
 def test_a_real_worker_keeps_coverage_current_after_curriculum_and_demand_writes(celery_worker):
-    # given: Finance asks for Kubernetes in 3 postings and MLflow in 1, this month (both in the worker's top 20)
+    # given: Finance asks for Kubernetes in 3 postings and MLflow in 1, last month (both in the worker's top 20)
     finance, employer = SegmentFactory(), EmployerFactory()
     k8s, mlflow = SkillFactory(), SkillFactory()
     for n, skills in enumerate([[k8s], [k8s], [k8s, mlflow]]):
@@ -28,7 +33,7 @@ def test_a_real_worker_keeps_coverage_current_after_curriculum_and_demand_writes
             title=f"Job {n}",
             description="x",
             extract=False,
-            posted_on=month_start(timezone.localdate()),
+            posted_on=last_month(),
             external_id=f"cw{n}",
             skills=skills,
         )
@@ -50,7 +55,7 @@ def test_a_real_worker_keeps_coverage_current_after_curriculum_and_demand_writes
         title="Job 4",
         description="x",
         extract=False,
-        posted_on=month_start(timezone.localdate()),
+        posted_on=last_month(),
         external_id="cw4",
         skills=[mlflow],
     )
