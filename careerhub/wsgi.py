@@ -1,9 +1,13 @@
-"""WSGI entry point (gunicorn careerhub.wsgi)."""
+"""WSGI entry point of the web processes (gunicorn careerhub.wsgi)."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.db.backends.signals import connection_created
+
+from careerhub.database import serial_plans
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerhub.settings.base")
 
 application = get_wsgi_application()
+connection_created.connect(serial_plans)
