@@ -283,8 +283,10 @@ def test_demand_pages_make_a_fixed_number_of_queries(client, world, django_asser
         ("/tracks/?level=engineer&segment=financial-services", 4),
         ("/skills/", 2),
         ("/skills/?q=kube&category=containers", 3),
-        ("/postings/", 5),
-        ("/postings/?segment=financial-services&skill=kubernetes&employer=harbor-trust-bank&posted_from=2026-01-01", 8),
+        ("/postings/", 4),
+        ("/postings/?segment=financial-services&skill=kubernetes&employer=harbor-trust-bank&posted_from=2026-01-01", 7),
+        # The employers named so first, then their postings.
+        ("/postings/?employer_name=harbor&q=kubernetes+engineer", 5),
         ("/search/?q=kubernetes", "search"),
         ("/search/?q=", 0),
     ],
