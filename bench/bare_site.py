@@ -15,9 +15,9 @@ from collections import defaultdict
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerhub.settings.base")
 
 from django.conf import settings
-from django.core.wsgi import get_wsgi_application
 
-application = get_wsgi_application()
+from careerhub.wsgi import application  # noqa: F401  the site as deployed, its web database sessions included
+
 settings.ROOT_URLCONF = __name__  # the site's routes and the bare views below
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum, Window  # noqa: E402

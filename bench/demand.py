@@ -24,12 +24,19 @@ import sys
 import threading
 import time
 
-from common import ROOT, bench_database_url, print_figures, recreate_database, setup_django
+from common import (
+    ROOT,
+    bench_database_url,
+    generate_postings,
+    generated_postings,
+    print_figures,
+    recreate_database,
+    setup_django,
+)
 
 DATABASE_URL = bench_database_url("careerhub_bench_demand")
 BROKER_URL = "redis://127.0.0.1:6379/14"
 QUEUE = "bench-demand"
-MONTHS = 24
 # The tables the drain churns: marks inserted and deleted by every write and drain, summary rows
 # rewritten. Autovacuum keeps their dead rows in check; it is off on this machine's PostgreSQL, so
 # without this a run would inherit every earlier run's dead rows (the claim scanned 80,000 of them).
@@ -37,66 +44,6 @@ CHURNED_TABLES = (
     "postings_demandmark", "postings_skilldemand", "postings_segmentmonthtotal", "postings_segmentdaycount",
     "curriculum_coveragemark",
 )
-
-
-def generate(postings: int, per_posting: int) -> int:
-    """Postings spread over the seed segments and 24 months, each linked to ``per_posting`` skills."""
-    from django.db import connection
-
-    from postings.models import Employer, Skill
-    from segments.models import Segment
-
-    employer = Employer.objects.create(name="Bench employer", slug="bench-employer")
-    segments = list(Segment.objects.values_list("pk", flat=True))
-    skills = list(Skill.objects.values_list("pk", flat=True))
-    start = datetime.date.today().replace(day=1) - datetime.timedelta(days=MONTHS * 30)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO postings_posting (status, published_at, created_at, updated_at, title, description,
-                location, posted_on, url, source, external_id, employer_id, segment_id, content_hash)
-            SELECT 'published', now(), now(), now(), 'Posting ' || g, '', '',
-                %(start)s::date + ((g::bigint * 7919) %% 720)::int, '', 'bench', g::text, %(employer)s,
-                (%(segments)s::bigint[])[1 + g %% %(n_segments)s], md5(g::text)
-            FROM generate_series(1, %(postings)s) AS g
-            """,
-            {
-                "start": start,
-                "employer": employer.pk,
-                "segments": segments,
-                "n_segments": len(segments),
-                "postings": postings,
-            },
-        )
-        # Skill k of posting p: distinct for k < per_posting, since the step (1 + p %% 13) times any
-        # difference of two k stays below the number of skills.
-        cursor.execute(
-            """
-            INSERT INTO postings_postingskill (posting_id, skill_id, state, matched_text, extractor_version,
-                counted_segment_id, counted_month)
-            SELECT p.id, (%(skills)s::bigint[])[1 + (p.id * 31 + k * (1 + p.id %% 13)) %% %(n_skills)s],
-                'auto', '', 'bench', p.segment_id, date_trunc('month', p.posted_on)::date
-            FROM postings_posting AS p CROSS JOIN generate_series(0, %(per_posting)s - 1) AS k
-            """,
-            {"skills": skills, "n_skills": len(skills), "per_posting": per_posting},
-        )
-    # As autovacuum would after a load this size: index-only scans need the visibility map.
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE postings_posting")
-        cursor.execute("VACUUM ANALYZE postings_postingskill")
-        cursor.execute("SELECT count(*) FROM postings_postingskill")
-        return cursor.fetchone()[0]
-
-
-def generated_postings(url: str) -> int:
-    """How many generated postings the benchmark's database holds (0 when it does not exist)."""
-    import psycopg
-
-    try:
-        with psycopg.connect(url) as conn:
-            return conn.execute("SELECT count(*) FROM postings_posting WHERE source = 'bench'").fetchone()[0]
-    except psycopg.Error:
-        return 0
 
 
 def drop_incremental_postings() -> int:
@@ -333,7 +280,7 @@ def main() -> None:
         links = drop_incremental_postings()
         print(f"Reusing {args.postings:,} generated postings and {links:,} skill links.")
     else:
-        links = generate(args.postings, args.skills_per_posting)
+        links = generate_postings(args.postings, args.skills_per_posting)
         seconds = time.perf_counter() - started
         print(f"Generated {args.postings:,} postings and {links:,} skill links in {seconds:.0f} s.")
     first, cells = timed_full_recompute()

@@ -154,11 +154,6 @@ def skills_by_id(ids: Iterable[int]) -> dict[int, Skill]:
     return Skill.objects.published().only("id", "name", "slug", "status").in_bulk(ids)
 
 
-def employer_choices() -> QuerySet:
-    """``(slug, name)`` of every employer by name, for filters."""
-    return Employer.objects.order_by("name").values_list("slug", "name")
-
-
 def posting_get(*, pk: int, include_unpublished: bool = False) -> Posting | None:
     """A posting with its employer, segment and counted skills (with their evidence spans)."""
     return posting_list(include_unpublished=include_unpublished).filter(pk=pk).first()

@@ -17,7 +17,6 @@ from .demo import DEMO_SOURCE
 from .filters import PostingFilterSet, SkillIndexFilterSet
 from .highlight import highlight
 from .selectors import (
-    employer_choices,
     posting_get,
     posting_list_page,
     posting_skill_names,
@@ -159,7 +158,6 @@ def posting_list_view(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "segments": segment_list().values_list("slug", "name"),
             "skills": skill_choices(),
-            "employers": employer_choices(),
             "values": {name: request.GET.get(name, "")[:200] for name in PostingFilterSet.base_filters},
             "query": query.urlencode(),
             "demo_source": DEMO_SOURCE,

@@ -90,11 +90,14 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
-        words = value.split() if value else []
-        fields = self.parent.search_fields
-        for word in words[:10]:
-            qs = qs.filter(reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)))
-        return qs
+        return words_in(qs, self.parent.search_fields, value)
+
+
+def words_in(qs: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
+    """``qs`` narrowed to the rows where each word of ``value`` (the first 10) appears in one of ``fields``."""
+    for word in (value.split() if value else [])[:10]:
+        qs = qs.filter(reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)))
+    return qs
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -293,8 +293,10 @@ def test_demand_pages_make_a_fixed_number_of_queries(client, world, django_asser
         ("/skills/", 5),  # skills, categories, segments, and the demand figures (totals, counts) on a cold cache
         ("/skills/?q=kube&category=containers", 6),
         ("/skills/?segment=financial-services&tier=core&sort=name", 6),
-        ("/postings/", 5),
-        ("/postings/?segment=financial-services&skill=kubernetes&employer=harbor-trust-bank&posted_from=2026-01-01", 8),
+        ("/postings/", 4),
+        ("/postings/?segment=financial-services&skill=kubernetes&employer=harbor-trust-bank&posted_from=2026-01-01", 7),
+        # The employers named so first, then their postings.
+        ("/postings/?employer_name=harbor&q=kubernetes+engineer", 5),
         ("/search/?q=kubernetes", "search"),
         ("/search/?q=", 0),
     ],

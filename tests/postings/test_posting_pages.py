@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 
 from careerhub.core.editorial import Status
 from postings.models import PostingSkill
@@ -44,6 +45,31 @@ def test_filters_by_segment_skill_employer_and_dates(client, kubernetes):
         assert other not in page
     assert "Postings 1 to 1, newest first." in page
     assert "Wanted role" in body(client, "/postings/?q=wanted")
+
+
+def test_filters_by_part_of_the_employers_name_typed_in_a_text_field(client):
+    harbor, cedar = EmployerFactory(name="Harbor Trust Bank"), EmployerFactory(name="Cedar Health")
+    PostingFactory(title="Harbor role", employer=harbor)
+    PostingFactory(title="Cedar role", employer=cedar)
+    page = body(client, "/postings/?employer_name=trust")
+    assert "Harbor role" in page and "Cedar role" not in page
+    assert 'name="employer_name" value="trust"' in page
+    assert "<option" not in page.split('id="f-employer"')[1].split("</div>")[0]  # no list of every employer
+    assert "No published postings match these filters." in body(client, "/postings/?employer_name=nobody")
+
+
+def test_words_match_the_title_and_text(client):
+    PostingFactory(title="Platform engineer", description="You will run Kubernetes clusters.")
+    PostingFactory(title="Data analyst", description="You will write SQL reports for the platform team.")
+    both = body(client, "/postings/?q=platform")
+    assert "Platform engineer" in both and "Data analyst" in both
+    one = body(client, "/postings/?q=kubernetes+engineer")
+    assert "Platform engineer" in one and "Data analyst" not in one
+    assert "No published postings match" in body(client, "/postings/?q=kubernetes+analyst")
+    if connection.vendor == "postgresql":  # words, stemmed, in the stored search document
+        assert "Platform engineer" in body(client, "/postings/?q=engineers")
+        stop_words_only = body(client, "/postings/?q=the")
+        assert "Platform engineer" in stop_words_only and "Data analyst" in stop_words_only
 
 
 @pytest.mark.parametrize(
