@@ -341,7 +341,7 @@ def _feed_row(row: Any, source: Source) -> Any:
     if row.get("source") not in (None, "", source.slug):
         named = str(row["source"])[:60]
         return RowError(0, "source", f"A feed row names source {named!r}; this feed is {source.slug!r}.")
-    return {"employer": source.employer.slug, "segment": source.segment.slug} | row
+    return row  # employer and segment, when a row leaves them out, are the source's (``services``)
 
 
 def _listing(answer: Answer) -> Listing:

@@ -118,7 +118,11 @@ def _apply(source: Source, listing: Listing, run: SourceRun, *, dry_run: bool) -
     stored = Posting.objects.filter(source=source.slug)
     dates = dict(stored.values_list("external_id", "posted_on"))
     today = timezone.localdate()
-    rows = [(number, _dated(row, dates, today) if isinstance(row, dict) else row) for number, row in listing.rows]
+    owner = {"employer": source.employer.slug, "segment": source.segment.slug}
+    rows = [
+        (number, _completed(row, owner, dates, today) if isinstance(row, dict) else row)
+        for number, row in listing.rows
+    ]
     board_ids: list[str] | None = listing.ids
     if listing.unread_urls:  # postings of pages not read this time stay as they are
         board_ids = [*board_ids, *stored.filter(url__in=listing.unread_urls).values_list("external_id", flat=True)]
@@ -144,12 +148,14 @@ def _apply(source: Source, listing: Listing, run: SourceRun, *, dry_run: bool) -
     run.note = " ".join([run.note, *listing.notes[:20]]).strip()
 
 
-def _dated(row: dict, dates: dict, today) -> dict:
-    """A posting whose board gives no date keeps the date it was stored with, or is dated the day it is seen."""
-    if row.get("posted_on"):
-        return row
-    known = dates.get(str(row.get("external_id")))
-    return row | {"posted_on": (known or today).isoformat()}
+def _completed(row: dict, owner: dict[str, str], dates: dict, today) -> dict:
+    """The row with the source's employer and segment where it names none, and a date where the board gave none:
+    the date the posting was stored with, or the day it is first seen."""
+    row = row | {name: value for name, value in owner.items() if not row.get(name)}
+    if not row.get("posted_on"):
+        known = dates.get(str(row.get("external_id")))
+        row["posted_on"] = (known or today).isoformat()
+    return row
 
 
 def _external_id(row) -> str:
