@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 MAX_REDIRECTS = 5
@@ -126,6 +127,11 @@ class Client:
         except requests.exceptions.ReadTimeout:
             raise FetchError(f"{host} did not answer within {self.timeout[1]} s (after retries).") from None
         except requests.exceptions.ConnectionError as exc:
+            if isinstance(_cause(exc), ReadTimeoutError):  # retries used up on read timeouts
+                raise FetchError(f"{host} did not answer within {self.timeout[1]} s (after retries).") from None
+            # (NewConnectionError, a refused connection, is a ConnectTimeoutError too in urllib3 2.)
+            if isinstance(_cause(exc), ConnectTimeoutError) and not isinstance(_cause(exc), NewConnectionError):
+                raise FetchError(f"Timed out connecting to {host} (after retries).") from None
             raise FetchError(f"Could not connect to {host}: {_reason(exc)} (after retries).") from None
         except requests.exceptions.RequestException as exc:
             raise FetchError(f"Request to {host} failed: {_reason(exc)}.") from None
@@ -136,7 +142,7 @@ class Client:
         response.close()
         if urlsplit(target).netloc.lower() != host:
             raise FetchError(
-                f"{url} redirects to another host ({urlsplit(target).netloc or target!r}); not followed. "
+                f"{url} redirects to another host ({urlsplit(target).netloc or repr(target)}); not followed. "
                 "If the board moved, change the source's address."
             )
         return target
@@ -196,6 +202,12 @@ def _charset(content_type: str) -> str:
         if name.lower() == "charset":
             return value.strip().strip('"').lower()
     return ""
+
+
+def _cause(exc: Exception) -> Exception | None:
+    """The urllib3 error behind a requests error that gave up after retries."""
+    inner = exc.args[0] if exc.args else None
+    return inner.reason if isinstance(inner, MaxRetryError) else inner
 
 
 def _reason(exc: Exception) -> str:

@@ -49,6 +49,7 @@ class Listing:
     url: str
     rows: list[tuple[int, Any]] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+    row_ids: dict[int, str] = field(default_factory=dict)  # row number -> external id, for the run record
     not_modified: bool = False
     etag: str = ""
     last_modified: str = ""
@@ -61,8 +62,9 @@ class Listing:
         if isinstance(row, RowError):
             row = RowError(number, row.field, row.message)
         self.rows.append((number, row))
-        if external_id not in (None, ""):
-            self.ids.append(str(external_id))
+        if external_id not in (None, "") and isinstance(external_id, str | int):
+            self.ids.append(str(external_id)[:200])
+            self.row_ids[number] = self.ids[-1]
 
 
 def load_json(answer: Answer) -> Any:

@@ -135,14 +135,13 @@ def _apply(source: Source, listing: Listing, run: SourceRun, *, dry_run: bool) -
         report = postings_import(
             rows, source=source.slug, partial=True, dry_run=dry_run, board_ids=board_ids, create_employers=False
         )
-    ids_by_row = {number: _external_id(row) for number, row in listing.rows}
     run.outcome = SourceRun.Outcome.DRY_RUN if dry_run else SourceRun.Outcome.APPLIED
     run.fetched = len(listing.rows)
     for name in ("created", "updated", "unchanged", "closed", "reopened"):
         setattr(run, name, getattr(report, name))
     run.refused = len({error.row for error in report.refused})
     run.refusals = [
-        {"row": e.row, "external_id": ids_by_row.get(e.row, ""), "field": e.field, "message": e.message}
+        {"row": e.row, "external_id": listing.row_ids.get(e.row, ""), "field": e.field, "message": e.message}
         for e in report.refused[:REFUSALS_KEPT]
     ]
     run.note = " ".join([run.note, *listing.notes[:20]]).strip()
@@ -156,10 +155,6 @@ def _completed(row: dict, owner: dict[str, str], dates: dict, today) -> dict:
         known = dates.get(str(row.get("external_id")))
         row["posted_on"] = (known or today).isoformat()
     return row
-
-
-def _external_id(row) -> str:
-    return str(row.get("external_id") or "")[:200] if isinstance(row, dict) else ""
 
 
 @transaction.atomic

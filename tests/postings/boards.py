@@ -30,9 +30,10 @@ def make_source(world, server: HTTPServer, kind: str, board: str = "", **fields)
     if kind in ("jsonld", "feed"):
         return source_create(kind=kind, board=server.url_for(board), employer=world["employer"],
                              segment=fields.pop("segment", world["finance"]), **fields)  # fmt: skip
+    fields.setdefault("base_url", server.url_for(""))
     return source_create(
         kind=kind, board=board or BOARD_NAMES[kind], employer=world["employer"],
-        segment=fields.pop("segment", world["finance"]), base_url=server.url_for(""), **fields,
+        segment=fields.pop("segment", world["finance"]), **fields,
     )  # fmt: skip
 
 
