@@ -70,10 +70,10 @@ class SourceAdmin(ServiceAdmin):
         runs = obj.runs.all()[:RUNS_SHOWN]
         rows = format_html_join(
             "",
-            "<tr><td><a href='{}'>{}</a></td><td>{}</td><td>{}</td><td>{:.1f} s</td></tr>",
+            "<tr><td><a href='{}'>{}</a></td><td>{}</td><td>{}</td><td>{} s</td></tr>",
             (
                 (f"../../sourcerun/{run.pk}/change/", f"{run.started_at:%Y-%m-%d %H:%M}", run.trigger, run.summary(),
-                 run.duration)
+                 f"{run.duration:.1f}")
                 for run in runs
             ),
         )  # fmt: skip

@@ -1,5 +1,8 @@
 """Tables of job-board sources: the boards CareerHub reads, and a record of every sync."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -20,6 +23,9 @@ DEFAULT_BASE_URLS = {
     SourceKind.LEVER: "https://api.lever.co",
     SourceKind.ASHBY: "https://api.ashbyhq.com",
 }
+BOARD_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+# Sources of postings that are not job boards: a board under one of these slugs would close their postings.
+RESERVED_SLUGS = frozenset({"api", "import", "manual", "demo", "test", "bench"})
 # Failed syncs in a row after which a source is paused until an editor resumes it.
 PAUSE_AFTER_FAILURES = 3
 
@@ -36,8 +42,9 @@ class Source(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(
-        max_length=60, unique=True, help_text="Its postings' source: lowercase letters, digits, hyphens."
-    )
+        max_length=60, unique=True, blank=True,
+        help_text="Its postings' source: lowercase letters, digits, hyphens (empty: from the name).",
+    )  # fmt: skip
     kind = models.CharField(max_length=12, choices=SourceKind.choices)
     board = models.CharField(
         max_length=500,
@@ -79,6 +86,19 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The board's form by kind: a token for the APIs, an http(s) address for pages and feeds; and a slug
+        of its own (a sync closes the postings of its slug that the board no longer lists)."""
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is the source of postings written another way."})
+        if self.kind in (SourceKind.JSONLD, SourceKind.FEED):
+            if not self.board.startswith(("http://", "https://")):
+                raise ValidationError({"board": "For this kind the board is the http(s) address to read."})
+        elif self.board and not BOARD_TOKEN.match(self.board):
+            raise ValidationError(
+                {"board": "The board's name as the provider spells it: letters, digits, '.', '_', '-'."}
+            )
 
     @property
     def paused(self) -> bool:

@@ -7,11 +7,9 @@ sync applies whole or not at all. Its ``SourceRun`` is recorded whatever happene
 """
 
 import logging
-import re
 import time
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,22 +22,11 @@ from ..ingest.services import postings_import
 from ..models import Employer, Posting
 from .http import Client, FetchError
 from .kinds import Listing, reader_for
-from .models import PAUSE_AFTER_FAILURES, Source, SourceKind, SourceRun
+from .models import PAUSE_AFTER_FAILURES, Source, SourceRun
 
 logger = logging.getLogger(__name__)
 
-BOARD_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
-URL_KINDS = (SourceKind.JSONLD, SourceKind.FEED)
 REFUSALS_KEPT = 500  # refused postings listed in a run record (the count is always exact)
-
-
-def source_validate(source: Source) -> None:
-    """The rules of a board's name by kind: a token for the APIs, an http(s) address for pages and feeds."""
-    if source.kind in URL_KINDS:
-        if not source.board.startswith(("http://", "https://")):
-            raise ValidationError({"board": "For this kind the board is the http(s) address to read."})
-    elif not BOARD_TOKEN.match(source.board or ""):
-        raise ValidationError({"board": "The board's name as the provider spells it: letters, digits, '.', '_', '-'."})
 
 
 @transaction.atomic
@@ -49,7 +36,6 @@ def source_save(*, source: Source) -> Source:
         source.slug = slugify(source.name or f"{source.kind}-{source.board}")[:60]
     if not source.name:
         source.name = f"{source.employer.name if source.employer_id else source.board} ({source.get_kind_display()})"
-    source_validate(source)
     return validated_save(source)
 
 

@@ -72,14 +72,11 @@ class NewTermAdmin(admin.ModelAdmin):
     change_form_template = "admin/postings/newterm/change_form.html"
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                posting_count=Count("mentions", distinct=True),
-                segment_count=Count("mentions__posting__segment", distinct=True),
-            )
-        )
+        # Not super(): it orders by ``get_ordering`` before the counts that ordering names exist.
+        return NewTerm.objects.annotate(
+            posting_count=Count("mentions", distinct=True),
+            segment_count=Count("mentions__posting__segment", distinct=True),
+        ).order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
         return ("-posting_count", "key")  # an annotation: the model's own ordering cannot name it
