@@ -113,7 +113,7 @@ def _apply(source: Source, listing: Listing, run: SourceRun, *, dry_run: bool) -
     if listing.unread_urls:  # postings of pages not read this time stay as they are
         board_ids = [*board_ids, *stored.filter(url__in=listing.unread_urls).values_list("external_id", flat=True)]
     empty = not listing.rows
-    if empty and source.empty_answers == 0:
+    if empty and source.empty_answers == 0 and stored.filter(closed_on__isnull=True).exists():
         board_ids = None
         run.note = "The board listed no job at all: nothing is closed until the next sync agrees."
     with transaction.atomic():
