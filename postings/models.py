@@ -310,6 +310,17 @@ class Posting(EditorialModel):
         """Part of the synthetic demo set (``load_demo_postings``), to be labelled as such wherever shown."""
         return self.source == DEMO_SOURCE
 
+    @property
+    def details(self) -> list[str]:
+        """What a board said beside the text, in words: remote or on-site, department, employment type, pay."""
+        parts = [self.get_remote_display() if self.remote else "", self.department, self.employment_type]
+        if self.salary_min is not None or self.salary_max is not None:
+            given = (amount for amount in (self.salary_min, self.salary_max) if amount is not None)
+            amounts = "\N{EN DASH}".join(f"{amount:,}" for amount in given)
+            period = f" {self.get_salary_period_display()}" if self.salary_period else ""
+            parts.append(f"{self.salary_currency} {amounts}{period}")
+        return [part for part in parts if part]
+
     def clean(self) -> None:
         if self.posted_on and self.posted_on > timezone.localdate():
             raise ValidationError({"posted_on": "A posting cannot be dated in the future."})

@@ -394,3 +394,16 @@ def test_a_claimed_source_is_synced_by_its_task_after_commit(boards_world, board
 
     run = SourceRun.objects.get(source=source)
     assert (run.trigger, run.outcome, run.created) == ("beat", "applied", 3)
+
+
+def test_a_synced_postings_page_shows_what_its_board_said_and_when_it_closed(boards_world, board_server, client):
+    serve_board(board_server, "lever", board_json("lever.json"))
+    source = make_source(boards_world, board_server, "lever")
+    source_sync(source=source)
+    posting = Posting.objects.get(external_id="6f1c2a4e-0b2d-4c39-9d7e-1a2b3c4d5e01")
+    Posting.objects.filter(pk=posting.pk).update(closed_on=datetime.date(2026, 11, 2))
+
+    page = client.get(posting.get_absolute_url()).content.decode()
+
+    assert "Hybrid · Engineering · Full-time · GBP 85,000\N{EN DASH}105,000 a year" in page
+    assert "No longer on its board since" in page and "2 Nov 2026" in page
