@@ -168,11 +168,10 @@ def _record(source: Source, run: SourceRun, listing: Listing | None, *, dry_run:
     if run.outcome == SourceRun.Outcome.APPLIED and listing is not None:
         source.etag, source.last_modified = listing.etag, listing.last_modified
         source.empty_answers = source.empty_answers + 1 if not listing.rows else 0
-    source.save(
-        update_fields=[
-            "last_synced_at", "next_sync_at", "consecutive_failures", "paused_reason", "etag", "last_modified",
-            "empty_answers",
-        ]
+    # A queryset update: a sync's bookkeeping is in its run record, not worth a history entry of the source each day.
+    Source.objects.filter(pk=source.pk).update(
+        **{name: getattr(source, name) for name in ("last_synced_at", "next_sync_at", "consecutive_failures",
+                                                    "paused_reason", "etag", "last_modified", "empty_answers")}
     )  # fmt: skip
 
 
@@ -193,7 +192,7 @@ def sources_claim_due(*, trigger: str = "beat") -> list[int]:
             .order_by("id")
         )
         for source in due:
-            source.next_sync_at = now + timedelta(hours=source.interval_hours)
-            source.save(update_fields=["next_sync_at"])
+            next_sync = now + timedelta(hours=source.interval_hours)
+            Source.objects.filter(pk=source.pk).update(next_sync_at=next_sync)  # bookkeeping: no history entry
             send_after_commit(sync_source, source_id=source.pk, trigger=trigger)
     return [source.pk for source in due]

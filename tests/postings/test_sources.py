@@ -407,3 +407,14 @@ def test_a_synced_postings_page_shows_what_its_board_said_and_when_it_closed(boa
 
     assert "Hybrid · Engineering · Full-time · GBP 85,000\N{EN DASH}105,000 a year" in page
     assert "No longer on its board since" in page and "2 Nov 2026" in page
+
+
+def test_syncs_leave_no_history_entries_on_their_source(boards_world, board_server):
+    serve_board(board_server, "greenhouse", board_json("greenhouse.json"))
+    source = make_source(boards_world, board_server, "greenhouse")
+    entries = source.history.count()
+
+    sources_claim_due()
+    source_sync(source=Source.objects.get(pk=source.pk))
+
+    assert source.history.count() == entries  # the run records say what syncs did
