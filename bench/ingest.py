@@ -115,6 +115,9 @@ def time_baselines(texts: list[tuple[str, str]]) -> dict:
             segment_id,
             "",
             None,
+            *("", "", "", None, None, "", ""),  # remote, department, employment type, salary
+            today,  # first seen
+            None,  # closed
         )
         for n, (title, description) in enumerate(texts)
     ]

@@ -261,20 +261,45 @@ class PostingAdminForm(forms.ModelForm):
             self.add_error(name if name in self.fields else None, refusals)
 
 
+class ClosedFilter(admin.SimpleListFilter):
+    """Open postings, or the ones a job-board sync found gone from their board."""
+
+    title = "on its board"
+    parameter_name = "closed"
+
+    def lookups(self, request, model_admin):
+        return (("no", "Open"), ("yes", "Closed (left its board)"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(closed_on__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Posting)
 class PostingAdmin(EditorialAdmin):
     form = PostingAdminForm
-    list_display = ("title", "employer", "segment", "posted_on", "status", "source")
-    list_filter = ("status", "segment", "source", "posted_on")
+    list_display = ("title", "employer", "segment", "posted_on", "status", "source", "closed_on")
+    list_filter = ("status", "segment", "source", "posted_on", ClosedFilter)
     list_select_related = ("employer", "segment")
     search_fields = ("title", "employer__name", "external_id", "location")
     date_hierarchy = "posted_on"
     autocomplete_fields = ("employer", "segment")
+    readonly_fields = ("first_seen_on", "closed_on")
     inlines = (PostingSkillInline,)
     fieldsets = (
         (None, {"fields": ("title", "employer", "segment", "status", "posted_on", "location")}),
         ("Text", {"fields": ("description",)}),
-        ("Source", {"fields": ("source", "external_id", "url")}),
+        (
+            "Details",
+            {
+                "fields": (
+                    "remote", "department", "employment_type", ("salary_min", "salary_max", "salary_currency",
+                    "salary_period"),
+                )
+            },
+        ),
+        ("Source", {"fields": ("source", "external_id", "url", "first_seen_on", "closed_on")}),
         ("Publication", {"fields": ("published_at", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
@@ -300,3 +325,5 @@ class PostingAdmin(EditorialAdmin):
 # The demand engine and ingestion register their own pages.
 from .demand import admin as demand_admin  # noqa: E402, F401
 from .ingest import admin as ingest_admin  # noqa: E402, F401
+from .sources import admin as sources_admin  # noqa: E402, F401
+from .terms import admin as terms_admin  # noqa: E402, F401

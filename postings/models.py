@@ -216,6 +216,20 @@ class Employer(models.Model):
         return self.name
 
 
+class WorkplaceType(models.TextChoices):
+    REMOTE = "remote", "Remote"
+    HYBRID = "hybrid", "Hybrid"
+    ONSITE = "onsite", "On-site"
+
+
+class SalaryPeriod(models.TextChoices):
+    YEAR = "year", "a year"
+    MONTH = "month", "a month"
+    WEEK = "week", "a week"
+    DAY = "day", "a day"
+    HOUR = "hour", "an hour"
+
+
 class Posting(EditorialModel):
     """A job posting: the evidence demand figures are counted from.
 
@@ -240,6 +254,23 @@ class Posting(EditorialModel):
     )
     # A fingerprint of the normalised employer, title and text: exact duplicates share it, across sources.
     content_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    # What job boards say beside the text, kept where the provider gives it.
+    remote = models.CharField(
+        "remote or on-site", max_length=10, choices=WorkplaceType.choices, blank=True,
+        help_text="Empty when the source does not say.",
+    )  # fmt: skip
+    department = models.CharField(max_length=200, blank=True)
+    employment_type = models.CharField(max_length=60, blank=True, help_text="Full-time, part-time, contract, ...")
+    salary_min = models.PositiveIntegerField(null=True, blank=True)
+    salary_max = models.PositiveIntegerField(null=True, blank=True)
+    salary_currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code (USD, EUR, ...).")
+    salary_period = models.CharField(max_length=10, choices=SalaryPeriod.choices, blank=True)
+    # The day CareerHub first saw the posting (its import or the sync that found it): ``posted_on`` is the
+    # day the employer says it was published, which a board may not give or may give late.
+    first_seen_on = models.DateField(null=True, blank=True, editable=False)
+    # Set by a job-board sync on the first day the posting was no longer on its board; cleared if it
+    # comes back. A closed posting stays: it was asked for, and still counts where it was posted.
+    closed_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta(EditorialModel.Meta):
         ordering = ["-posted_on", "-id"]
@@ -252,6 +283,13 @@ class Posting(EditorialModel):
             models.CheckConstraint(condition=Q(posted_on__gte=EARLIEST_POSTING_DATE), name="posting_posted_on_min"),
             models.CheckConstraint(condition=~Q(title=""), name="posting_title_not_empty"),
             models.CheckConstraint(condition=~Q(external_id=""), name="posting_external_id_not_empty"),
+            models.CheckConstraint(
+                condition=Q(salary_min__isnull=True) | Q(salary_max__isnull=True) | Q(salary_min__lte=F("salary_max")),
+                name="posting_salary_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(remote="") | Q(remote__in=WorkplaceType.values), name="posting_remote_valid"
+            ),
         ]
         indexes = [
             models.Index(fields=["segment", "posted_on"], name="posting_segment_posted_on"),
@@ -277,6 +315,17 @@ class Posting(EditorialModel):
     def is_demo(self) -> bool:
         """Part of the synthetic demo set (``load_demo_postings``), to be labelled as such wherever shown."""
         return self.source == DEMO_SOURCE
+
+    @property
+    def details(self) -> list[str]:
+        """What a board said beside the text, in words: remote or on-site, department, employment type, pay."""
+        parts = [self.get_remote_display() if self.remote else "", self.department, self.employment_type]
+        if self.salary_min is not None or self.salary_max is not None:
+            given = (amount for amount in (self.salary_min, self.salary_max) if amount is not None)
+            amounts = "\N{EN DASH}".join(f"{amount:,}" for amount in given)
+            period = f" {self.get_salary_period_display()}" if self.salary_period else ""
+            parts.append(f"{self.salary_currency} {amounts}{period}")
+        return [part for part in parts if part]
 
     def clean(self) -> None:
         if self.posted_on and self.posted_on > timezone.localdate():
@@ -345,6 +394,8 @@ class PostingSkill(models.Model):
 # The demand engine's and the ingestion's tables live with them; imported here so Django registers them.
 from .demand.models import DemandMark, DemandRun, SegmentDayCount, SegmentMonthTotal, SkillDemand  # noqa: E402
 from .ingest.models import ImportJob, NearDuplicate  # noqa: E402
+from .sources.models import Source, SourceRun  # noqa: E402
+from .terms.models import NewTerm, NewTermMention  # noqa: E402
 
 __all__ = [
     "EARLIEST_POSTING_DATE",
@@ -354,6 +405,8 @@ __all__ = [
     "Employer",
     "ImportJob",
     "NearDuplicate",
+    "NewTerm",
+    "NewTermMention",
     "Posting",
     "PostingSkill",
     "PostingSkillState",
@@ -365,4 +418,6 @@ __all__ = [
     "SkillDemand",
     "SkillMerge",
     "SkillType",
+    "Source",
+    "SourceRun",
 ]

@@ -51,6 +51,13 @@ POSTING_EDITABLE_FIELDS = (
     "source",
     "external_id",
     "status",
+    "remote",
+    "department",
+    "employment_type",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
 )
 
 

@@ -291,7 +291,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_IMPORTS = ["postings.demand.tasks", "postings.ingest.tasks", "curriculum.coverage.tasks"]
+# The queue tasks go to unless routed elsewhere, including tasks a task queues (a beat job queues a sync per source).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_IMPORTS = [
+    "postings.demand.tasks",
+    "postings.ingest.tasks",
+    "postings.sources.tasks",
+    "postings.terms.tasks",
+    "curriculum.coverage.tasks",
+]
 CELERY_BEAT_SCHEDULE = {
     # Leftover marks (a worker killed mid-task, a lost queue message) are drained within a minute.
     "demand-drain": {
@@ -308,6 +316,12 @@ CELERY_BEAT_SCHEDULE = {
     "demand-full-recompute": {
         "task": "postings.demand.tasks.recompute_all_demand",
         "schedule": crontab(hour=3, minute=15),
+        "kwargs": {"trigger": "beat"},
+    },
+    # Every 15 minutes: queue a sync of each job-board source whose interval (default a day) has passed.
+    "sources-sync-due": {
+        "task": "postings.sources.tasks.sync_due_sources",
+        "schedule": 15 * 60.0,
         "kwargs": {"trigger": "beat"},
     },
     # Nightly, after the demand rebuild: recompute every track's coverage (moves the window on each month).
@@ -364,3 +378,19 @@ CAREERHUB_EDITOR_GROUP = "Editors"
 CAREERHUB_COVERAGE_TOP_N = int(os.environ.get("CAREERHUB_COVERAGE_TOP_N", "20"))
 CAREERHUB_COVERAGE_WINDOW_MONTHS = int(os.environ.get("CAREERHUB_COVERAGE_WINDOW_MONTHS", "12"))
 CAREERHUB_COVERAGE_SURPLUS_SHARE = float(os.environ.get("CAREERHUB_COVERAGE_SURPLUS_SHARE", "0.05"))
+
+# Job-board sources (docs/sources.md). The contact address goes in every request's User-Agent, so that
+# whoever runs a board can tell who is reading it and reach a person: set it to a monitored address.
+CAREERHUB_SOURCES_CONTACT = os.environ.get("CAREERHUB_CONTACT_EMAIL", "careerhub-admin@localhost")
+CAREERHUB_SOURCES_CONNECT_TIMEOUT = float(os.environ.get("CAREERHUB_SOURCES_CONNECT_TIMEOUT", "5"))
+CAREERHUB_SOURCES_READ_TIMEOUT = float(os.environ.get("CAREERHUB_SOURCES_READ_TIMEOUT", "30"))
+CAREERHUB_SOURCES_RETRIES = int(os.environ.get("CAREERHUB_SOURCES_RETRIES", "3"))
+CAREERHUB_SOURCES_BACKOFF = float(os.environ.get("CAREERHUB_SOURCES_BACKOFF", "1.0"))  # 1 s, 2 s, 4 s
+CAREERHUB_SOURCES_RETRY_AFTER_MAX = int(os.environ.get("CAREERHUB_SOURCES_RETRY_AFTER_MAX", "120"))
+# A board of 5,000 postings with their text is about 15 MB; anything far larger is not a job board.
+CAREERHUB_SOURCES_MAX_BYTES = int(os.environ.get("CAREERHUB_SOURCES_MAX_BYTES", str(25 * 1024 * 1024)))
+# At least this many seconds between two requests to one host (per process).
+CAREERHUB_SOURCES_HOST_INTERVAL = float(os.environ.get("CAREERHUB_SOURCES_HOST_INTERVAL", "1.0"))
+CAREERHUB_SOURCES_MAX_PAGES = int(os.environ.get("CAREERHUB_SOURCES_MAX_PAGES", "500"))
+# New terms (postings.terms): a term is queued for editors once this many postings mention it.
+CAREERHUB_NEW_TERM_MIN_POSTINGS = int(os.environ.get("CAREERHUB_NEW_TERM_MIN_POSTINGS", "2"))

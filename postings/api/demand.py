@@ -17,6 +17,7 @@ from careerhub.core.visibility import can_see_drafts
 from segments.selectors import segment_list, segment_refs
 
 from ..demand.months import add_months
+from ..demand.open_postings import BASES, BASIS_FIRST_SEEN, BASIS_OPEN, top_skills_open
 from ..demand.selectors import TREND_HORIZONS, cooccurrence, demand_row_list, demand_rows, skill_trends, top_skills
 from ..demand.tiers import TIER_NAMES, tier_rules, tier_table, tier_thresholds
 from ..demand.window import DemandWindow
@@ -43,11 +44,13 @@ class DemandQueryForm(forms.Form):
     period_from = MonthField(required=False)
     period_to = MonthField(required=False)
     limit = forms.IntegerField(min_value=1, max_value=100, required=False)
+    basis = forms.ChoiceField(choices=list(BASES.items()), required=False)
     min_postings = forms.IntegerField(min_value=1, max_value=1_000_000, required=False)
 
     def __init__(self, data, *, request):
         renamed = {"period_from": data.get("from"), "period_to": data.get("to")}
-        super().__init__({**{key: data.get(key) for key in ("segment", "limit", "min_postings")}, **renamed})
+        kept = ("segment", "limit", "min_postings", "basis")
+        super().__init__({**{key: data.get(key) for key in kept}, **renamed})
         self.fields["segment"].queryset = segment_refs(  # the slug is all the views read of it
             include_unpublished=can_see_drafts(request, "segments", "segment")
         )
@@ -90,6 +93,11 @@ TO = OpenApiParameter(
     "to", str, description="Last month, YYYY-MM, included (default: the latest complete month)."
 )
 LIMIT = OpenApiParameter("limit", int, description="How many rows, 1 to 100 (default 20).")
+BASIS = OpenApiParameter(
+    "basis", str, enum=list(BASES),
+    description="first_seen (default): postings first seen (posted) in the period; open: postings open at any "
+    "time in it (from posted until closed on their board).",
+)  # fmt: skip
 
 
 class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -113,18 +121,21 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
             raise ValidationError(form.api_errors())
         return form.cleaned_data
 
-    @extend_schema(parameters=[SEGMENT, FROM, TO, LIMIT], responses=TopSkillsSerializer, filters=False)
+    @extend_schema(parameters=[SEGMENT, FROM, TO, LIMIT, BASIS], responses=TopSkillsSerializer, filters=False)
     @action(detail=False, filterset_class=None, pagination_class=None, serializer_class=TopSkillsSerializer)
     def top(self, request):
         """The skills most asked for in a segment (or all) over a period, with their share of postings."""
         query = self._query()
-        segment = query["segment"]
-        ranked = top_skills(
+        segment, basis = query["segment"], query["basis"] or BASIS_FIRST_SEEN
+        count = top_skills_open if basis == BASIS_OPEN else top_skills
+        ranked = count(
             segment=segment, month_from=query["period_from"], month_to=query["period_to"], limit=query["limit"] or 20
         )
         total = ranked[0].total if ranked else 0
         return Response(
             {
+                "basis": basis,
+                "basis_label": BASES[basis],
                 "segment": segment.slug if segment else None,
                 "period_from": f"{query['period_from']:%Y-%m}",
                 "period_to": f"{query['period_to']:%Y-%m}",

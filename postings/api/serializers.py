@@ -356,6 +356,10 @@ class TopSkillSerializer(serializers.Serializer):
 
 
 class TopSkillsSerializer(serializers.Serializer):
+    basis = serializers.ChoiceField(
+        choices=["first_seen", "open"], help_text="What the figures count: postings first seen, or open, in the period."
+    )
+    basis_label = serializers.CharField()
     segment = serializers.CharField(allow_null=True)
     period_from = serializers.CharField()
     period_to = serializers.CharField()

@@ -26,6 +26,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    closed: int = 0  # a job-board sync's postings no longer on the board (``board_ids``)
+    reopened: int = 0
     refused: list[RowError] = field(default_factory=list)
     applied: bool = False
     dry_run: bool = False
@@ -43,6 +45,8 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "duplicates": self.duplicates,
+            "closed": self.closed,
+            "reopened": self.reopened,
             "refused": len(self.refused),
             "applied": self.applied,
             "dry_run": self.dry_run,
@@ -62,6 +66,8 @@ class ImportReport:
             f"{self.rows:,} rows: {self.created:,} created ({self.duplicates:,} of them exact duplicates), "
             f"{self.updated:,} updated, {self.unchanged:,} unchanged, {len(self.refused):,} refused"
         )
+        if self.closed or self.reopened:
+            counts += f"; {self.closed:,} closed, {self.reopened:,} reopened"
         return f"{verb}. {counts}."
 
 

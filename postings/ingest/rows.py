@@ -16,11 +16,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 
-from ..models import EARLIEST_POSTING_DATE, MAX_POSTING_TEXT
+from ..models import EARLIEST_POSTING_DATE, MAX_POSTING_TEXT, SalaryPeriod, WorkplaceType
 
 REQUIRED_FIELDS = ("external_id", "title", "employer", "segment", "posted_on", "description")
-OPTIONAL_FIELDS = ("location", "url", "source")
+# What job boards give beside the text: kept where the provider gives it (``postings.sources``).
+DETAIL_FIELDS = ("remote", "department", "employment_type")
+SALARY_FIELDS = ("salary_min", "salary_max", "salary_currency", "salary_period")
+OPTIONAL_FIELDS = ("location", "url", "source", *DETAIL_FIELDS, *SALARY_FIELDS)
 FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
+TEXT_FIELDS = tuple(name for name in FIELDS if name not in ("salary_min", "salary_max"))
 
 # Field -> most characters accepted; the same limits as the models' columns.
 MAX_LENGTHS = {
@@ -33,7 +37,16 @@ MAX_LENGTHS = {
     "url": 500,
     "source": 60,
     "posted_on": 10,
+    "remote": 10,
+    "department": 200,
+    "employment_type": 60,
+    "salary_currency": 3,
+    "salary_period": 10,
 }
+REMOTE_CHOICES = tuple(WorkplaceType.values)
+SALARY_PERIODS = tuple(SalaryPeriod.values)
+MAX_SALARY = 100_000_000  # a yearly pay beyond this is a typo or another unit, not a salary
+CURRENCY_PATTERN = re.compile(r"[A-Z]{3}\Z")
 
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 SOURCE_PATTERN = re.compile(r"[-a-z0-9_]+\Z")
@@ -71,6 +84,13 @@ class PostingRow:
     location: str = ""
     url: str = ""
     source: str = ""
+    remote: str = ""
+    department: str = ""
+    employment_type: str = ""
+    salary_min: int | None = None
+    salary_max: int | None = None
+    salary_currency: str = ""
+    salary_period: str = ""
 
 
 def plain_text(value: str) -> str:
@@ -141,6 +161,38 @@ def _date(value: str, row: int, errors: list[RowError], today: datetime.date) ->
     return posted_on
 
 
+def _amount(raw: dict, name: str, row: int, errors: list[RowError]) -> int | None:
+    value = raw.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isdecimal():  # CSV cells are text
+        value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors.append(RowError(row, name, "Expected a whole amount of money, as a number."))
+        return None
+    if not 0 <= value <= MAX_SALARY:
+        errors.append(RowError(row, name, f"Expected an amount between 0 and {MAX_SALARY:,}."))
+        return None
+    return value
+
+
+def _salary(raw: dict, values: dict[str, Any], row: int, errors: list[RowError]) -> dict[str, Any]:
+    """The salary range: amounts, with a currency (ISO 4217 code) whenever an amount is given."""
+    low, high = _amount(raw, "salary_min", row, errors), _amount(raw, "salary_max", row, errors)
+    currency, period = values["salary_currency"], values["salary_period"]
+    if low is not None and high is not None and low > high:
+        errors.append(RowError(row, "salary_max", f"The range ends ({high:,}) below where it starts ({low:,})."))
+    if (low is not None or high is not None) and not currency:
+        errors.append(RowError(row, "salary_currency", "A salary needs its currency (a code such as USD)."))
+    if currency and not CURRENCY_PATTERN.match(currency):
+        errors.append(RowError(row, "salary_currency", "Expected a three-letter currency code such as USD or EUR."))
+    if period and period not in SALARY_PERIODS:
+        errors.append(RowError(row, "salary_period", f"Expected one of {', '.join(SALARY_PERIODS)}, or nothing."))
+    return {"salary_min": low, "salary_max": high}
+
+
 def parse_row(
     raw: Any, *, row: int, default_source: str, today: datetime.date | None = None
 ) -> tuple[PostingRow | None, list[RowError]]:
@@ -151,8 +203,11 @@ def parse_row(
     unknown = sorted(str(key)[:60] for key in raw if key not in FIELDS)
     if unknown:
         errors.append(RowError(row, unknown[0], f"Unknown field(s): {', '.join(unknown)}. Known: {', '.join(FIELDS)}."))
-    values = {name: _text(raw, name, row, errors) for name in FIELDS}
+    values: dict[str, Any] = {name: _text(raw, name, row, errors) for name in TEXT_FIELDS}
     posted_on = _date(values.pop("posted_on"), row, errors, today or timezone.localdate())
+    values |= _salary(raw, values, row, errors)
+    if values["remote"] and values["remote"] not in REMOTE_CHOICES:
+        errors.append(RowError(row, "remote", f"Expected one of {', '.join(REMOTE_CHOICES)}, or nothing."))
     if values["url"]:
         try:
             validate_url(values["url"])

@@ -15,7 +15,7 @@ as every other write of postings is.
 """
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from itertools import islice
 from typing import Any
 
@@ -39,10 +39,12 @@ from ..services import POSTING_EDITABLE_FIELDS, posting_update, text_of
 from .duplicates import content_hash
 from .models import NearDuplicate
 from .report import ImportRefused, ImportReport, Resolved, Resolver
-from .rows import PostingRow, RowError, parse_row
+from .rows import DETAIL_FIELDS, SALARY_FIELDS, PostingRow, RowError, parse_row
 
 logger = logging.getLogger(__name__)
 
+ID_CHUNK = 2000  # ids per UPDATE ... WHERE id IN (...)
+TERMS_TASK_SIZE = 2000  # postings read for new terms per task
 BATCH_SIZE = 1000  # rows per write batch; see docs/benchmarks.md (Ingestion) for how it was chosen
 ANALYZE_AFTER_ROWS = 1000  # new postings after which an import refreshes the planner's statistics (~0.1 s)
 # Column orders of the rows ``_Importer.create`` inserts (see careerhub.core.bulk.insert_rows).
@@ -63,7 +65,20 @@ POSTING_FIELDS = (
     "segment_id",
     "content_hash",
     "duplicate_of_id",
+    "remote",
+    "department",
+    "employment_type",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "first_seen_on",
+    "closed_on",
 )
+# The fields of an incoming row compared with the stored posting, and written on a change (with segment and
+# employer, which arrive as names).
+DUPLICATE_OF = POSTING_FIELDS.index("duplicate_of_id")
+ROW_FIELDS = ("title", "description", "location", "url", "posted_on", *DETAIL_FIELDS, *SALARY_FIELDS)
 LINK_FIELDS = (
     "posting_id",
     "skill_id",
@@ -90,12 +105,18 @@ def postings_import(
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     status: str = Status.PUBLISHED,
+    board_ids: Collection[str] | None = None,
 ) -> ImportReport:
     """Write postings given as ``(row number, fields or RowError)``; see the module docstring.
 
     New postings get ``status`` (published unless an editor's form says otherwise). A batch that loses
     a race with another writing the same postings (a unique key taken, a deadlock) is run again whole,
     a few times, when its rows are a list (a stream is read once); then ``WriteConflict`` is raised.
+
+    ``board_ids``, from a job-board sync, is the external id of every posting the board lists now
+    (refused rows included: a posting whose row is refused is still on the board). Postings of
+    ``source`` not in it are closed (``closed_on`` today) and closed ones in it reopen, in the
+    same transaction as the rows.
     """
     if status not in Status.values:
         raise ValueError(f"Unknown status {status!r}; expected one of {', '.join(Status.values)}.")
@@ -112,6 +133,10 @@ def postings_import(
                     importer.process(batch)
                     if progress:
                         progress(len(batch))
+                if board_ids is not None and importer.writing:
+                    report.closed, report.reopened = postings_close_missing(
+                        source=source, board_ids=board_ids, today=importer.today
+                    )
                 if dry_run or (report.refused and not partial):
                     raise ImportRefused
                 report.applied = True
@@ -144,7 +169,7 @@ def refresh_statistics() -> None:
 
 
 # The fields of a posting an editor fills in, as a row of ``postings_import`` names them.
-FORM_FIELDS = ("external_id", "title", "description", "location", "url", "source")
+FORM_FIELDS = ("external_id", "title", "description", "location", "url", "source", *DETAIL_FIELDS, *SALARY_FIELDS)
 
 
 def posting_write(*, posting: Posting, user=None) -> Posting:
@@ -216,6 +241,7 @@ class _Importer:
         self.today = timezone.localdate()
         self.touched_employers: set[int] = set()
         self.first_new_id: int | None = None
+        self.written_ids: list[int] = []  # created or changed: their text is read for new terms
 
     def refuse(self, errors: Iterable[RowError]) -> None:
         self.report.refused.extend(errors)
@@ -327,16 +353,9 @@ class _Importer:
 
     @staticmethod
     def changed(posting: Posting, item: Resolved) -> bool:
-        row = item.row
-        return (
-            posting.title,
-            posting.description,
-            posting.location,
-            posting.url,
-            posting.posted_on,
-            posting.segment_id,
-            posting.employer_id,
-        ) != (row.title, row.description, row.location, row.url, row.posted_on, item.segment_id, item.employer_id)
+        return (posting.segment_id, posting.employer_id) != (item.segment_id, item.employer_id) or any(
+            getattr(posting, name) != getattr(item.row, name) for name in ROW_FIELDS
+        )
 
     def create(self, items: list[Resolved]) -> None:
         """Insert new postings with their history, skill links and demand marks, in a few bulk writes."""
@@ -353,6 +372,7 @@ class _Importer:
             self.report.duplicates += posting_id in duplicate_of
             self.result(item.row.row, posting_id, "duplicate" if posting_id in duplicate_of else "created")
         self.touched_employers.update(item.employer_id for item in items)
+        self.written_ids.extend(ids)
         first = min(ids)
         self.first_new_id = first if self.first_new_id is None else min(first, self.first_new_id)
 
@@ -386,14 +406,14 @@ class _Importer:
                 (1, self.status, published_at, now, now, items[i].row.title, items[i].row.description,
                  items[i].row.location, items[i].row.posted_on, items[i].row.url, items[i].row.source,
                  items[i].row.external_id, items[i].employer_id, items[i].segment_id, items[i].content_hash,
-                 originals.get(items[i].content_hash))
+                 originals.get(items[i].content_hash), *_details(items[i].row), self.today, None)
                 for i in indexes
             ]  # fmt: skip
             new_ids = insert_with_history(Posting, POSTING_FIELDS, rows, now=now, user_id=user_id, reason="Imported")
             for index, posting_id, row in zip(indexes, new_ids, rows, strict=True):
                 ids[index] = posting_id
-                if row[-1]:
-                    duplicate_of[posting_id] = row[-1]
+                if row[DUPLICATE_OF]:
+                    duplicate_of[posting_id] = row[DUPLICATE_OF]
                 originals.setdefault(items[index].content_hash, posting_id)
         return ids, duplicate_of
 
@@ -414,20 +434,14 @@ class _Importer:
         try:
             posting_update(
                 posting=posting,
-                data={
-                    "title": row.title,
-                    "description": row.description,
-                    "location": row.location,
-                    "url": row.url,
-                    "posted_on": row.posted_on,
-                    "segment": Segment(pk=item.segment_id),
-                    "employer": Employer(pk=item.employer_id),
-                },
+                data={name: getattr(row, name) for name in ROW_FIELDS}
+                | {"segment": Segment(pk=item.segment_id), "employer": Employer(pk=item.employer_id)},
             )
         except ValidationError as exc:
             self.refuse(RowError(row.row, name, "; ".join(messages)) for name, messages in exc.message_dict.items())
             return
         self.report.updated += 1
+        self.written_ids.append(posting.pk)
         self.result(row.row, posting.pk, "updated")
 
     def result(self, row: int, posting_id: int, outcome: str) -> None:
@@ -442,6 +456,37 @@ class _Importer:
 
             near_duplicate_scans_mark(employer_ids=self.touched_employers, from_id=self.first_new_id)
             send_after_commit(find_near_duplicates)
+        if self.written_ids:
+            from ..terms.tasks import find_new_terms
+
+            for start in range(0, len(self.written_ids), TERMS_TASK_SIZE):
+                send_after_commit(find_new_terms, posting_ids=self.written_ids[start : start + TERMS_TASK_SIZE])
+
+
+def _details(row: PostingRow) -> tuple:
+    """The row's values of ``POSTING_FIELDS`` after ``duplicate_of_id`` but the last (``first_seen_on``)."""
+    return tuple(getattr(row, name) for name in (*DETAIL_FIELDS, *SALARY_FIELDS))
+
+
+def postings_close_missing(*, source: str, board_ids: Collection[str], today) -> tuple[int, int]:
+    """Close the open postings of ``source`` its board no longer lists; reopen closed ones it lists again.
+
+    Part of ``postings_import`` (a sync's rows and its closings commit together). Closing moves no demand
+    cell (a posting counts where it was posted, closed or not), so no mark is written; the answer cache is
+    told. Returns (closed, reopened).
+    """
+    listed = set(board_ids)
+    postings = Posting.objects.filter(source=source)
+    open_ids = postings.filter(closed_on__isnull=True).values_list("id", "external_id")
+    closing = [pk for pk, external_id in open_ids if external_id not in listed]
+    closed_ids = postings.filter(closed_on__isnull=False).values_list("id", "external_id")
+    reopening = [pk for pk, external_id in closed_ids if external_id in listed]
+    for start in range(0, max(len(closing), len(reopening)), ID_CHUNK):
+        Posting.objects.filter(pk__in=closing[start : start + ID_CHUNK]).update(closed_on=today)
+        Posting.objects.filter(pk__in=reopening[start : start + ID_CHUNK]).update(closed_on=None)
+    if closing or reopening:
+        content_changed()
+    return len(closing), len(reopening)
 
 
 def postings_remove_source(*, source: str, chunk_size: int = 2000) -> int:

@@ -101,7 +101,9 @@ def celery_worker(transactional_db, tmp_path):
     """A started worker; tasks the test process sends go to its queue. Stopped (and its log shown) at the end."""
     url = broker_url()
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    environment = {**os.environ, "DATABASE_URL": database_url_for_worker(), "CELERY_BROKER_URL": url}
+    # Tasks the worker itself queues (a beat job's syncs, say) go to its own queue too.
+    environment = {**os.environ, "DATABASE_URL": database_url_for_worker(), "CELERY_BROKER_URL": url,
+                   "CELERY_TASK_DEFAULT_QUEUE": queue}  # fmt: skip
     previous_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
     worker = Worker(queue, environment, tmp_path / "worker.log").start()
