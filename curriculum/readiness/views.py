@@ -143,8 +143,9 @@ def readiness_view(request: HttpRequest) -> HttpResponse:
         return _page(request, form, status=400)
     params = form.params()
     if (posted and not params["text"].strip()) or (not posted and _not_canonical(request.GET)):
-        return redirect(readiness_url(skills=params["skills"], segment=params["segment"], done=params["done"]),
-                        status=303 if posted else 302)
+        response = redirect(readiness_url(skills=params["skills"], segment=params["segment"], done=params["done"]))
+        response.status_code = 303 if posted else 302  # 303: "see the answer there", by GET
+        return response
     reads = (skill_catalogue(), segment_refs())
     try:
         answer = readiness_answer(**params, catalogue=reads[0], segments=reads[1])
