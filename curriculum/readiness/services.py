@@ -218,7 +218,7 @@ def segment_readiness(
             if row.skill_id in catalogue]
     known = learner.known
     if postings < MIN_SAMPLE:
-        basis, core = BASIS_TOO_FEW, []
+        basis, core, rows = BASIS_TOO_FEW, [], []  # no share to judge by, so no strength either
     else:
         core = [row for row in rows if CORE in row.tiers]
         basis = BASIS_CORE
