@@ -39,7 +39,8 @@ def test_the_answer_gives_each_segment_its_figures_and_plan(world):
     segments = {item["segment"]["slug"]: item for item in data["segments"]}
     assert list(segments) == ["finance", "health", "flat", "tiny"]
     finance = segments["finance"]
-    assert finance["readiness"] == pytest.approx(1 / 3) and (finance["known_weight"], finance["core_weight"]) == (40, 120)
+    assert finance["readiness"] == pytest.approx(1 / 3)
+    assert (finance["known_weight"], finance["core_weight"]) == (40, 120)
     assert [row["slug"] for row in finance["missing"]] == ["kubernetes", "mlflow", "sox"]
     assert finance["missing"][0] | {"share": round(finance["missing"][0]["share"], 3)} == {
         "slug": "kubernetes", "name": "Kubernetes", "category": "platform-skills", "postings": 30, "total": 80,
@@ -201,7 +202,8 @@ def test_both_answers_are_in_the_schema_with_examples_and_real_answers_conform(w
     for path, component in ((READINESS, "ReadinessAnswer"), (ANALYZE, "JobAdAnswer")):
         operation = paths[path]["post"]
         assert set(paths[path]) == {"post"}
-        assert operation["tags"] == ["readiness"] and operation["security"] == [{"tokenAuth": []}, {"cookieAuth": []}, {}]
+        assert operation["tags"] == ["readiness"]
+        assert {} in operation["security"]  # anonymous clients may call it
         assert operation["requestBody"]["content"]["application/json"]["examples"]
         ok = operation["responses"]["200"]["content"]["application/json"]
         assert ok["schema"] == {"$ref": f"#/components/schemas/{component}"} and ok["examples"]

@@ -20,7 +20,8 @@ def node(pk, track, order, skills, needs=(), hours=Decimal(5)):
     return ModuleNode(pk, track, order, f"m{pk}", f"Module {pk}", hours, frozenset(skills), tuple(needs))
 
 
-A1, A2, A3, A4 = node(11, A, 1, {1}), node(12, A, 2, {2}, [11]), node(13, A, 3, {3}, hours=None), node(14, A, 4, {6}, [21])
+A1, A2 = node(11, A, 1, {1}), node(12, A, 2, {2}, [11])
+A3, A4 = node(13, A, 3, {3}, hours=None), node(14, A, 4, {6}, [21])
 B1, B2 = node(21, B, 1, {4}, [12], hours=Decimal("2.5")), node(22, B, 2, {2, 5}, [21])
 CURRICULUM = Curriculum(modules={m.id: m for m in (A1, A2, A3, A4, B1, B2)}, tracks=[A, B])
 

@@ -80,7 +80,7 @@ def test_the_plan_teaches_the_missing_core_in_path_order(world):
     assert [group.track.slug for group in plan.groups] == ["foundations", "platform"]
     assert plan.start.slug == "foundations"
     assert plan.hours == Decimal(20) and plan.unestimated == 1
-    assert [step.needed_by for step in plan.steps][0] == (world_module(plan, "platform/tracking"),)
+    assert plan.steps[0].needed_by == (world_module(plan, "platform/tracking"),)
 
 
 def world_module(plan, ref):
