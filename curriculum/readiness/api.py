@@ -109,10 +109,11 @@ def _module(module) -> dict:
             "hours": float(module.hours) if module.hours is not None else None}
 
 
-def _plan(plan: Plan | None) -> dict | None:
+def _plan(plan: Plan | None, segment) -> dict | None:
     if plan is None:
         return None
     return {
+        "segment": segment.slug,
         "start": {"slug": plan.start.slug, "title": plan.start.title} if plan.start else None,
         "hours": float(plan.hours),
         "unestimated": plan.unestimated,
@@ -144,7 +145,6 @@ def _segment(item: SegmentReadiness) -> dict:
         "known": [_figures(row) for row in item.known],
         "missing": [_figures(row) for row in item.missing],
         "strengths": [_figures(row) for row in item.strengths],
-        "plan": _plan(item.plan),
     }
 
 
@@ -171,6 +171,7 @@ def answer_data(answer: Answer) -> dict:
         },
         "target": answer.target.segment.slug if answer.target else None,
         "segments": [_segment(item) for item in answer.segments],
+        "plan": _plan(answer.plan, answer.target.segment) if answer.target else None,
     }
 
 
@@ -241,9 +242,10 @@ class ReadinessView(ReadinessApiView):
             "Send the skills you have (slugs), a text to find them in (a CV, a profile, a list of projects), "
             "modules you finished, or several of these. For every published segment (or `segment` alone) the "
             f"answer gives your readiness ({FORMULA}; core skills are asked for in at least "
-            f"{CORE_SHARE:.0%} of the segment's postings), the core skills you have and miss with their figures, "
-            "your strengths there, and a plan: the modules that teach what you miss, prerequisites first, grouped "
-            "by track, with hours. `readiness` is null when the segment has too few postings to judge "
+            f"{CORE_SHARE:.0%} of the segment's postings), the core skills you have and miss with their figures "
+            "and your strengths there; and, for the target segment (`segment`, else the one you are readiest "
+            "for), a plan: the modules that teach what you miss, prerequisites first, grouped by track, with "
+            "hours. `readiness` (and the plan) are null when the segment has too few postings to judge "
             "(`basis`: \"too few postings\"). The text is never stored, logged or cached."
         ),
         request=ReadinessRequestSerializer,

@@ -78,16 +78,12 @@ def knows_module(module: ModuleNode, known: set[int]) -> bool:
     return bool(module.skill_ids) and module.skill_ids <= known
 
 
-def plan_modules(
-    *, missing: list[SkillRef], known: set[int], done: set[int], curriculum: Curriculum,
-    teaching: dict[int, list[int]],
-) -> Plan:
+def plan_modules(*, missing: list[SkillRef], known: set[int], done: set[int], curriculum: Curriculum) -> Plan:
     """The plan for ``missing`` skills (ranked), see the module docstring.
 
-    ``done`` are module ids the learner marked done (their skills are expected among ``known``);
-    ``teaching`` is ``curriculum.teaching()``, passed in so that one answer computes it once for every segment.
+    ``done`` are module ids the learner marked done (their skills are expected among ``known``).
     """
-    modules = curriculum.modules
+    modules, teaching, position = curriculum.modules, curriculum.teaching, curriculum.position
     chosen: list[int] = []
     untaught: list[SkillRef] = []
     for skill in missing:
@@ -97,7 +93,6 @@ def plan_modules(
         elif not any(module_id in chosen for module_id in candidates):
             chosen.append(candidates[0])
     needed_by = _with_prerequisites(chosen, known=known, done=done, modules=modules)
-    position = {module_id: n for n, module_id in enumerate(modules)}
     steps = [
         PlanStep(
             module=modules[module_id],

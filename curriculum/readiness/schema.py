@@ -71,6 +71,7 @@ class ReadinessPlanTrackSerializer(serializers.Serializer):
 
 
 class ReadinessPlanSerializer(serializers.Serializer):
+    segment = serializers.CharField(help_text="The segment planned for: the target.")
     start = ReadinessTrackRefSerializer(allow_null=True, help_text="The track to start with; null with no plan.")
     hours = serializers.FloatField(help_text="Estimated hours of the modules that have an estimate.")
     unestimated = serializers.IntegerField(help_text="Modules without an estimate.")
@@ -98,7 +99,6 @@ class ReadinessSegmentSerializer(serializers.Serializer):
     known = ReadinessFigureSerializer(many=True, help_text="The core skills you have.")
     missing = ReadinessFigureSerializer(many=True, help_text="The core skills you miss, by demand, then trend.")
     strengths = ReadinessFigureSerializer(many=True, help_text="Your skills the segment asks for most.")
-    plan = ReadinessPlanSerializer(allow_null=True, help_text="Null when the segment is not judged.")
 
 
 class ReadinessAnswerSerializer(serializers.Serializer):
@@ -109,6 +109,9 @@ class ReadinessAnswerSerializer(serializers.Serializer):
         allow_null=True, help_text="The segment asked for, else the one you are readiest for."
     )
     segments = ReadinessSegmentSerializer(many=True)
+    plan = ReadinessPlanSerializer(
+        allow_null=True, help_text="The plan for the target segment; null when it is not judged (too few postings)."
+    )
 
 
 class JobAdModuleSerializer(serializers.Serializer):
@@ -177,11 +180,11 @@ READINESS_EXAMPLES = [
                              "change": 3.1, "tiers": ["core", "rising"]}],
                 "strengths": [{**_K8S, "postings": 206, "total": 412, "share": 0.5, "direction": "stable",
                                "change": 0.4, "tiers": ["core"]}],
-                "plan": {"start": {"slug": "mlops-engineer", "title": "MLOps Engineer"}, "hours": 10.0,
-                         "unestimated": 0, "untaught": [],
-                         "tracks": [{"track": {"slug": "mlops-engineer", "title": "MLOps Engineer"}, "hours": 10.0,
-                                     "modules": [{**_MODULE, "teaches": ["mlflow"], "needed_by": []}]}]},
             }],
+            "plan": {"segment": "big-tech", "start": {"slug": "mlops-engineer", "title": "MLOps Engineer"},
+                     "hours": 10.0, "unestimated": 0, "untaught": [],
+                     "tracks": [{"track": {"slug": "mlops-engineer", "title": "MLOps Engineer"}, "hours": 10.0,
+                                 "modules": [{**_MODULE, "teaches": ["mlflow"], "needed_by": []}]}]},
         },
     ),
 ]

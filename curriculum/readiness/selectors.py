@@ -2,14 +2,23 @@
 
 Everything is read as rows (``values_list``), not model instances: an answer touches every published
 skill and module, and building instances for them cost more than the answer's own arithmetic.
+
+The skills and the curriculum are kept in the process between requests (``readiness_reads``), as the
+extractor's matcher is: for one taxonomy version (moved by database triggers on every write to skills and
+aliases) and one content generation (moved after every committed write of the services, decision 0005).
+Reading them cost an answer three times the extraction itself (docs/benchmarks.md, readiness).
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
+from django.db import connection
 from django.urls import reverse
 
+from careerhub.core.cache import CONTENT, generation
 from careerhub.core.editorial import Status
+from postings.extraction import taxonomy_version
 from postings.models import Skill
 from segments.selectors import segment_list
 
@@ -87,8 +96,9 @@ class ModuleNode:
         """How a learner's progress names the module: ``track-slug/module-slug`` (unique, readable, stable)."""
         return f"{self.track.slug}/{self.slug}"
 
-    @property
+    @cached_property
     def url(self) -> str:
+        # Kept on the node: an answer names a module once in each segment's plan, and reversing costs.
         return reverse("curriculum:module-detail", kwargs={"track_slug": self.track.slug, "slug": self.slug})
 
 
@@ -99,9 +109,18 @@ class Curriculum:
     modules: dict[int, ModuleNode]  # in path order
     tracks: list[TrackRef]  # in path order
 
+    # Derived once per curriculum: it is kept between answers (``readiness_reads``).
+
+    @cached_property
     def by_ref(self) -> dict[str, ModuleNode]:
         return {module.ref: module for module in self.modules.values()}
 
+    @cached_property
+    def position(self) -> dict[int, int]:
+        """Each module's place along the path, from 0."""
+        return {module_id: n for n, module_id in enumerate(self.modules)}
+
+    @cached_property
     def teaching(self) -> dict[int, list[int]]:
         """Each skill: the modules that teach it, in path order."""
         teaching: dict[int, list[int]] = {}
@@ -155,3 +174,35 @@ def curriculum_for_plans() -> Curriculum:
         tracks=sorted(tracks.values(), key=lambda track: position[track.id]),
     )
 
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What every answer reads besides demand: the published skills and the curriculum, and the taxonomy version."""
+
+    taxonomy: str
+    skills: dict[int, SkillRef]
+    curriculum: Curriculum
+
+
+_kept: dict[str, tuple[tuple, Reads]] = {}
+
+
+def readiness_reads() -> Reads:
+    """The published skills and curriculum, read again only when the taxonomy or the content changed.
+
+    One query (the taxonomy version) and one cache read (the content generation) while nothing changed.
+    The generation is read before the rows, so rows kept under a generation are never older than it; should
+    the cache be unreachable, the rows are read afresh.
+    """
+    taxonomy = taxonomy_version()
+    try:
+        key = (connection.settings_dict["NAME"], taxonomy, generation(CONTENT))
+    except Exception:  # the shared cache is down: no generation to trust, so nothing is kept
+        return Reads(taxonomy, skill_catalogue(), curriculum_for_plans())
+    kept = _kept.get("reads")
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    reads = Reads(taxonomy, skill_catalogue(), curriculum_for_plans())
+    _kept["reads"] = (key, reads)
+    return reads

@@ -13,7 +13,8 @@ postings), so the ratio is computed exactly on posting counts.
 
 The missing core skills are ranked by demand (share, highest first), then trend (rising before stable
 before falling), then name; the learner's strengths are the skills they have that the segment asks for
-most. The plan (``plan.plan_modules``) teaches the missing core skills.
+most. The plan (``plan.plan_modules``) teaches the target segment's missing core skills: the segment asked
+for, else the one the learner is readiest for.
 
 Reads, whatever the number of segments: the published skills, the segments, the tiers of every segment
 (``postings.demand.fragments.demand_tiers``: cached per demand generation, two grouped queries when
@@ -32,15 +33,7 @@ from postings.extraction import get_matcher
 
 from .inputs import MAX_MODULES, MAX_SKILLS, InputProblem, checked_list, split_values, text_problem
 from .plan import Plan, plan_modules
-from .selectors import (
-    Curriculum,
-    ModuleNode,
-    SegmentRef,
-    SkillRef,
-    curriculum_for_plans,
-    segment_refs,
-    skill_catalogue,
-)
+from .selectors import Curriculum, ModuleNode, Reads, SegmentRef, SkillRef, readiness_reads, segment_refs
 
 TOP_STAND_IN = 10  # stand-ins for the core when no skill reaches the core share
 STRENGTHS = 8  # the learner's skills a segment asks for most, shown as strengths
@@ -102,7 +95,6 @@ class SegmentReadiness:
     known: tuple[DemandedSkill, ...]  # ... those the learner has
     missing: tuple[DemandedSkill, ...]  # ... those they miss, ranked
     strengths: tuple[DemandedSkill, ...]
-    plan: Plan | None
 
     @property
     def enough(self) -> bool:
@@ -139,6 +131,7 @@ class Answer:
     window: DemandWindow
     segments: list[SegmentReadiness]
     target: SegmentReadiness | None  # the chosen segment, else the one the learner is readiest for
+    plan: Plan | None  # for the target; None when it has too few postings to judge
 
     @property
     def min_sample(self) -> int:
@@ -148,13 +141,15 @@ class Answer:
 # --- The learner's skills --------------------------------------------------------------------------------------
 
 
-def found_skills(text: str, catalogue: dict[int, SkillRef]) -> list[FoundSkill]:
-    """The published skills the extractor finds in ``text``, in order of first mention, with their words."""
+def found_skills(text: str, catalogue: dict[int, SkillRef], *, taxonomy: str | None = None) -> list[FoundSkill]:
+    """The published skills the extractor finds in ``text``, in order of first mention, with their words.
+
+    ``taxonomy``: the taxonomy version read already for this request (the extractor's check is then skipped)."""
     if not text.strip():
         return []
     words: dict[int, list[str]] = {}
     mentions: dict[int, int] = {}
-    for match in get_matcher().find_all(text):
+    for match in get_matcher(taxonomy).find_all(text):
         if match.skill_id not in catalogue:
             continue  # a draft or archived skill: the public never sees it
         seen = words.setdefault(match.skill_id, [])
@@ -164,18 +159,17 @@ def found_skills(text: str, catalogue: dict[int, SkillRef]) -> list[FoundSkill]:
     return [FoundSkill(catalogue[skill_id], tuple(seen), mentions[skill_id]) for skill_id, seen in words.items()]
 
 
-def learner_skills(
-    *, skills: list[str], text: str, done: list[str], catalogue: dict[int, SkillRef], curriculum: Curriculum
-) -> LearnerSkills:
+def learner_skills(*, skills: list[str], text: str, done: list[str], reads: Reads) -> LearnerSkills:
     """What a learner has: the skills they name (slugs), those found in ``text``, and those of modules done."""
     skills = checked_list(split_values(skills), field="skills", limit=MAX_SKILLS, noun="skills")
     done = checked_list(split_values(done), field="done", limit=MAX_MODULES, noun="modules marked done")
     if problem := text_problem(text):
         raise InputProblem("text", problem)
+    catalogue = reads.skills
     by_slug = {skill.slug: skill for skill in catalogue.values()}
     ticked = [by_slug[slug] for slug in skills if slug in by_slug]
-    found = found_skills(text, catalogue)
-    modules = curriculum.by_ref()
+    found = found_skills(text, catalogue, taxonomy=reads.taxonomy)
+    modules = reads.curriculum.by_ref
     done_modules = [modules[ref] for ref in done if ref in modules]
     known = {skill.id: skill for skill in ticked} | {item.skill.id: item.skill for item in found}
     from_modules = {}
@@ -209,13 +203,12 @@ def _missing_rank(row: DemandedSkill) -> tuple:
 
 
 def segment_readiness(
-    *, segment: SegmentRef, table: TierTable, learner: LearnerSkills, catalogue: dict[int, SkillRef],
-    curriculum: Curriculum, teaching: dict[int, list[int]],
+    *, segment: SegmentRef, table: TierTable, learner: LearnerSkills, catalogue: dict[int, SkillRef]
 ) -> SegmentReadiness:
-    """One segment against the learner (module docstring), with the plan for what they miss."""
+    """One segment against the learner (module docstring)."""
     postings = table.total(segment.id).postings
-    rows = [_demanded(row, catalogue[row.skill_id]) for row in table.segments.get(segment.id, [])
-            if row.skill_id in catalogue]
+    # The segment's published skills, most asked for first; figures (trends) are built only for the rows shown.
+    rows = [row for row in table.segments.get(segment.id, []) if row.skill_id in catalogue]
     known = learner.known
     if postings < MIN_SAMPLE:
         basis, core, rows = BASIS_TOO_FEW, [], []  # no share to judge by, so no strength either
@@ -224,13 +217,10 @@ def segment_readiness(
         basis = BASIS_CORE
         if not core:
             core, basis = rows[:TOP_STAND_IN], BASIS_TOP if rows else BASIS_NONE
+    core = [_demanded(row, catalogue[row.skill_id]) for row in core]
+    strengths = [row for row in rows if row.skill_id in known][:STRENGTHS]
+    strengths = [_demanded(row, catalogue[row.skill_id]) for row in strengths]
     missing = sorted((row for row in core if row.skill.id not in known), key=_missing_rank)
-    plan = None
-    if basis != BASIS_TOO_FEW:
-        plan = plan_modules(
-            missing=[row.skill for row in missing], known=set(known), done={m.id for m in learner.done},
-            curriculum=curriculum, teaching=teaching,
-        )
     return SegmentReadiness(
         segment=segment,
         postings=postings,
@@ -238,8 +228,17 @@ def segment_readiness(
         core=tuple(core),
         known=tuple(row for row in core if row.skill.id in known),
         missing=tuple(missing),
-        strengths=tuple(row for row in rows if row.skill.id in known)[:STRENGTHS],
-        plan=plan,
+        strengths=tuple(strengths),
+    )
+
+
+def segment_plan(*, item: SegmentReadiness, learner: LearnerSkills, curriculum: Curriculum) -> Plan | None:
+    """The plan for what the learner misses of a segment's core; None when the segment is not judged."""
+    if item.basis == BASIS_TOO_FEW:
+        return None
+    return plan_modules(
+        missing=[row.skill for row in item.missing], known=set(learner.known), done={m.id for m in learner.done},
+        curriculum=curriculum,
     )
 
 
@@ -255,32 +254,27 @@ def _target(segments: list[SegmentReadiness], slug: str | None) -> SegmentReadin
 
 def readiness_answer(
     *, skills: list[str] = (), text: str = "", done: list[str] = (), segment: str | None = None,
-    all_segments: bool = True, catalogue: dict[int, SkillRef] | None = None, segments: list[SegmentRef] | None = None,
+    all_segments: bool = True, reads: Reads | None = None, segments: list[SegmentRef] | None = None,
 ) -> Answer:
     """A learner's readiness for every published segment (or ``segment`` only, unless ``all_segments``),
-    with the plan for each. Bad input raises ``InputProblem`` naming the field.
+    and the plan for the target segment. Bad input raises ``InputProblem`` naming the field.
 
-    ``catalogue`` and ``segments`` (``skill_catalogue()``, ``segment_refs()``) save a page that reads them
-    anyway their second reading."""
-    catalogue = skill_catalogue() if catalogue is None else catalogue
+    ``reads`` and ``segments`` (``readiness_reads()``, ``segment_refs()``) save a page that reads them anyway
+    their second reading."""
+    reads = readiness_reads() if reads is None else reads
     segments = segment_refs() if segments is None else segments
     if segment and not any(item.slug == segment for item in segments):
         raise InputProblem("segment", "No published segment has that slug: choose one of the segments listed.")
-    curriculum = curriculum_for_plans()
-    learner = learner_skills(
-        skills=list(skills), text=text, done=list(done), catalogue=catalogue, curriculum=curriculum
-    )
+    learner = learner_skills(skills=list(skills), text=text, done=list(done), reads=reads)
     table = demand_tiers(segment_ids=[item.id for item in segments])
     if segment and not all_segments:
         segments = [item for item in segments if item.slug == segment]
-    teaching = curriculum.teaching()
     measured = [
-        segment_readiness(
-            segment=item, table=table, learner=learner, catalogue=catalogue, curriculum=curriculum, teaching=teaching
-        )
-        for item in segments
+        segment_readiness(segment=item, table=table, learner=learner, catalogue=reads.skills) for item in segments
     ]
-    return Answer(learner=learner, window=table.window, segments=measured, target=_target(measured, segment))
+    target = _target(measured, segment)
+    plan = segment_plan(item=target, learner=learner, curriculum=reads.curriculum) if target else None
+    return Answer(learner=learner, window=table.window, segments=measured, target=target, plan=plan)
 
 
 # --- A job ad --------------------------------------------------------------------------------------------------
@@ -334,25 +328,24 @@ def resemblance(skill_ids: set[int], segment: SegmentRef, table: TierTable) -> R
 
 
 def job_ad_analysis(
-    *, text: str, skills: list[str] = (), done: list[str] = (), catalogue: dict[int, SkillRef] | None = None
+    *, text: str, skills: list[str] = (), done: list[str] = (), reads: Reads | None = None
 ) -> JobAd:
     """A job ad's skills, the segment it resembles most, where the curriculum teaches its skills, and which of
     them the learner (``skills``, ``done``) still misses. Bad input raises ``InputProblem`` naming the field."""
     if not text.strip():
         raise InputProblem("text", "Paste the text of a job ad.")
-    catalogue = skill_catalogue() if catalogue is None else catalogue
-    curriculum = curriculum_for_plans()
-    learner = learner_skills(skills=list(skills), text="", done=list(done), catalogue=catalogue,
-                             curriculum=curriculum)
+    reads = readiness_reads() if reads is None else reads
+    catalogue, curriculum = reads.skills, reads.curriculum
+    learner = learner_skills(skills=list(skills), text="", done=list(done), reads=reads)
     if problem := text_problem(text):
         raise InputProblem("text", problem)
-    found = found_skills(text, catalogue)
+    found = found_skills(text, catalogue, taxonomy=reads.taxonomy)
     segments = segment_refs()
     table = demand_tiers(segment_ids=[item.id for item in segments])
     ids = {item.skill.id for item in found}
     compared = [resemblance(ids, item, table) for item in segments if table.total(item.id).postings >= MIN_SAMPLE]
     compared.sort(key=lambda item: -item.similarity)  # stable: display order among equals
-    teaching = curriculum.teaching()
+    teaching = curriculum.teaching
     taught = [
         TaughtSkill(item.skill, tuple(curriculum.modules[m] for m in teaching[item.skill.id]))
         for item in found if item.skill.id in teaching

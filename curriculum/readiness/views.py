@@ -26,7 +26,7 @@ from postings.demand.window import MIN_SAMPLE
 
 from .forms import JobAdForm, LearnerListsForm, ReadinessForm
 from .inputs import MAX_SKILLS, MAX_TEXT_BYTES, InputProblem, shortened, split_values
-from .selectors import SkillRef, segment_refs, skill_catalogue
+from .selectors import SkillRef, readiness_reads, segment_refs
 from .services import TOP_STAND_IN, job_ad_analysis, readiness_answer
 from .throttles import readiness_wait
 
@@ -86,7 +86,8 @@ def _too_many_values(request: HttpRequest, template: str) -> HttpResponse:
 
 
 def _page(request: HttpRequest, form: ReadinessForm, *, answer=None, status: int = 200, reads=None) -> HttpResponse:
-    catalogue, segments = reads or (skill_catalogue(), segment_refs())
+    reads, segments = reads or (readiness_reads(), segment_refs())
+    catalogue = reads.skills
     skills, done = _values(form, "skills"), _values(form, "done")
     segment = (form.cleaned_data.get("segment") if hasattr(form, "cleaned_data") else "") or ""
     posted = request.method == "POST"
@@ -146,9 +147,9 @@ def readiness_view(request: HttpRequest) -> HttpResponse:
         response = redirect(readiness_url(skills=params["skills"], segment=params["segment"], done=params["done"]))
         response.status_code = 303 if posted else 302  # 303: "see the answer there", by GET
         return response
-    reads = (skill_catalogue(), segment_refs())
+    reads = (readiness_reads(), segment_refs())
     try:
-        answer = readiness_answer(**params, catalogue=reads[0], segments=reads[1])
+        answer = readiness_answer(**params, reads=reads[0], segments=reads[1])
     except InputProblem as problem:
         form.add_error(problem.field if problem.field in form.fields else None, problem.message)
         return _page(request, form, status=400, reads=reads)

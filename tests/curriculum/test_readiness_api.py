@@ -46,20 +46,32 @@ def test_the_answer_gives_each_segment_its_figures_and_plan(world):
         "slug": "kubernetes", "name": "Kubernetes", "category": "platform-skills", "postings": 30, "total": 80,
         "share": 0.375, "direction": "rising", "change": 25.0, "tiers": ["core", "rising"],
     }
-    assert finance["plan"]["start"] == {"slug": "foundations", "title": "Foundations"}
-    assert [[m["ref"] for m in group["modules"]] for group in finance["plan"]["tracks"]] == [
+    assert segments["tiny"] | {"segment": None} == {
+        "segment": None, "postings": 10, "enough": False, "basis": "too few postings", "readiness": None,
+        "known_weight": 0, "core_weight": 0, "known": [], "missing": [], "strengths": [],
+    }
+    # the plan is the target's: Flat, the segment they are readiest for (Airflow, taught by Orchestration)
+    assert data["target"] == "flat" and data["window"]["label"] == "12 months to October 2026"
+    assert data["plan"]["segment"] == "flat" and data["plan"]["untaught"] == []
+    assert [[m["ref"] for m in group["modules"]] for group in data["plan"]["tracks"]] == [
+        ["foundations/containers"], ["platform/orchestration"],
+    ]
+
+
+def test_the_plan_for_a_chosen_segment(world):
+    data = post(READINESS, {"skills": ["python", "terraform"], "segment": "finance"}).json()
+    plan = data["plan"]
+
+    assert plan["segment"] == "finance" and plan["start"] == {"slug": "foundations", "title": "Foundations"}
+    assert [[m["ref"] for m in group["modules"]] for group in plan["tracks"]] == [
         ["foundations/containers", "foundations/compliance"], ["platform/tracking"],
     ]
-    assert finance["plan"]["tracks"][0]["modules"][0] == {
+    assert plan["tracks"][0]["modules"][0] == {
         "ref": "foundations/containers", "title": "Containers", "url": "/tracks/foundations/modules/containers/",
         "hours": 12.0, "teaches": ["kubernetes"], "needed_by": ["platform/tracking"],
     }
-    assert (finance["plan"]["hours"], finance["plan"]["unestimated"]) == (20.0, 1)
-    assert segments["tiny"] | {"segment": None} == {
-        "segment": None, "postings": 10, "enough": False, "basis": "too few postings", "readiness": None,
-        "known_weight": 0, "core_weight": 0, "known": [], "missing": [], "strengths": [], "plan": None,
-    }
-    assert data["target"] == "flat" and data["window"]["label"] == "12 months to October 2026"
+    assert (plan["hours"], plan["unestimated"]) == (20.0, 1)
+    assert post(READINESS, {"skills": ["python"], "segment": "tiny"}).json()["plan"] is None
 
 
 def test_a_chosen_segment_is_answered_alone(world):

@@ -32,8 +32,7 @@ def skill(pk: int) -> SkillRef:
 
 def plan(missing, known=(), done=(), curriculum=CURRICULUM):
     return plan_modules(
-        missing=[skill(pk) for pk in missing], known=set(known), done=set(done), curriculum=curriculum,
-        teaching=curriculum.teaching(),
+        missing=[skill(pk) for pk in missing], known=set(known), done=set(done), curriculum=curriculum
     )
 
 

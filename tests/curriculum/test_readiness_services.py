@@ -7,9 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from careerhub.core.cache import CONTENT, bump
 from curriculum.readiness.inputs import InputProblem
 from curriculum.readiness.services import BASIS_CORE, BASIS_TOO_FEW, BASIS_TOP, job_ad_analysis, readiness_answer
+from curriculum.services import module_update
 from postings.extraction import get_matcher
+from postings.models import Skill
 from tests.factories import SegmentFactory
 from tests.world import build_readiness_world
 
@@ -49,7 +52,7 @@ def test_readiness_is_the_demand_weighted_share_of_the_core(world):
     # Flat: no skill reaches 25%, so its three skills stand in: Python 10 + Terraform 5 of 23
     assert flat.basis == BASIS_TOP and flat.readiness == pytest.approx(15 / 23)
     # Tiny: 10 postings, too few to judge: no readiness, no core, no plan
-    assert tiny.basis == BASIS_TOO_FEW and tiny.readiness is None and tiny.core == () and tiny.plan is None
+    assert tiny.basis == BASIS_TOO_FEW and tiny.readiness is None and tiny.core == ()
     # the hidden (draft) segment is not measured; the readiest segment is the target
     assert [item.segment.slug for item in answer.segments] == ["finance", "health", "flat", "tiny"]
     assert answer.target is flat
@@ -71,8 +74,8 @@ def test_missing_skills_rank_by_demand_then_trend_and_strengths_by_demand(world)
 
 
 def test_the_plan_teaches_the_missing_core_in_path_order(world):
-    finance = readiness_answer(skills=["python", "terraform"], segment="finance").target
-    plan = finance.plan
+    answer = readiness_answer(skills=["python", "terraform"], segment="finance")
+    plan = answer.plan
 
     # Kubernetes -> Containers (first on the path; its prerequisite Python basics is known), MLflow -> Tracking
     # (needs Containers), SOX -> Compliance: Containers and Compliance are ready first, in path order
@@ -94,7 +97,7 @@ def test_a_learner_with_nothing_gets_every_core_skill_planned_prerequisites_firs
 
     assert answer.learner.unknown_skills == ["cobol", "not-a-skill"] and answer.learner.known == {}
     assert finance.readiness == 0 and slugs(finance.known) == [] and finance.strengths == ()
-    assert refs(finance.plan) == [
+    assert refs(answer.plan) == [
         "foundations/python-basics", "foundations/containers", "foundations/compliance", "platform/tracking",
     ]
     assert all(item.readiness in (0, None) for item in answer.segments)
@@ -106,9 +109,9 @@ def test_a_learner_with_every_skill_is_fully_ready_with_nothing_to_plan(world):
     for slug in ("finance", "health", "flat"):
         item = by_slug(answer)[slug]
         assert item.readiness == 1 and item.missing == ()
-        assert item.plan.steps == [] and item.plan.untaught == ()
     assert by_slug(answer)["tiny"].readiness is None
     assert answer.target.segment.slug == "finance"  # equal readiness: the first in display order
+    assert answer.plan.steps == [] and answer.plan.untaught == () and answer.plan.start is None
 
 
 def test_skills_found_in_a_text_count_with_the_words_that_matched(world):
@@ -127,12 +130,14 @@ def test_modules_marked_done_count_their_skills_and_leave_the_plan(world):
     assert [skill.slug for skill in answer.learner.from_modules] == ["kubernetes", "python"]
     assert answer.learner.unknown_modules == ["nope/nothing"]
     assert answer.target.readiness == pytest.approx(70 / 120)
-    assert refs(answer.target.plan) == ["foundations/compliance", "platform/tracking"]
+    assert refs(answer.plan) == ["foundations/compliance", "platform/tracking"]
 
 
 def test_a_segment_with_too_few_postings_is_said_so_even_as_the_target(world):
-    tiny = readiness_answer(skills=["python"], segment="tiny").target
+    answer = readiness_answer(skills=["python"], segment="tiny")
+    tiny = answer.target
     assert tiny.segment.slug == "tiny" and not tiny.enough and tiny.readiness is None and tiny.postings == 10
+    assert answer.plan is None  # nothing to plan for a segment not judged
 
 
 @pytest.mark.parametrize(
@@ -152,23 +157,43 @@ def test_bad_input_names_its_field(world, kwargs, field):
 
 
 def test_the_answer_reads_a_fixed_number_of_queries_whatever_the_segments(world, django_assert_num_queries):
-    # given the extractor built and the demand figures cached once
+    # given the extractor built, the skills and curriculum kept and the demand figures cached once
     get_matcher()
     readiness_answer(skills=["python"])
 
-    # then: skills, segments, modules, their skills, their prerequisites (demand figures from the cache)
-    with django_assert_num_queries(5):
+    # then: the taxonomy version and the segments (the rest is kept or cached), with a text or without
+    with django_assert_num_queries(2):
         readiness_answer(skills=["python"], done=["foundations/python-basics"])
-    # a text adds the extractor's taxonomy check
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(2):
         readiness_answer(text="Python and k8s")
-    # and more segments change nothing but the figures (once cached again)
+    # more segments change nothing but the figures (once cached again)
     for n in range(5):
         SegmentFactory(slug=f"more-{n}", display_order=20 + n)
     readiness_answer(skills=["python"])
     with CaptureQueriesContext(connection) as captured:
         answer = readiness_answer(skills=["python"])
-    assert len(captured) == 5 and len(answer.segments) == 9
+    assert len(captured) == 2 and len(answer.segments) == 9
+    # and once content changed, the skills and the curriculum are read again: skills, modules, links, prerequisites
+    bump(CONTENT)
+    with django_assert_num_queries(6):
+        readiness_answer(skills=["python"])
+
+
+def test_what_is_kept_between_answers_follows_every_write(world, django_capture_on_commit_callbacks):
+    # given an answer, so the skills and curriculum are kept
+    assert readiness_answer(skills=["python"], segment="finance").plan.unestimated == 1
+
+    # when an editor estimates Compliance (a service write: the content generation moves at the commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        module_update(module=world["compliance"], data={"hours": Decimal(4)})
+    # then the next answer plans with it
+    plan = readiness_answer(skills=["python"], segment="finance").plan
+    assert plan.unestimated == 0 and plan.hours == Decimal(12 + 4 + 8)
+
+    # and a skill renamed by any write at all (database triggers move the taxonomy version) is named anew
+    Skill.objects.filter(slug="sox").update(name="Sarbanes-Oxley")
+    missing = readiness_answer(skills=["python"], segment="finance").target.missing
+    assert [row.skill.name for row in missing][-1] == "Sarbanes-Oxley"
 
 
 def test_a_job_ad_resembles_the_segment_whose_shares_it_shares_most(world):
