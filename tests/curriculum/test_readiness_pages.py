@@ -90,6 +90,10 @@ def test_unknown_skills_are_reported_not_refused(client, world):
     response = client.get("/readiness/?skills=python,cobol,%3Cscript%3E")
     assert response.status_code == 200
     assert "no published skill has these names: cobol, &lt;script&gt;." in response.content.decode()
+    # a segment that is not published is a form error naming the field
+    refused = client.get("/readiness/?skills=python&segment=hidden")
+    assert refused.status_code == 400
+    assert "Target segment: No published segment has that slug" in text_of(refused)
 
 
 def test_a_pasted_text_shows_its_skills_to_confirm_with_their_words(client, world):
