@@ -58,9 +58,9 @@ def test_the_answer_page_explains_its_numbers_and_plans(client, world):
     assert response.status_code == 200
     text = text_of(response)
     assert "Counting 2 skills: 2 ticked." in text
-    assert "Finance 33% 1 of 4 80 below" in text  # readiness, core skills had, postings
-    assert "Tiny too few postings to judge (10) not judged 10" in text
-    assert "Flat 65% 2 of 3 50 Plan for Flat" in text
+    assert "Finance 80 postings 33% 1 of 4 below" in text  # postings, readiness, core skills had
+    assert "Tiny 10 postings too few postings to judge (10) not judged" in text
+    assert "Flat 50 postings 65% 2 of 3 Plan for Flat" in text
     assert "Finance: 33% ready" in text
     assert "A skill is core when at least 25% of the postings ask for it." in text
     assert "Here: 50% ÷ 150% = 33% (40 ÷ 120 postings asking, counted per skill)." in text
@@ -128,8 +128,8 @@ def test_the_job_ad_check_compares_with_the_learner(client, world):
 
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     text = text_of(response)
-    assert "Python “Python” Python basics (Foundations) you have it" in text
-    assert "Kubernetes “Kubernetes” Containers (Foundations); Orchestration (Platform) missing" in text
+    assert "Python matched “Python” Python basics (Foundations) you have it" in text
+    assert "Kubernetes matched “Kubernetes” Containers (Foundations); Orchestration (Platform) missing" in text
     assert "Most like Finance:" in text and "(3 of its 3 skills asked for by that segment's postings)" in text
     assert "Too few postings to compare (fewer than 30 in the window): Tiny." in text
     assert "A module teaches every skill this ad asks for." in text
