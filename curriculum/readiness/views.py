@@ -71,21 +71,25 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _too_many(request: HttpRequest, wait: float, template: str) -> HttpResponse:
-    seconds = max(1, math.ceil(wait))
-    response = render(request, template, {"throttled": seconds, "max_kb": MAX_TEXT_BYTES // 1024}, status=429)
-    response["Retry-After"] = str(seconds)
+TOO_MANY_VALUES = f"Too many values were sent at once: tick at most {MAX_SKILLS:,} skills."
+
+
+def _refusal(wait: float | None) -> dict:
+    """What a page says when a request is refused before its form is read: too many values, or too many requests."""
+    if wait is None:
+        return {"errors": [("Skills", TOO_MANY_VALUES)]}
+    return {"throttled": max(1, math.ceil(wait))}
+
+
+def _refused(response: HttpResponse, refusal: dict) -> HttpResponse:
+    if "throttled" in refusal:
+        response["Retry-After"] = str(refusal["throttled"])
     return _private(response)
 
 
-def _too_many_values(request: HttpRequest, template: str) -> HttpResponse:
-    message = f"Too many values were sent at once: tick at most {MAX_SKILLS:,} skills."
-    response = render(request, template, {"errors": [("Skills", message)], "max_kb": MAX_TEXT_BYTES // 1024},
-                      status=400)
-    return _private(response)
-
-
-def _page(request: HttpRequest, form: ReadinessForm, *, answer=None, status: int = 200, reads=None) -> HttpResponse:
+def _page(
+    request: HttpRequest, form: ReadinessForm, *, answer=None, status: int = 200, reads=None, extra: dict | None = None
+) -> HttpResponse:
     reads, segments = reads or (readiness_reads(), segment_refs())
     catalogue = reads.skills
     skills, done = _values(form, "skills"), _values(form, "done")
@@ -115,7 +119,7 @@ def _page(request: HttpRequest, form: ReadinessForm, *, answer=None, status: int
             (item, readiness_url(skills=skills, segment=item.segment.slug, done=done)) for item in answer.segments
         ]
         context["share_url"] = request.build_absolute_uri(readiness_url(skills=skills, segment=segment, done=done))
-    response = render(request, "curriculum/readiness/page.html", context, status=status)
+    response = render(request, "curriculum/readiness/page.html", context | (extra or {}), status=status)
     return _private(response) if posted else response
 
 
@@ -134,9 +138,10 @@ def readiness_view(request: HttpRequest) -> HttpResponse:
         data = request.POST if posted else request.GET
         bound = posted or any(name in data for name in (*LIST_PARAMS, "segment"))
     except TooManyFieldsSent:
-        return _too_many_values(request, "curriculum/readiness/page.html")
+        return _refused(_page(request, ReadinessForm(), status=400, extra=_refusal(None)), _refusal(None))
     if posted and (wait := readiness_wait(request)) is not None:
-        return _too_many(request, wait, "curriculum/readiness/page.html")
+        refusal = _refusal(wait)
+        return _refused(_page(request, ReadinessForm(), status=429, extra=refusal), refusal)
     form = ReadinessForm(data if bound else None)
     if not form.is_bound:
         return _page(request, form)
@@ -163,14 +168,16 @@ def readiness_view(request: HttpRequest) -> HttpResponse:
 def job_ad_view(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     template = "curriculum/readiness/job_ad.html"
+    context = {"posted": posted, "max_kb": MAX_TEXT_BYTES // 1024, "min_sample": MIN_SAMPLE}
     try:
         data = request.POST if posted else request.GET
     except TooManyFieldsSent:
-        return _too_many_values(request, template)
+        return _refused(render(request, template, context | _refusal(None), status=400), _refusal(None))
     if posted and (wait := readiness_wait(request)) is not None:
-        return _too_many(request, wait, template)
+        refusal = _refusal(wait)
+        return _refused(render(request, template, context | refusal, status=429), refusal)
     form = JobAdForm(data) if posted else LearnerListsForm(data)
-    context = {"form": form, "posted": posted, "max_kb": MAX_TEXT_BYTES // 1024, "min_sample": MIN_SAMPLE}
+    context["form"] = form
     if form.is_valid() and posted:
         try:
             ad = job_ad_analysis(

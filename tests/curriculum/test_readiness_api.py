@@ -164,6 +164,7 @@ def test_the_page_and_the_api_share_one_limit_per_address(world, client, limited
     page = client.post("/readiness/", {"text": "Python."}, **address)
     assert page.status_code == 429 and int(page["Retry-After"]) > 0
     assert "Too many answers for your address" in page.content.decode()
+    assert 'name="skills" value="python"' in page.content.decode()  # the form is still there to try again
     api = post(ANALYZE, {"text": "Python."}, **address)
     assert api.status_code == 429 and set(api.json()) == {"detail", "errors"} and int(api["Retry-After"]) > 0
     # another address is answered; reading an answer's address (GET) is not limited
