@@ -15,7 +15,10 @@ class StaticSitemap(Sitemap):
     priority = 0.8
 
     def items(self) -> list[str]:
-        return ["home", "segments:list", "curriculum:track-list", "postings:skill-list", "postings:posting-list"]
+        return [
+            "home", "segments:list", "curriculum:track-list", "postings:skill-list", "postings:posting-list",
+            "readiness:page",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)

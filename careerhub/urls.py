@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path
 
+from curriculum.urls import readiness_patterns
+
 from . import health, views
 from .sitemaps import SITEMAPS
 
@@ -19,6 +21,7 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("segments/", include("segments.urls")),
     path("tracks/", include("curriculum.urls")),
+    path("readiness/", include(readiness_patterns)),
     path("", include("postings.urls")),
     path("api/v1/", include("careerhub.api.urls")),
     path("admin/", admin.site.urls),

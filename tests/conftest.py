@@ -101,9 +101,11 @@ def outages_logged_afresh():
 def fresh_demand_fragments():
     """Cached demand figures are keyed by database name, which every test shares: start each test on a new
     generation so no test sees figures cached by another."""
+    from careerhub.core.cache import CONTENT, bump
     from postings.demand.cache import demand_generation_bump
 
     demand_generation_bump()
+    bump(CONTENT)  # and what is kept per content generation (readiness's skills and curriculum) likewise
     yield
 
 

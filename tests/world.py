@@ -502,3 +502,71 @@ def _write_posting(
         found = list(posting.skills.all()) if extract else []
         posting_set_skills(posting=posting, skills={*found, *skills})
     return posting
+
+
+# --- Readiness ------------------------------------------------------------------------------------------------
+
+
+def build_readiness_world() -> dict:
+    """Four segments whose figures are known by hand (window: the 12 months to October 2026; trend: Aug-Oct 2026
+    against May-Jul 2026), and a curriculum of two tracks.
+
+    - Finance, 80 postings (40 in July, 40 in October): Python 40 (50%), Kubernetes 30 (37.5%, rising: 10 of 40
+      in July, 20 of 40 in October), MLflow 30 (37.5%, stable: 15 and 15), SOX 20 (25%, exactly core), Terraform 10
+      (12.5%, not core); a draft skill 40. Core: Python, Kubernetes, MLflow, SOX, a weight of 120 postings.
+    - Health, 40 postings in October: Kubernetes 20 (50%), Airflow 12 (30%), Python 4 (10%). Core: Kubernetes and
+      Airflow, 32. No trend (too few postings in July).
+    - Flat, 50 postings in October: Python 10 (20%), Airflow 8 (16%), Terraform 5 (10%): no skill is core, so all
+      three stand in (23).
+    - Tiny, 10 postings in October (Python 10): too few to judge.
+
+    Tracks in display order: Foundations (1) then Platform (2); a draft track teaches SOX and Terraform.
+    Foundations: 1 Python basics (Python, 10 h); 2 Containers (Kubernetes, 12 h; needs 1); 3 Compliance (SOX, no
+    estimate). Platform: 1 Tracking (MLflow, 8 h; needs Containers); 2 Orchestration (Kubernetes and Airflow, 6 h;
+    needs Containers); 3 a draft module teaching Terraform.
+    """
+    segments = {
+        name: SegmentFactory(name=name.title(), slug=name, display_order=order)
+        for order, name in enumerate(["finance", "health", "flat", "tiny"], start=1)
+    }
+    SegmentFactory(name="Hidden", slug="hidden", display_order=9, **DRAFT)
+    category = SkillCategoryFactory(name="Platform skills", slug="platform-skills")
+    skills = dict(zip(
+        ["python", "kubernetes", "mlflow", "sox", "terraform", "airflow"],
+        skill_set(["Python", "Kubernetes", "MLflow", "SOX", "Terraform", "Airflow"], category=category),
+        strict=True,
+    ))
+    SkillAliasFactory(skill=skills["kubernetes"], text="k8s")
+    secret = SkillFactory(name="Secret skill", slug="secret-skill", category=category, **DRAFT)
+    python, k8s, mlflow, sox, terraform, airflow = skills.values()
+    write_summaries({
+        (segments["finance"], JUL): (40, {python: 20, k8s: 10, mlflow: 15, sox: 10, terraform: 5, secret: 20}),
+        (segments["finance"], OCT): (40, {python: 20, k8s: 20, mlflow: 15, sox: 10, terraform: 5, secret: 20}),
+        (segments["health"], OCT): (40, {k8s: 20, airflow: 12, python: 4}),
+        (segments["flat"], OCT): (50, {python: 10, airflow: 8, terraform: 5}),
+        (segments["tiny"], OCT): (10, {python: 10}),
+    })
+    foundations, (basics, containers, compliance) = track_with_modules(
+        title="Foundations", slug="foundations", display_order=1, segments=[segments["finance"]],
+        modules=[
+            ({"title": "Python basics", "slug": "python-basics", "hours": Decimal(10)}, [python]),
+            ({"title": "Containers", "slug": "containers", "hours": Decimal(12)}, [k8s]),
+            ({"title": "Compliance", "slug": "compliance", "hours": None}, [sox]),
+        ],
+    )
+    platform, (tracking, orchestration, draft_module) = track_with_modules(
+        title="Platform", slug="platform", display_order=2,
+        modules=[
+            ({"title": "Tracking", "slug": "tracking", "hours": Decimal(8)}, [mlflow]),
+            ({"title": "Orchestration", "slug": "orchestration", "hours": Decimal(6)}, [k8s, airflow]),
+            ({"title": "Draft module", "slug": "draft-module", **DRAFT}, [terraform]),
+        ],
+    )
+    track_with_modules(title="Draft track", slug="draft-track", display_order=0, **DRAFT,
+                       modules=[({"title": "Hidden compliance", "slug": "hidden"}, [sox, terraform])])
+    containers.prerequisites.add(basics)
+    tracking.prerequisites.add(containers)
+    orchestration.prerequisites.add(containers)
+    return {**segments, **skills, "secret": secret, "foundations": foundations, "platform": platform,
+            "basics": basics, "containers": containers, "compliance": compliance, "tracking": tracking,
+            "orchestration": orchestration, "draft_module": draft_module}

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from curriculum.api.views import LearningPathView, ModuleViewSet, TrackViewSet
 from curriculum.coverage.api import CoverageViewSet, TrackCoverageView
+from curriculum.readiness.api import JobAdView, ReadinessView
 from postings.api.demand import DemandViewSet
 from postings.api.views import EmployerViewSet, PostingViewSet, SkillCategoryViewSet, SkillViewSet
 from segments.api.views import SegmentViewSet
@@ -36,6 +37,8 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("tracks/<slug:slug>/coverage/", TrackCoverageView.as_view(), name="track-coverage"),
     path("path/", LearningPathView.as_view(), name="path"),
+    path("readiness/", ReadinessView.as_view(), name="readiness"),
+    path("postings/analyze/", JobAdView.as_view(), name="postings-analyze"),  # before the router's postings/<pk>/
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", not_found),
 ]

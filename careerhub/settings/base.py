@@ -226,6 +226,8 @@ CAREERHUB_TRUSTED_PROXIES = int(os.environ.get("CAREERHUB_TRUSTED_PROXIES", "0")
 CAREERHUB_API_THROTTLE_RATES = {
     "anon": os.environ.get("CAREERHUB_API_ANON_RATE", "120/minute") or None,
     "user": os.environ.get("CAREERHUB_API_USER_RATE", "1200/minute") or None,
+    # Readiness and job-ad answers (page form and API), per client address: each reads up to 50 KB of text.
+    "readiness": os.environ.get("CAREERHUB_READINESS_RATE", "30/minute") or None,
 }
 
 

@@ -6,6 +6,7 @@ Every figure reads complete months only; ``to_date_totals`` counts the running m
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Q, Sum
 
@@ -65,9 +66,11 @@ class SkillFigures:
         """The share over the period the trend compares with (None with too few postings in it)."""
         return self.previous / self.previous_total if self.previous_total >= MIN_SAMPLE else None
 
-    @property
+    @cached_property
     def direction(self) -> str:
-        """"rising", "stable", "falling" or "too few postings" (``window.trend_direction``)."""
+        """"rising", "stable", "falling" or "too few postings" (``window.trend_direction``).
+
+        Kept once computed: the tiers read it when their table is built, and the table is cached with it."""
         return trend_direction(self.current, self.current_total, self.previous, self.previous_total)
 
     @property

@@ -121,10 +121,12 @@ def build_matcher(version: str | None = None, *, lexicon: Lexicon | None = None)
     )
 
 
-def get_matcher() -> Matcher:
-    """The matcher for the current taxonomy version (two small queries to check it; rebuilt when it changed)."""
+def get_matcher(version: str | None = None) -> Matcher:
+    """The matcher for the current taxonomy version (two small queries to check it; rebuilt when it changed).
+
+    ``version``: the ``taxonomy_version()`` a caller read already in this request (no second check)."""
     global _cached
-    version = taxonomy_version()
+    version = version or taxonomy_version()
     matcher = _cached
     if matcher is not None and matcher.version == version:
         return matcher

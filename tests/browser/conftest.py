@@ -44,8 +44,8 @@ def browser():
 class Page:
     """A browser tab that records console errors, page errors and dialogs (none may happen)."""
 
-    def __init__(self, browser, base_url: str, width: int, height: int = 900):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
+    def __init__(self, browser, base_url: str, width: int, height: int = 900, javascript: bool = True):
+        self.context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript)
         self.page = self.context.new_page()
         self.base_url, self.width = base_url, width
         self.problems: list[str] = []
@@ -72,8 +72,8 @@ class Page:
 def tab(browser, live_server):
     pages = []
 
-    def open_tab(width: int = 1440) -> Page:
-        page = Page(browser, live_server.url, width)
+    def open_tab(width: int = 1440, javascript: bool = True) -> Page:
+        page = Page(browser, live_server.url, width, javascript=javascript)
         pages.append(page)
         return page
 
