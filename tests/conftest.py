@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 import pytest
+from celery._state import _set_task_join_will_block
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -56,6 +57,10 @@ def eager_celery_outside_integration(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+    # An eager task runs under Celery's process-wide "joining would block" flag, saved and restored
+    # around it: two threads running eager tasks at once (the concurrency tests) can leave it set, and
+    # every later ``result.get()`` in this process would be refused as if called inside a task.
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture
