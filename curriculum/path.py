@@ -45,6 +45,14 @@ def cycle_from(cycle: list[int], start: int) -> list[int]:
     return [*ring, ring[0]]
 
 
+def closes_cycle(node: int, wanted: Iterable[int], edges: Edges) -> list[int] | None:
+    """The cycle ``node`` would close by needing exactly ``wanted`` (ids from ``node`` round to it), or None."""
+    needs = needs_of((dependent, needed) for dependent, needed in edges if dependent != node)
+    needs[node] = set(wanted)
+    cycle = find_cycle(needs)
+    return None if cycle is None else cycle_from(cycle, node)
+
+
 @dataclass(frozen=True)
 class Path:
     """Tracks in path order, each with its depth (0: no prerequisite), direct prerequisites and ancestors.

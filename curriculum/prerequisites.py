@@ -7,7 +7,7 @@ functions as the learning path of tracks (``path``: the standard library's ``gra
 from collections.abc import Iterable
 
 from .models import Module
-from .path import cycle_from, find_cycle, needs_of
+from .path import closes_cycle
 
 
 def prerequisite_problem(*, module: Module, prerequisites: Iterable[Module]) -> str | None:
@@ -21,11 +21,8 @@ def prerequisite_problem(*, module: Module, prerequisites: Iterable[Module]) -> 
     if module.pk in wanted:
         return "A module cannot be its own prerequisite."
     edges = Module.prerequisites.through.objects.values_list("from_module_id", "to_module_id")
-    needs = needs_of((dependent, needed) for dependent, needed in edges if dependent != module.pk)
-    needs[module.pk] = wanted
-    cycle = find_cycle(needs)
-    if cycle is None:
+    ring = closes_cycle(module.pk, wanted, edges)
+    if ring is None:
         return None
-    ring = cycle_from(cycle, module.pk)
     titles = dict(Module.objects.filter(pk__in=ring).values_list("pk", "title"))
     return f"Prerequisites would form a cycle: {' → '.join(titles[pk] for pk in ring)}."

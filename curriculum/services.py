@@ -24,7 +24,7 @@ from segments.models import Segment
 
 from .coverage.marks import coverage_mark_tracks
 from .models import Exercise, Module, Resource, SelfCheckQuestion, Track
-from .path import cycle_from, find_cycle, needs_of
+from .path import closes_cycle
 from .prerequisites import prerequisite_problem
 
 ModuleItem = Resource | Exercise | SelfCheckQuestion
@@ -116,12 +116,10 @@ def track_prerequisites_problem(*, track: Track, prerequisites: Iterable[Track])
         return None  # nothing comes after a track not saved yet, so it closes no cycle
     if track.pk in wanted:
         return f"A track cannot be its own prerequisite ({track.slug})."
-    needs = needs_of(Track.prerequisites.through.objects.values_list("from_track_id", "to_track_id"))
-    needs[track.pk] = wanted
-    cycle = find_cycle(needs)
-    if cycle is None:
+    edges = Track.prerequisites.through.objects.values_list("from_track_id", "to_track_id")
+    ring = closes_cycle(track.pk, wanted, edges)
+    if ring is None:
         return None
-    ring = cycle_from(cycle, track.pk)
     slugs = dict(Track.objects.filter(pk__in=ring).values_list("pk", "slug"))
     return f"Prerequisites would form a cycle: {' → '.join(slugs[pk] for pk in ring)}."
 
