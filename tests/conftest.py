@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from celery._state import _set_task_join_will_block
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -50,13 +51,12 @@ def fast_password_hashing():
 @pytest.fixture(autouse=True)
 def eager_celery_outside_integration(request):
     """Unit tests run tasks in-process; only integration tests talk to the real broker and worker."""
-    if request.node.get_closest_marker("integration"):
-        yield
-        return
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    # Set and restored to the configured value, never to "what was there before": a test that
+    # monkeypatches the flag itself can be torn down after this fixture, and would leave its value.
+    configured = settings.CELERY_TASK_ALWAYS_EAGER
+    celery_app.conf.task_always_eager = configured if request.node.get_closest_marker("integration") else True
     yield
-    celery_app.conf.task_always_eager = previous
+    celery_app.conf.task_always_eager = configured
     # An eager task runs under Celery's process-wide "joining would block" flag, saved and restored
     # around it: two threads running eager tasks at once (the concurrency tests) can leave it set, and
     # every later ``result.get()`` in this process would be refused as if called inside a task.

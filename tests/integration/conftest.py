@@ -12,7 +12,6 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
 from careerhub.celery import app as celery_app
@@ -64,18 +63,14 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.1, message: str =
 class Worker:
     """A ``celery worker`` process on a queue of its own, which the test process sends its tasks to."""
 
-    def __init__(self, queue: str, environment: dict[str, str], log_path: Path, *, also: str = ""):
+    def __init__(self, queue: str, environment: dict[str, str], log_path: Path):
         self.queue, self.environment, self.log_path = queue, environment, log_path
-        # ``also``: the default queue too, for tasks sent through a router Celery built before the test
-        # queue was set (it keeps the queue it was built with).
-        self.queues = [queue, *([also] if also else [])]
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Worker":
         log = open(self.log_path, "a")  # noqa: SIM115 - the child process owns it
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "careerhub", "worker", "--pool=solo", "--queues",
-             ",".join(self.queues),
+            [sys.executable, "-m", "celery", "-A", "careerhub", "worker", "--pool=solo", "--queues", self.queue,
              "--hostname", f"{self.queue}-{uuid.uuid4().hex[:4]}@%h", "--without-gossip", "--without-mingle",
              "--loglevel=INFO"],
             cwd=settings.BASE_DIR, env=self.environment, stdout=log, stderr=subprocess.STDOUT,
@@ -101,18 +96,6 @@ class Worker:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-def _forget_routing() -> None:
-    """Celery builds its queues, router and message sender once, from the settings at the first send (an
-    earlier test may have sent a task): drop them, so tasks go to the queue the settings name now."""
-    for name in ("default_queue", "queues", "router", "send_task_message", "default_exchange"):
-        celery_app.amqp.__dict__.pop(name, None)
-    # Its connection pool too: an earlier test may have pointed the broker elsewhere (an outage test).
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def celery_worker(transactional_db, tmp_path):
     """A started worker; tasks the test process sends go to its queue. Stopped (and its log shown) at the end."""
@@ -123,17 +106,12 @@ def celery_worker(transactional_db, tmp_path):
                    "CELERY_TASK_DEFAULT_QUEUE": queue}  # fmt: skip
     previous_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
-    _forget_routing()
-    # Drain requests are coalesced by a flag in the cache: one an earlier test left would hold back this
-    # test's requests until it expires.
-    cache.clear()
-    worker = Worker(queue, environment, tmp_path / "worker.log", also=previous_queue).start()
+    worker = Worker(queue, environment, tmp_path / "worker.log").start()
     try:
         yield worker
     finally:
         worker.stop()
         celery_app.conf.task_default_queue = previous_queue
-        _forget_routing()
         print(worker.log()[-6000:])  # shown by pytest when the test fails
 
 

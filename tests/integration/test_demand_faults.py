@@ -8,15 +8,17 @@ fresh full recount, the way ``recompute_demand --verify`` does.
 import datetime
 import re
 import threading
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection, connections, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from careerhub.celery import app as celery_app
+from careerhub.core import outbox
 from postings.demand import engine
 from postings.demand.marks import drain_request_flag
 from postings.demand.models import DemandMark, DemandRun, SkillDemand
@@ -99,8 +101,38 @@ def send_while_away(worker, client, count: int) -> None:
     worker.start()
 
 
+@contextmanager
+def drains_held():
+    """Hold every drain at the global lock, as a full recompute does, so the test acts mid-drain: a
+    3,000-posting drain takes a quarter of a second, too short to catch otherwise."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                outbox.lock_everything()
+                locked.set()
+                release.wait(timeout=180)
+        except DatabaseError:
+            pass  # its connection was terminated by the test, which releases the lock too
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(timeout=30)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join()
+
+
 def running_drain() -> bool:
-    return DemandRun.objects.filter(kind=DemandRun.Kind.INCREMENTAL, finished_at__isnull=True).exists()
+    """A drain has claimed marks (locked them) and not committed."""
+    with transaction.atomic():
+        free = len(DemandMark.objects.select_for_update(skip_locked=True).values_list("id", flat=True))
+    return free < DemandMark.objects.count()
 
 
 def test_a_burst_of_5000_postings_through_the_api_converges_in_a_few_recomputes(world, celery_worker):
@@ -121,9 +153,10 @@ def test_a_worker_killed_mid_recompute_loses_nothing_and_counts_nothing_twice(wo
     send_while_away(celery_worker, world, 3000)
 
     # when: the worker is killed while a drain is running
-    drain_now(celery_worker)
-    wait_for(running_drain, timeout=60, interval=0.02, message="a drain started")
-    celery_worker.kill()
+    with drains_held():
+        drain_now(celery_worker)
+        wait_for(running_drain, timeout=60, interval=0.05, message="a drain started")
+        celery_worker.kill()
 
     # then: after a restart and the next scheduled drain, everything is counted exactly once
     celery_worker.start()
@@ -152,16 +185,17 @@ def test_a_redis_restart_during_a_burst_converges(world, celery_worker, redis_re
 def test_a_database_connection_killed_under_a_running_task_is_retried(world, celery_worker):
     # given: marks for 3,000 postings and a drain running on the worker
     send_while_away(celery_worker, world, 3000)
-    drain_now(celery_worker)
-    wait_for(running_drain, timeout=60, interval=0.02, message="a drain started")
+    with drains_held():
+        drain_now(celery_worker)
+        wait_for(running_drain, timeout=60, interval=0.05, message="a drain started")
 
-    # when: the worker's database connections are terminated under it
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        assert cursor.fetchone()[0] >= 1
+        # when: the worker's database connections are terminated under it (and the lock holder's)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchone()[0] >= 2
 
     # then: the task fails, is retried with backoff, and the summaries converge
     wait_for(settled, timeout=180, interval=0.5, message="demand marks drained after the retry")
