@@ -14,7 +14,6 @@ verification reports as drift.
 This module knows no app: the engines pass their mark model, their recompute and their task.
 """
 
-import functools
 import logging
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -132,7 +131,13 @@ def request_drain_after_commit(flag: str, task: Any) -> None:
     A burst of writes becomes a few drains, not one task per write. A cache outage queues a drain
     anyway rather than lose one; a broker outage leaves the marks to the beat drain.
     """
-    transaction.on_commit(functools.partial(request_drain, flag, task), robust=True)
+
+    # A named function, not ``functools.partial``: a robust hook that raises is logged by its
+    # ``__qualname__``, which a partial lacks, and the logging itself would fail the request.
+    def request() -> None:
+        request_drain(flag, task)
+
+    transaction.on_commit(request, robust=True)
 
 
 def request_drain(flag: str, task: Any) -> None:

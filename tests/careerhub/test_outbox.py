@@ -164,3 +164,19 @@ def test_tasks_are_queued_after_commit_and_a_broker_outage_never_fails_the_commi
     # then
     assert (queued_before_commit, task.sent) == (0, 1)
     assert "Could not queue test.drain after commit" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_drain_request_the_broker_refuses_never_fails_the_committed_write(caplog):
+    # given: a broker that refuses the drain a write asks for
+    flag = "outbox-test:refused"
+    cache.delete(flag)
+
+    # when: the write's transaction commits (a real commit: Django runs the robust hook and logs its failure)
+    with transaction.atomic():
+        track = TrackFactory()
+        outbox.request_drain_after_commit(flag, BrokerDown())
+
+    # then: the write stands and the refusal is logged with the hook's name
+    assert type(track).objects.filter(pk=track.pk).exists()
+    assert "request_drain_after_commit.<locals>.request" in caplog.text
