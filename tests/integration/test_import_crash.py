@@ -25,10 +25,15 @@ ROWS = 10_000
 BATCH = 1000  # postings_import writes a batch at a time; the kill comes after one was written
 
 
-def other_backends() -> int:
+APPLICATION = "careerhub-import-crash-test"
+
+
+def import_backends() -> int:
+    """The import's own connections (named through libpq's PGAPPNAME), whatever else is connected."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
+            [APPLICATION],
         )
         return cursor.fetchone()[0]
 
@@ -68,7 +73,7 @@ def test_an_import_killed_mid_file_leaves_nothing_and_runs_again(transactional_d
         SkillFactory(name=name)
     path = tmp_path / "postings.jsonl"
     write_file(path)
-    environment = {**os.environ, "DATABASE_URL": database_url_for_worker()}
+    environment = {**os.environ, "DATABASE_URL": database_url_for_worker(), "PGAPPNAME": APPLICATION}
     environment.pop("CELERY_BROKER_URL", None)  # tasks would run after commit, which never comes
 
     # when: the import is killed once it has written a batch inside its transaction
@@ -81,7 +86,8 @@ def test_an_import_killed_mid_file_leaves_nothing_and_runs_again(transactional_d
     assert process.returncode == -signal.SIGKILL
 
     # then: the server rolls the transaction back and nothing it wrote is left
-    wait_for(lambda: other_backends() == 0, timeout=30, message="the killed import's connection closed")
+    # (a backend busy with a batch notices its client has gone only when it next talks to it)
+    wait_for(lambda: import_backends() == 0, timeout=120, message="the killed import's connection closed")
     assert Posting.objects.count() == 0
     assert Posting.history.count() == 0
     assert PostingSkill.objects.count() == 0
