@@ -2,15 +2,20 @@
 superusers, the import job's wording, the posting form's skill review and its foreign keys."""
 
 import datetime
+import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from postings.demand.models import DemandRun, SegmentMonthTotal, SkillDemand
+from postings.ingest.models import ImportJob
+from postings.ingest.services import postings_import
+from postings.models import RemovedSkillAlias
 from postings.seed import seed_taxonomy
 from tests.conftest import shared_by_module
-from tests.factories import SegmentFactory, SkillFactory
+from tests.factories import EmployerFactory, SegmentFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +107,77 @@ def test_monthly_tables_filter_by_the_months_they_hold(admin_client, demand_rows
     assert "October 2026" in page and "September 2026" in page
     assert october.status_code == 200 and october.context["cl"].result_count == 1
     assert bad.status_code == 302 and "e=1" in bad.url  # the admin's "wrong filter" page, not a 500
+
+
+# --- Wording -------------------------------------------------------------------------------------------
+
+
+def test_every_admin_model_has_a_plural_an_editor_would_write():
+    # given: Django's default plural adds an "s" ("removed skill aliass")
+    from django.contrib import admin
+
+    # when / then
+    for model in admin.site._registry:
+        plural = str(model._meta.verbose_name_plural)
+        assert not plural.endswith(("ss", "xs", "shs", "chs")), f"{model._meta.label}: {plural}"
+    assert str(RemovedSkillAlias._meta.verbose_name_plural) == "removed skill aliases"
+
+
+@pytest.fixture
+def import_world():
+    SegmentFactory(name="Finance", slug="finance")
+    EmployerFactory(name="Acme Bank")
+
+
+def _row(n: int, **fields) -> bytes:
+    data = {
+        "external_id": f"r{n}",
+        "title": f"Engineer {n}",
+        "employer": "Acme Bank",
+        "segment": "finance",
+        "posted_on": "2026-10-01",
+        "description": f"Platform engineering on Kubernetes and Terraform, posting {n}.",
+    } | fields
+    return json.dumps(data).encode()
+
+
+def _upload(client, content: bytes, **fields):
+    data = {"file": SimpleUploadedFile("postings.jsonl", content), "file_format": "", "source": "upload"} | fields
+    return client.post(reverse("admin:postings_importjob_add"), data, follow=True)
+
+
+def test_an_uploaded_job_is_named_by_its_file_and_time(import_world, editor_client, django_capture_on_commit_callbacks):
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(editor_client, _row(1))
+    # then
+    job = ImportJob.objects.get()
+    shown = f"postings.jsonl, uploaded {timezone.localtime(job.created_at):%Y-%m-%d %H:%M}"
+    assert str(job) == shown
+    assert f"The import job “{shown}” was added" in response.content.decode()
+
+
+def test_a_refused_upload_lists_its_errors_in_row_order_names_the_checkbox_and_has_finished(
+    import_world, editor_client, django_capture_on_commit_callbacks
+):
+    # given: refusals found in different passes (names resolved, the file read, fields checked)
+    content = b"\n".join(
+        [_row(1, employer="Initech"), b"{broken", _row(3, description=""), _row(4, segment="nowhere"), _row(5)]
+    )
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(editor_client, content)
+    job = ImportJob.objects.get()
+    page = editor_client.get(reverse("admin:postings_importjob_change", args=[job.pk])).content.decode()
+    # then
+    assert [error["row"] for error in job.preview["errors"]] == [1, 2, 3, 4]
+    positions = [page.index(f"<li>row {n}, ") for n in (1, 2, 3, 4)]
+    assert positions == sorted(positions)
+    assert "--create-employers" not in page and "“Create employers” ticked" in page
+    assert job.status == ImportJob.Status.FAILED and job.finished_at is not None
+    assert timezone.localtime(job.finished_at).strftime("%Y") in page.split("Finished at", 1)[1][:400]
+
+
+def test_the_import_command_still_names_its_flag(import_world):
+    report = postings_import([(1, json.loads(_row(1, employer="Initech")))], source="cli")
+    assert "--create-employers" in report.refused[0].message
