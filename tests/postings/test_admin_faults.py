@@ -1,62 +1,26 @@
-"""The admin as an editor meets it: skill autocomplete on the seed taxonomy, internal tables kept to
-superusers, the import job's wording, the posting form's skill review and its foreign keys."""
+"""The admin as an editor meets it: internal tables kept to superusers, the import job's wording, the
+posting form's skill review and its foreign keys."""
 
 import datetime
 import json
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from postings.demand.models import DemandRun, SegmentMonthTotal, SkillDemand
+from postings.demand.models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand
 from postings.ingest.models import ImportJob
 from postings.ingest.services import postings_import
-from postings.models import RemovedSkillAlias
-from postings.seed import seed_taxonomy
-from tests.conftest import shared_by_module
-from tests.factories import EmployerFactory, SegmentFactory, SkillFactory
+from postings.models import Posting, PostingSkill, RemovedSkillAlias, Skill
+from postings.services import posting_skill_save, posting_skills_review
+from tests.careerhub.test_edit_versions import form_data
+from tests.factories import EmployerFactory, SegmentFactory, SkillFactory, make_editor
 
 pytestmark = pytest.mark.django_db
 
 INTERNAL_TABLES = ("skilldemand", "segmentmonthtotal", "demandrun")
-
-
-def _autocomplete(client, term: str, *, app_label: str, model_name: str, field_name: str) -> list[str]:
-    response = client.get(
-        reverse("admin:autocomplete"),
-        {"term": term, "app_label": app_label, "model_name": model_name, "field_name": field_name},
-    )
-    assert response.status_code == 200
-    return [result["text"] for result in response.json()["results"]]
-
-
-# --- Skill autocomplete on the seed taxonomy --------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def seed_skills(django_db_setup, django_db_blocker):
-    """The taxonomy CareerHub ships with, loaded once for the module."""
-    yield from shared_by_module(django_db_blocker, seed_taxonomy)
-
-
-@pytest.mark.parametrize(
-    "field", [("curriculum", "module", "skills"), ("postings", "postingskill", "skill")], ids=["module", "posting"]
-)
-def test_the_autocomplete_offers_the_skill_named_like_the_query_first_in_the_seed_taxonomy(
-    seed_skills, editor_client, field
-):
-    # given: the seed taxonomy, where "Databricks Unity Catalog" and "Fiddler AI" mention auditing and
-    # explainability in their descriptions
-    app_label, model_name, field_name = field
-    # when
-    audit = _autocomplete(editor_client, "Audit", app_label=app_label, model_name=model_name, field_name=field_name)
-    explain = _autocomplete(
-        editor_client, "explainab", app_label=app_label, model_name=model_name, field_name=field_name
-    )
-    # then: the skill named (and aliased) like the query is what Enter attaches; description matches come last
-    assert audit[0] == "Audit trails" and "Databricks Unity Catalog" in audit[1:]
-    assert explain[0] == "Model explainability" and "Fiddler AI" in explain[1:]
 
 
 # --- Internal tables -----------------------------------------------------------------------------------
@@ -181,3 +145,75 @@ def test_a_refused_upload_lists_its_errors_in_row_order_names_the_checkbox_and_h
 def test_the_import_command_still_names_its_flag(import_world):
     report = postings_import([(1, json.loads(_row(1, employer="Initech")))], source="cli")
     assert "--create-employers" in report.refused[0].message
+
+
+# --- The posting form: review of extracted skills, foreign keys ---------------------------------------------
+
+
+@pytest.fixture
+def extracted(import_world, django_capture_on_commit_callbacks):
+    """A posting whose Kubernetes and Terraform were found by the extractor, and a skill an editor added."""
+    for name in ("Kubernetes", "Terraform", "Python"):
+        SkillFactory(name=name)
+    with django_capture_on_commit_callbacks(execute=True):
+        postings_import([(1, json.loads(_row(1)))], source="test")
+    posting = Posting.objects.get()
+    PostingSkill.objects.filter(posting=posting).delete()  # links as the test lays them out, below
+    kubernetes, terraform, python = (Skill.objects.get(name=name) for name in ("Kubernetes", "Terraform", "Python"))
+    for skill, state in ((kubernetes, "auto"), (terraform, "auto"), (python, "added")):
+        posting_skill_save(posting_skill=PostingSkill(posting=posting, skill=skill, state=state))
+    DemandMark.objects.all().delete()
+    return posting
+
+
+def _states(posting) -> dict[str, str]:
+    return dict(posting.posting_skills.values_list("skill__name", "state"))
+
+
+@pytest.mark.parametrize(("button", "state"), [("accept", "accepted"), ("reject", "rejected")])
+def test_the_posting_form_accepts_or_rejects_every_extracted_skill_at_once(editor_client, extracted, button, state):
+    # given
+    url = reverse("admin:postings_posting_change", args=[extracted.pk])
+    page = editor_client.get(url)
+    assert "2 skills found by the extractor, not yet reviewed" in page.content.decode()
+    # when: the button, with the rest of the form as shown
+    response = editor_client.post(url, form_data(page) | {"_review_skills": button}, follow=True)
+    # then: the extractor's links decided, the editor's own kept, demand marked, back on the posting
+    assert _states(extracted) == {"Kubernetes": state, "Terraform": state, "Python": "added"}
+    assert response.redirect_chain[-1][0] == url
+    assert f"{state.capitalize()} 2 skills found by the extractor." in response.content.decode()
+    assert DemandMark.objects.exists()
+    assert extracted.posting_skills.get(skill__name="Kubernetes").history.count() == 2
+
+
+def test_the_postings_list_reviews_the_extracted_skills_of_the_selected_postings(editor_client, extracted):
+    # when
+    response = editor_client.post(
+        reverse("admin:postings_posting_changelist"),
+        {"action": "reject_extracted_skills", "_selected_action": [extracted.pk]},
+        follow=True,
+    )
+    # then
+    assert _states(extracted) == {"Kubernetes": "rejected", "Terraform": "rejected", "Python": "added"}
+    assert "Rejected 2 skills found by the extractor." in response.content.decode()
+
+
+def test_reviewing_needs_the_permission_and_a_known_state(extracted, django_user_model):
+    # given: a staff user who may read postings only
+    reader = django_user_model.objects.create_user("reader", is_staff=True)
+    # when / then: refused by the service, nothing changed
+    with pytest.raises(PermissionDenied):
+        posting_skills_review(postings=[extracted], state="accepted", user=reader)
+    editor = make_editor()
+    with pytest.raises(ValueError, match="state"):
+        posting_skills_review(postings=[extracted], state="auto", user=editor)
+    assert _states(extracted)["Kubernetes"] == "auto"
+
+
+def test_the_posting_form_has_no_change_or_delete_links_beside_its_foreign_keys(editor_client, extracted):
+    # when
+    html = editor_client.get(reverse("admin:postings_posting_change", args=[extracted.pk])).content.decode()
+    # then: the red ✕ (deletes the employer and its postings) and the pencil are gone; choosing stays
+    for name in ("employer", "segment", "posting_skills-0-skill"):
+        assert f'id="delete_id_{name}"' not in html and f'id="change_id_{name}"' not in html
+        assert f'name="{name}"' in html
