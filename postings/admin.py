@@ -1,15 +1,26 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from careerhub.core.admin import EditorialAdmin, ServiceAdmin, save_formset_with
+from careerhub.core.admin import EditorialAdmin, NoRelatedEditLinks, ServiceAdmin, save_formset_with
 
 from . import services
 from .ingest.services import posting_form_errors, posting_write
-from .models import Employer, Posting, PostingSkill, RemovedSkillAlias, Skill, SkillAlias, SkillCategory, SkillMerge
+from .models import (
+    Employer,
+    Posting,
+    PostingSkill,
+    PostingSkillState,
+    RemovedSkillAlias,
+    Skill,
+    SkillAlias,
+    SkillCategory,
+    SkillMerge,
+)
 from .services import posting_text
 from .skill_search import skill_search
 
@@ -219,7 +230,7 @@ class SkillMergeAdmin(admin.ModelAdmin):
 EVIDENCE_CONTEXT = 60
 
 
-class PostingSkillInline(admin.TabularInline):
+class PostingSkillInline(NoRelatedEditLinks, admin.TabularInline):
     """The posting's skills with the evidence the extractor found; editors accept, reject or add them.
 
     An accepted, rejected or added link is the editor's decision: re-extraction keeps it.
@@ -276,8 +287,12 @@ class ClosedFilter(admin.SimpleListFilter):
         return queryset
 
 
+REVIEW = "_review_skills"  # the name of the "accept all" / "reject all" buttons of a posting's form
+REVIEWS = {"accept": (PostingSkillState.ACCEPTED, "Accepted"), "reject": (PostingSkillState.REJECTED, "Rejected")}
+
+
 @admin.register(Posting)
-class PostingAdmin(EditorialAdmin):
+class PostingAdmin(NoRelatedEditLinks, EditorialAdmin):
     form = PostingAdminForm
     list_display = ("title", "employer", "segment", "posted_on", "status", "source", "closed_on")
     list_filter = ("status", "segment", "source", "posted_on", ClosedFilter)
@@ -285,10 +300,14 @@ class PostingAdmin(EditorialAdmin):
     search_fields = ("title", "employer__name", "external_id", "location")
     date_hierarchy = "posted_on"
     autocomplete_fields = ("employer", "segment")
-    readonly_fields = ("first_seen_on", "closed_on")
+    readonly_fields = ("first_seen_on", "closed_on", "skill_review")
     inlines = (PostingSkillInline,)
+    actions = [*EditorialAdmin.actions, "accept_extracted_skills", "reject_extracted_skills"]
+    # The first submit button of a form is the one Enter presses: the Save row on top, not "Accept all".
+    save_on_top = True
     fieldsets = (
         (None, {"fields": ("title", "employer", "segment", "status", "posted_on", "location")}),
+        ("Skills found by the extractor", {"fields": ("skill_review",)}),
         ("Text", {"fields": ("description",)}),
         (
             "Details",
@@ -320,6 +339,51 @@ class PostingAdmin(EditorialAdmin):
             save=lambda link: services.posting_skill_save(posting_skill=link),
             delete=lambda link: services.posting_skill_delete(posting_skill=link),
         )
+
+    @admin.display(description="review")
+    def skill_review(self, obj):
+        waiting = obj.posting_skills.filter(state=PostingSkillState.AUTO).count() if obj and obj.pk else 0
+        if not waiting:
+            return "No skill found by the extractor is waiting for review."
+        # Submit buttons of the posting's own form: the review happens after the form's other changes are
+        # saved, without JavaScript, and the page comes back to the posting.
+        return format_html(
+            "{} found by the extractor, not yet reviewed: "
+            '<button type="submit" name="{}" value="accept">Accept all</button> '
+            '<button type="submit" name="{}" value="reject">Reject all</button>',
+            f"{waiting} skill{'s' if waiting != 1 else ''}",
+            REVIEW,
+            REVIEW,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if request.POST.get(REVIEW) in REVIEWS:
+            self._review_skills(request, Posting.objects.filter(pk=form.instance.pk), request.POST[REVIEW])
+
+    def response_change(self, request, obj):
+        if REVIEW in request.POST:  # back to the posting, to check the result
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def _review_skills(self, request, postings, review: str) -> None:
+        state, verb = REVIEWS[review]
+        try:
+            changed = services.posting_skills_review(postings=postings, state=state, user=request.user)
+        except PermissionDenied as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return
+        self.message_user(
+            request, f"{verb} {changed} skill{'s' if changed != 1 else ''} found by the extractor.", messages.SUCCESS
+        )
+
+    @admin.action(description="Accept every skill the extractor found in the selected postings", permissions=["change"])
+    def accept_extracted_skills(self, request, queryset):
+        self._review_skills(request, queryset, "accept")
+
+    @admin.action(description="Reject every skill the extractor found in the selected postings", permissions=["change"])
+    def reject_extracted_skills(self, request, queryset):
+        self._review_skills(request, queryset, "reject")
 
 
 # The demand engine and ingestion register their own pages.

@@ -154,6 +154,7 @@ class RemovedSkillAlias(models.Model):
 
     class Meta:
         verbose_name = "removed skill alias"
+        verbose_name_plural = "removed skill aliases"
         constraints = [models.UniqueConstraint(Lower("text"), name="removedskillalias_text_unique_ci")]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ edit of a posting's fields by ``posting_update``, which that batch service also 
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -376,6 +376,33 @@ def posting_skill_save(*, posting_skill: PostingSkill) -> PostingSkill:
     """Save one skill link of a posting (an editor's decision in the admin); demand is marked."""
     with demand_marks([posting_skill.posting_id]):
         return validated_save(posting_skill)
+
+
+# What an editor's review of a posting's extracted skills can make of them all at once.
+REVIEW_STATES = (PostingSkillState.ACCEPTED, PostingSkillState.REJECTED)
+
+
+@transaction.atomic
+def posting_skills_review(*, postings: Iterable[Posting], state: str, user) -> int:
+    """Accept or reject at once every skill the extractor found in ``postings`` that no editor has decided on.
+
+    An editor's own decisions (accepted, rejected, added) stay as they are. Each link is saved as
+    ``posting_skill_save`` saves one (validated, with its history), and demand is marked in the same
+    transaction. Needs the permission to change posting skills. Returns how many links changed.
+    """
+    if state not in REVIEW_STATES:
+        raise ValueError(f"state: expected one of {', '.join(REVIEW_STATES)}, not {state!r}.")
+    if not user.has_perm("postings.change_postingskill"):
+        raise PermissionDenied("Reviewing a posting's skills needs the permission to change posting skills.")
+    ids = sorted({posting.pk for posting in postings})
+    links = PostingSkill.objects.filter(posting_id__in=ids, state=PostingSkillState.AUTO).order_by("pk")
+    changed = 0
+    with demand_marks(ids):
+        for link in links:
+            link.state = state
+            validated_save(link)
+            changed += 1
+    return changed
 
 
 @transaction.atomic

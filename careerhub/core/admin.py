@@ -1,10 +1,13 @@
 """Admin building blocks shared by the apps: writes through services, editorial actions, history."""
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
@@ -49,6 +52,72 @@ class ServiceAdmin(SimpleHistoryAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for obj in queryset:
             self.delete_object(obj)
+
+
+class InternalTableAdmin(admin.ModelAdmin):
+    """A table the engines write and only they may write (summaries, runs): read-only, and shown to
+    superusers only. Editors read the same figures through the dashboards and the public pages."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class MonthListFilter(admin.SimpleListFilter):
+    """A filter of monthly rows (a date field holding the first of each month): one choice per month present,
+    newest first. Django's date filter offers "Today" and "Past 7 days", which never match monthly data.
+
+    Subclasses (see ``month_filter``) set ``parameter_name`` to the field's name.
+    """
+
+    title = "month"
+    parameter_name = "month"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        months = model_admin.get_queryset(request).dates(self.parameter_name, "month", order="DESC")
+        return [(f"{month:%Y-%m}", f"{month:%B %Y}") for month in months]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if not self.value():
+            return queryset
+        try:
+            month = datetime.datetime.strptime(self.value(), "%Y-%m").date()
+        except ValueError as error:
+            raise IncorrectLookupParameters(f"{self.parameter_name}: expected a month as YYYY-MM.") from error
+        field = self.parameter_name
+        return queryset.filter(**{f"{field}__year": month.year, f"{field}__month": month.month})
+
+
+def month_filter(field: str, title: str = "month") -> type[MonthListFilter]:
+    """A ``MonthListFilter`` of ``field``, for a ``list_filter``."""
+    return type(f"{field.title()}MonthFilter", (MonthListFilter,), {"parameter_name": field, "title": title})
+
+
+class NoRelatedEditLinks:
+    """Foreign keys of a form without the change and delete links beside them.
+
+    The red ✕ beside a posting's employer deletes the employer and all its postings, not the link; the
+    pencil edits the employer for every posting. Editors change those objects on their own pages.
+    """
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_change_related = False
+            widget.can_delete_related = False
+        return formfield
 
 
 def save_formset_with(formset: Any, *, save: Callable[[Model], object], delete: Callable[[Model], object]) -> None:

@@ -1,4 +1,8 @@
-"""Admin pages of the demand engine: the summaries (read-only), the runs, and "recompute now"."""
+"""Admin pages of the demand engine: the summaries, the runs, and "recompute now".
+
+Internal tables, for superusers only (``InternalTableAdmin``): editors read demand through the
+dashboards and the public pages.
+"""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -7,30 +11,18 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 
+from careerhub.core.admin import InternalTableAdmin, month_filter
+
 from .models import DemandMark, DemandRun, SegmentMonthTotal, SkillDemand
 from .tasks import recompute_all_demand
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Figures computed by the engine: editors read them, only the engine writes them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SkillDemand)
-class SkillDemandAdmin(ReadOnlyAdmin):
+class SkillDemandAdmin(InternalTableAdmin):
     list_display = ("skill", "segment_name", "month", "postings", "computed_at", "taxonomy_version")
-    list_filter = ("segment", "month", "skill__category")
+    list_filter = ("segment", month_filter("month"), "skill__category")
     list_select_related = ("skill", "segment")
     search_fields = ("skill__name",)
-    date_hierarchy = "month"
     ordering = ("-month", "segment", "-postings")
 
     @admin.display(description="segment", ordering="segment__name")
@@ -39,11 +31,10 @@ class SkillDemandAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SegmentMonthTotal)
-class SegmentMonthTotalAdmin(ReadOnlyAdmin):
+class SegmentMonthTotalAdmin(InternalTableAdmin):
     list_display = ("month", "segment_name", "postings", "computed_at")
-    list_filter = ("segment",)
+    list_filter = ("segment", month_filter("month"))
     list_select_related = ("segment",)
-    date_hierarchy = "month"
     ordering = ("-month", "segment")
 
     @admin.display(description="segment", ordering="segment__name")
@@ -52,7 +43,7 @@ class SegmentMonthTotalAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DemandRun)
-class DemandRunAdmin(ReadOnlyAdmin):
+class DemandRunAdmin(InternalTableAdmin):
     list_display = ("started_at", "kind", "trigger", "duration", "marks", "cells", "drift", "outcome")
     list_filter = ("kind", "trigger", ("error", admin.EmptyFieldListFilter))
     search_fields = ("error",)
@@ -91,7 +82,7 @@ class DemandRunAdmin(ReadOnlyAdmin):
     def recompute_view(self, request: HttpRequest):
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:postings_demandrun_changelist"))
-        if not request.user.has_perm("postings.add_demandrun"):
+        if not (self.has_view_permission(request) and request.user.has_perm("postings.add_demandrun")):
             raise PermissionDenied
         recompute_all_demand.delay(trigger="admin")
         self.message_user(request, "A full recompute of the demand summaries has been started.", messages.SUCCESS)

@@ -101,7 +101,9 @@ class ImportJobAdmin(admin.ModelAdmin):
             partial=obj.partial,
             create_employers=obj.create_employers,
         )
-        obj.pk = job.pk
+        # The admin names the saved object in its message ("The import job “…” was added"): the job as stored.
+        for field in job._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(job, field.attname))
 
     def get_urls(self):
         confirm = self.admin_site.admin_view(self.confirm_view)

@@ -13,6 +13,12 @@ from .models import ImportJob
 from .readers import ImportFileError, read_rows
 from .services import postings_import
 
+# An unknown employer's hint on the admin's upload, which has a checkbox where the command has a flag.
+CREATE_EMPLOYERS_CHECKBOX = (
+    f"upload the file again with “{ImportJob._meta.get_field('create_employers').verbose_name.capitalize()}” "
+    "ticked to add it"
+)
+
 
 def import_job_run(*, job_id: int, confirm: bool) -> str:
     """Check an uploaded file (a dry run), or import it once the editor has confirmed; record progress."""
@@ -34,6 +40,7 @@ def import_job_run(*, job_id: int, confirm: bool) -> str:
             create_employers=job.create_employers,
             user=job.created_by,
             progress=progress,
+            create_employers_hint=CREATE_EMPLOYERS_CHECKBOX,
         )
     except ImportFileError as exc:
         job.preview = {"file_error": str(exc)}
@@ -45,6 +52,8 @@ def import_job_run(*, job_id: int, confirm: bool) -> str:
         job.preview = result
         usable = report.accepted and (job.partial or not report.refused)
         job.status = ImportJob.Status.PREVIEWED if usable else ImportJob.Status.FAILED
+        if not usable:  # refused at the check: the job ends here
+            job.finished_at = timezone.now()
     else:
         job.report = result
         job.status = ImportJob.Status.DONE if report.applied else ImportJob.Status.FAILED

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 
 class ImportJob(models.Model):
@@ -37,7 +38,9 @@ class ImportJob(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
+        if self.created_at is None:
+            return self.file_name
+        return f"{self.file_name}, uploaded {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class NearDuplicate(models.Model):

@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 ID_CHUNK = 2000  # ids per UPDATE ... WHERE id IN (...)
 TERMS_TASK_SIZE = 2000  # postings read for new terms per task
 BATCH_SIZE = 1000  # rows per write batch; see docs/benchmarks.md (Ingestion) for how it was chosen
+# How to add an employer a row names but the database lacks, as the import command says it.
+CREATE_EMPLOYERS_FLAG = "import with --create-employers to add it"
 ANALYZE_AFTER_ROWS = 1000  # new postings after which an import refreshes the planner's statistics (~0.1 s)
 # Column orders of the rows ``_Importer.create`` inserts (see careerhub.core.bulk.insert_rows).
 POSTING_FIELDS = (
@@ -106,6 +108,7 @@ def postings_import(
     batch_size: int = BATCH_SIZE,
     status: str = Status.PUBLISHED,
     board_ids: Collection[str] | None = None,
+    create_employers_hint: str = CREATE_EMPLOYERS_FLAG,
 ) -> ImportReport:
     """Write postings given as ``(row number, fields or RowError)``; see the module docstring.
 
@@ -117,11 +120,15 @@ def postings_import(
     (refused rows included: a posting whose row is refused is still on the board). Postings of
     ``source`` not in it are closed (``closed_on`` today) and closed ones in it reopen, in the
     same transaction as the rows.
+
+    ``create_employers_hint`` tells how to add an unknown employer where the rows came from: the command's
+    flag by default; the admin's upload names its checkbox.
     """
     if status not in Status.values:
         raise ValueError(f"Unknown status {status!r}; expected one of {', '.join(Status.values)}.")
     options = {"status": status, "source": source, "partial": partial, "create_employers": create_employers,
-               "user": user, "keep_results": keep_results, "can_update": can_update}  # fmt: skip
+               "user": user, "keep_results": keep_results, "can_update": can_update,
+               "create_employers_hint": create_employers_hint}  # fmt: skip
 
     def attempt() -> ImportReport:
         report = ImportReport(dry_run=dry_run, partial=partial)
@@ -146,6 +153,8 @@ def postings_import(
         return report
 
     report = retry_lost_races(attempt, attempts=ATTEMPTS if isinstance(raw_rows, list | tuple) else 1)
+    # Rows are refused in passes (reading, resolving names, writing): listed in the file's order.
+    report.refused.sort(key=lambda error: error.row)
     if report.applied:
         logger.info("Posting import (%s): %s", source, report.summary())
         if report.created >= ANALYZE_AFTER_ROWS:
@@ -226,9 +235,11 @@ class _Importer:
     """One import's state: lookups, keys seen so far, and the counts it reports."""
 
     def __init__(
-        self, report: ImportReport, *, status, source, partial, create_employers, user, keep_results, can_update
+        self, report: ImportReport, *, status, source, partial, create_employers, user, keep_results, can_update,
+        create_employers_hint,
     ):
         self.report = report
+        self.create_employers_hint = create_employers_hint
         self.status = status
         self.can_update = can_update
         self.source = source
@@ -300,7 +311,7 @@ class _Importer:
                     RowError(
                         row.row,
                         "employer",
-                        f"Unknown employer {row.employer[:80]!r} (import with --create-employers to add it).",
+                        f"Unknown employer {row.employer[:80]!r} ({self.create_employers_hint}).",
                     )
                 )
             if errors:

@@ -307,18 +307,18 @@ def test_drain_command_reports_what_it_did(world):
     assert DemandRun.objects.get().kind == "incremental"
 
 
-def test_editors_see_runs_and_can_recompute_now(editor_client, world):
+def test_superusers_see_runs_and_can_recompute_now(admin_client, world):
     post(world, "finance", datetime.date(2026, 10, 3), ["k8s"])
-    page = editor_client.get(reverse("admin:postings_demandrun_changelist"))
+    page = admin_client.get(reverse("admin:postings_demandrun_changelist"))
     assert "Dirty marks waiting: <strong>2</strong>" in page.content.decode()
-    response = editor_client.post(reverse("admin:postings_demandrun_recompute"), follow=True)
+    response = admin_client.post(reverse("admin:postings_demandrun_recompute"), follow=True)
     assert "full recompute of the demand summaries has been started" in response.content.decode()
     run = DemandRun.objects.get()
     # the cell still marked is in flight, not drift; the full recompute writes it anyway
     assert (run.kind, run.trigger, run.drift, run.cells) == ("full", "admin", 0, 4)
     assert SkillDemand.objects.count() == 2
     for name in ("skilldemand", "segmentmonthtotal"):
-        assert editor_client.get(reverse(f"admin:postings_{name}_changelist")).status_code == 200
+        assert admin_client.get(reverse(f"admin:postings_{name}_changelist")).status_code == 200
 
 
 def test_anonymous_cannot_trigger_a_recompute(client):
