@@ -2,6 +2,7 @@
 at their thresholds and not below, every link answers, and the page costs a fixed number of queries."""
 
 import datetime
+import itertools
 import re
 from html.parser import HTMLParser
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from careerhub.admin_home import PANELS, Panel, home_panels
 from careerhub.core.editorial import Status
-from curriculum.models import Module, Track
+from curriculum.models import Track
 from postings.demand.models import SegmentMonthTotal, SkillDemand
 from segments.models import Segment
 from tests.factories import ModuleFactory, SegmentFactory, SkillFactory, TrackFactory, UserFactory, make_editor
@@ -21,6 +22,7 @@ from tests.factories import ModuleFactory, SegmentFactory, SkillFactory, TrackFa
 pytestmark = pytest.mark.django_db
 
 HOME = "/admin/"
+DASH = "\N{EN DASH}"
 SUMMARY = {"computed_at": "2026-11-01T00:00Z", "taxonomy_version": "t", "extractor_version": "e"}
 # The demand window of the tests' pinned day (2026-11-15) ends with October 2026: the drift compares
 # Aug-Oct 2026 with Feb-Apr 2026, the three months ending six months earlier.
@@ -189,8 +191,9 @@ def test_a_module_whose_skill_demand_moved_by_the_threshold_in_six_months_is_fla
     assert ("Demand drift" in shown) is flagged
     if flagged:
         assert f'href="{reverse("admin:curriculum_module_change", args=[module.pk])}"' in shown
-        assert f"Serving skill: 20.0% of postings in Feb–Apr 2026 (60 of 300), {after_postings / 3:.1f}% in " \
-               f"Aug–Oct 2026 ({after_postings} of 300): {change}" in shown
+        figures = (f"Serving skill: 20.0% of postings in Feb{DASH}Apr 2026 (60 of 300), {after_postings / 3:.1f}% in "
+                   f"Aug{DASH}Oct 2026 ({after_postings} of 300): {change}")
+        assert figures in shown
         assert reverse("postings:skill-detail", kwargs={"slug": skill.slug}) in shown
         assert reverse("admin:curriculum_trackcoverage_track", args=[module.track_id]) in shown
         assert "steady skill" not in shown  # a skill that did not move is not listed
@@ -210,7 +213,7 @@ def test_no_drift_is_reported_with_too_few_postings(editor_client):
 
 def test_drift_is_read_in_the_tracks_segments_only(editor_client):
     # given: the skill rose only in a segment the module's track is not aimed at
-    module, skill = drifting_module(60)
+    _, skill = drifting_module(60)
     elsewhere = SegmentFactory()
     demand(elsewhere, skill, BEFORE, [10, 10, 10], 50)
     demand(elsewhere, skill, AFTER, [40, 40, 40], 50)
@@ -251,15 +254,18 @@ class Links(HTMLParser):
             self.hrefs.append(dict(attrs)["href"])
 
 
+DRIFTING = itertools.count()  # drifting modules' titles, and their skills' names, are unique
+
+
 def build_home(editor, n: int) -> None:
     """``n`` rows of each kind in every panel: drafts, recently published, due for review, drifting modules."""
-    for i in range(n):
+    for _ in range(n):
         draft(SegmentFactory, editor)
         draft(TrackFactory, editor)
         draft(ModuleFactory, editor)
         for obj in (SegmentFactory(), TrackFactory(), ModuleFactory()):
             unchanged_for(obj, 400)
-        drifting_module(90, title=f"Drifting {len(Module.objects.all())}")
+        drifting_module(90, title=f"Drifting {next(DRIFTING)}")
 
 
 def test_every_link_on_the_home_answers(client):
