@@ -67,6 +67,8 @@ Source = Callable[[Any], Listing | Iterable[Any]]
 
 @dataclass(frozen=True)
 class Panel:
+    """One panel of the home: ``key`` names it in the page (``id="panel-<key>"``), ``source`` fills it."""
+
     key: str
     title: str
     empty: str
@@ -112,8 +114,9 @@ def recently_published(user: Any) -> Listing:
 def reminders(user: Any) -> Listing:
     """Modules whose skills' demand drifted (the largest drift first), then content due for a review (the
     longest unchanged first): up to ``LIMIT`` of each."""
-    drift = module_demand_drift(min_change=Fraction(str(settings.CAREERHUB_DEMAND_DRIFT_SHARE))) \
-        if user.has_perm("curriculum.view_module") else []
+    drift = []
+    if user.has_perm("curriculum.view_module"):
+        drift = module_demand_drift(min_change=Fraction(str(settings.CAREERHUB_DEMAND_DRIFT_SHARE)))
     may_see_coverage = user.has_perm("curriculum.view_trackcoverage")
     due = review_due(user)
     return Listing(
@@ -160,14 +163,42 @@ def show(panel: Panel, user: Any) -> ShownPanel:
     return ShownPanel(key=panel.key, title=panel.title, empty=panel.empty, items=items, more=more)
 
 
+# The date a row is shown with: the first of these attributes it has a value for.
+DATES = (
+    ("next_at", "next change"),
+    ("publish_at", "to be published"),
+    ("unpublish_at", "to be unpublished"),
+    ("submitted_at", "submitted"),
+    ("updated_at", "changed"),
+    ("created_at", "saved"),
+)
+
+
 def as_item(row: Any) -> Item:
-    """A row of any source as a panel row: an ``Item`` as it is; a model instance by its name, linked to its
-    admin page, dated by its ``publish_at`` (a scheduled change) or else its ``updated_at``."""
+    """A row of any source as a panel row: an ``Item`` as it is; a model instance by its name, linked by
+    ``row_url``, of the kind of the object it is about, dated by the first of ``DATES`` it has."""
     if isinstance(row, Item):
         return row
-    when = getattr(row, "publish_at", None) or getattr(row, "updated_at", None)
-    return Item(title=str(row), url=admin_url(row), kind=_kind(row), when=when,
-                when_label="at" if getattr(row, "publish_at", None) else "changed")
+    when, label = next(((getattr(row, name), label) for name, label in DATES if getattr(row, name, None)),
+                       (None, ""))
+    content_type = getattr(row, "content_type", None)
+    kind = str(content_type.name).capitalize() if content_type is not None else _kind(row)
+    return Item(title=str(row), url=row_url(row), kind=kind, when=when, when_label=label)
+
+
+def row_url(row: Model) -> str | None:
+    """Where a row links to. A row about another object (``content_type`` and ``object_id``, like a revision
+    or a log entry) links to that object's revisions page where its admin has one, else to its change page;
+    any other model instance to its own change page."""
+    content_type = getattr(row, "content_type", None)
+    object_id = getattr(row, "object_id", None)
+    if content_type is not None and object_id is not None:
+        for view in ("revisions", "change"):
+            try:
+                return reverse(f"admin:{content_type.app_label}_{content_type.model}_{view}", args=[object_id])
+            except NoReverseMatch:
+                continue
+    return admin_url(row)
 
 
 def admin_url(obj: Model) -> str | None:

@@ -7,6 +7,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,7 +16,7 @@ from django.utils import timezone
 
 from careerhub.admin_home import PANELS, Panel, home_panels
 from careerhub.core.editorial import Status
-from curriculum.models import Track
+from curriculum.models import Module, Track
 from postings.demand.models import SegmentMonthTotal, SkillDemand
 from segments.models import Segment
 from tests.factories import ModuleFactory, SegmentFactory, SkillFactory, TrackFactory, UserFactory, make_editor
@@ -312,6 +314,20 @@ def test_a_panels_source_is_one_function_of_the_user(editor):
     assert shown.items[0].title == str(first)
     assert shown.items[0].url == reverse("admin:curriculum_track_change", args=[first.pk])
     assert len(shown.items) == 10 and shown.more == 2
+
+
+def test_a_row_about_another_object_links_to_that_object(editor):
+    # given: rows with a content type and an object id (a log entry here, a revision once revisions exist)
+    module = ModuleFactory(title="Serving")
+    LogEntry.objects.create(user=editor, content_type=ContentType.objects.get_for_model(Module),
+                            object_id=str(module.pk), object_repr=str(module), action_flag=CHANGE)
+    home = [Panel("log", "Log", "None.", source=lambda user: LogEntry.objects.select_related("content_type"))]
+    # when
+    (shown,) = home_panels(editor, home)
+    # then
+    (item,) = shown.items
+    assert item.kind == "Module"
+    assert item.url == reverse("admin:curriculum_module_change", args=[module.pk])
 
 
 def test_segments_are_named_on_drift_reminders(editor_client):
