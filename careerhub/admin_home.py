@@ -154,9 +154,9 @@ def show(panel: Panel, user: Any) -> ShownPanel:
     found = panel.source(user)
     if isinstance(found, Listing):
         items, more = found.items, found.more
-    elif isinstance(found, QuerySet):
-        rows = list(found[:LIMIT])
-        items, more = [as_item(row) for row in rows], (found.count() - LIMIT if len(rows) == LIMIT else 0)
+    elif isinstance(found, QuerySet):  # in its own order; one query, however many rows match
+        rows, total = _rows(found)
+        items, more = [as_item(row) for row in rows], total - len(rows)
     else:
         rows = list(found)
         items, more = [as_item(row) for row in rows[:LIMIT]], max(len(rows) - LIMIT, 0)
@@ -216,12 +216,15 @@ def _viewable(user: Any) -> list[type[Model]]:
     return [model for model in CONTENT if user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")]
 
 
-def _rows(queryset: QuerySet, order: str) -> tuple[list[Model], int]:
-    """The first ``LIMIT`` rows and how many rows match, in one query: a window count over the matching rows
-    rides along on each row."""
+def _rows(queryset: QuerySet, order: str | None = None) -> tuple[list[Model], int]:
+    """The first ``LIMIT`` rows (by ``order``, else the queryset's own) and how many rows match, in one query:
+    a window count over the matching rows rides along on each row, so a panel costs the same with 9 rows
+    as with 11."""
     if queryset.model is Module:
         queryset = queryset.select_related("track")  # a module is named and linked with its track
-    rows = list(queryset.annotate(matching=Window(Count("pk"))).order_by(order, "pk")[:LIMIT])
+    if order:
+        queryset = queryset.order_by(order, "pk")
+    rows = list(queryset.annotate(matching=Window(Count("pk")))[:LIMIT])
     return rows, (rows[0].matching if rows else 0)
 
 
