@@ -17,7 +17,7 @@ from .services import EditConflict, changes_since, stored_version
 
 admin.site.site_header = "CareerHub editors"
 admin.site.site_title = "CareerHub"
-admin.site.index_title = "Content"
+admin.site.index_title = "Editors' home"
 
 
 class ServiceAdmin(SimpleHistoryAdmin):

@@ -7,8 +7,10 @@ is detected and refused instead of silently overwriting what was saved meanwhile
 (docs/decisions/0010-edit-versions.md).
 """
 
+import datetime
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from simple_history.models import HistoricalRecords
 
 
@@ -21,6 +23,26 @@ class Status(models.TextChoices):
 class EditorialQuerySet(models.QuerySet):
     def published(self) -> "EditorialQuerySet":
         return self.filter(status=Status.PUBLISHED)
+
+    def drafts(self) -> "EditorialQuerySet":
+        return self.filter(status=Status.DRAFT)
+
+    def last_changed_by(self, user_id: int) -> "EditorialQuerySet":
+        """Rows whose latest history entry was saved by the user ``user_id``: one correlated subquery, so a
+        list of them costs one query however long it is."""
+        history = self.model.history.model
+        latest = history.objects.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
+        return self.annotate(last_changed_by=Subquery(latest.values("history_user_id")[:1])).filter(
+            last_changed_by=user_id
+        )
+
+    def published_since(self, moment: datetime.datetime) -> "EditorialQuerySet":
+        """Published rows first published at or after ``moment``."""
+        return self.published().filter(published_at__gte=moment)
+
+    def unchanged_since(self, moment: datetime.datetime) -> "EditorialQuerySet":
+        """Published rows nobody has saved since before ``moment``: content due for a review."""
+        return self.published().filter(updated_at__lt=moment)
 
 
 class EditorialModel(models.Model):

@@ -43,7 +43,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "careerhub.apps.CareerHubAdminConfig",  # django.contrib.admin, its index the editors' home
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -380,6 +380,13 @@ CAREERHUB_EDITOR_GROUP = "Editors"
 CAREERHUB_COVERAGE_TOP_N = int(os.environ.get("CAREERHUB_COVERAGE_TOP_N", "20"))
 CAREERHUB_COVERAGE_WINDOW_MONTHS = int(os.environ.get("CAREERHUB_COVERAGE_WINDOW_MONTHS", "12"))
 CAREERHUB_COVERAGE_SURPLUS_SHARE = float(os.environ.get("CAREERHUB_COVERAGE_SURPLUS_SHARE", "0.05"))
+# The editors' home (the admin index, careerhub/admin_home.py): content published in the last N days is
+# "recently published"; published content nobody has saved for N days is due for a review; a module is
+# flagged when a skill's share of postings in its track's segments moved by at least this much in six
+# months, up or down, as an absolute difference of shares (0.10 = ten percentage points: 20% -> 30%).
+CAREERHUB_RECENTLY_PUBLISHED_DAYS = int(os.environ.get("CAREERHUB_RECENTLY_PUBLISHED_DAYS", "14"))
+CAREERHUB_REVIEW_AFTER_DAYS = int(os.environ.get("CAREERHUB_REVIEW_AFTER_DAYS", "180"))
+CAREERHUB_DEMAND_DRIFT_SHARE = float(os.environ.get("CAREERHUB_DEMAND_DRIFT_SHARE", "0.10"))
 
 # Job-board sources (docs/sources.md). The contact address goes in every request's User-Agent, so that
 # whoever runs a board can tell who is reading it and reach a person: set it to a monitored address.

@@ -105,7 +105,7 @@ class DemandWindow:
     def trend_label(self) -> str:
         """'Sep to Nov 2026 against Jun to Aug 2026' (with en dashes)."""
         previous_last = add_months(self.trend_from, -1)
-        return f"{_span(self.trend_from, self.last)} against {_span(self.previous_from, previous_last)}"
+        return f"{months_span(self.trend_from, self.last)} against {months_span(self.previous_from, previous_last)}"
 
     @property
     def key(self) -> str:
@@ -116,7 +116,8 @@ class DemandWindow:
 DASH = "\N{EN DASH}"
 
 
-def _span(first: datetime.date, last: datetime.date) -> str:
+def months_span(first: datetime.date, last: datetime.date) -> str:
+    """A run of months as a page names it: 'Sep 2026', 'Sep to Nov 2026', 'Nov 2025 to Jan 2026' (with en dashes)."""
     if first == last:
         return f"{last:%b %Y}"
     if first.year == last.year:
