@@ -41,26 +41,23 @@ def track_rows(*, include_unpublished: bool = False) -> QuerySet:
 def track_segment_slugs(track_ids, *, include_unpublished: bool = False) -> dict[int, list[str]]:
     """The slugs of the segments each track targets, in the segments' display order (one query, plain rows)."""
     links = Track.segments.through.objects.filter(track_id__in=list(track_ids))
-    if not include_unpublished:
-        links = links.filter(segment__status=Status.PUBLISHED)
-    slugs: dict[int, list[str]] = {}
-    for track_id, slug in links.order_by("segment__display_order", "segment__name").values_list(
-        "track_id", "segment__slug"
-    ):
-        slugs.setdefault(track_id, []).append(slug)
-    return slugs
+    return _linked_slugs(links, "track_id", "segment", "name", include_unpublished=include_unpublished)
 
 
 def track_prerequisite_slugs(track_ids, *, include_unpublished: bool = False) -> dict[int, list[str]]:
     """The slugs of each track's prerequisites, in display order (one query, plain rows)."""
     links = Track.prerequisites.through.objects.filter(from_track_id__in=list(track_ids))
+    return _linked_slugs(links, "from_track_id", "to_track", "title", include_unpublished=include_unpublished)
+
+
+def _linked_slugs(links: QuerySet, owner: str, target: str, name: str, *, include_unpublished: bool) -> dict:
+    """``{owner id: [target slug, ...]}`` from a many-to-many table, targets in display order, then name."""
     if not include_unpublished:
-        links = links.filter(to_track__status=Status.PUBLISHED)
+        links = links.filter(**{f"{target}__status": Status.PUBLISHED})
     slugs: dict[int, list[str]] = {}
-    for track_id, slug in links.order_by("to_track__display_order", "to_track__title").values_list(
-        "from_track_id", "to_track__slug"
-    ):
-        slugs.setdefault(track_id, []).append(slug)
+    ordered = links.order_by(f"{target}__display_order", f"{target}__{name}")
+    for owner_id, slug in ordered.values_list(owner, f"{target}__slug"):
+        slugs.setdefault(owner_id, []).append(slug)
     return slugs
 
 
