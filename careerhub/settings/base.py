@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "careerhub.core.editorial.Status",
         "ResourceKindEnum": "curriculum.models.ResourceKind",
+        "DemandBasisEnum": "postings.demand.window.BASES",
     },
 }
 

@@ -23,6 +23,7 @@ from careerhub.core.editorial import Status
 from segments.models import Segment
 
 from ..demand.selectors import MIN_SAMPLE
+from ..demand.window import BASES, BASIS_FIRST_SEEN
 from ..models import (
     API_SOURCE,
     DEMO_SOURCE,
@@ -366,6 +367,10 @@ class DemandRowSerializer(RowReadersMixin, FieldsOnceMixin, serializers.Serializ
     total = serializers.IntegerField(read_only=True, help_text="Postings of the segment in the month.")
     share = serializers.SerializerMethodField(help_text="postings / total; null with too few postings.")
     rank = serializers.IntegerField(read_only=True)
+    basis = serializers.SerializerMethodField(help_text="first_seen: a posting counts in the month first seen.")
+
+    def get_basis(self, row) -> str:
+        return BASIS_FIRST_SEEN
 
     def get_month(self, row) -> str:
         return f"{row.month:%Y-%m}"
@@ -382,6 +387,7 @@ DemandRowSerializer.readers = {
     "total": lambda row: row.total,
     "share": lambda row: share_or_none(row.postings, row.total or 0),
     "rank": lambda row: row.rank,
+    "basis": lambda row: BASIS_FIRST_SEEN,
 }
 
 
@@ -394,6 +400,7 @@ DemandRowSerializer.row_readers = {
     "total": lambda r: r["total"],
     "share": lambda r: share_or_none(r["postings"], r["total"] or 0),
     "rank": lambda r: r["rank"],
+    "basis": lambda r: BASIS_FIRST_SEEN,
 }
 
 
@@ -404,11 +411,16 @@ class TopSkillSerializer(serializers.Serializer):
     share = serializers.FloatField(allow_null=True)
 
 
-class TopSkillsSerializer(serializers.Serializer):
+class BasisSerializer(serializers.Serializer):
+    """What an answer's figures count: postings first seen in the period, or open at any time in it."""
+
     basis = serializers.ChoiceField(
-        choices=["first_seen", "open"], help_text="What the figures count: postings first seen, or open, in the period."
+        choices=list(BASES), help_text="What the figures count: postings first seen, or open, in the period."
     )
     basis_label = serializers.CharField()
+
+
+class TopSkillsSerializer(BasisSerializer):
     segment = serializers.CharField(allow_null=True)
     period_from = serializers.CharField()
     period_to = serializers.CharField()
@@ -431,7 +443,7 @@ class SkillTrendSerializer(serializers.Serializer):
     trends = TrendSerializer(many=True)
 
 
-class TrendsSerializer(serializers.Serializer):
+class TrendsSerializer(BasisSerializer):
     segment = serializers.CharField(allow_null=True)
     as_of = serializers.CharField()
     results = SkillTrendSerializer(many=True)
@@ -444,7 +456,7 @@ class SkillPairSerializer(serializers.Serializer):
     lift = serializers.FloatField()
 
 
-class CooccurrenceSerializer(serializers.Serializer):
+class CooccurrenceSerializer(BasisSerializer):
     segment = serializers.CharField(allow_null=True)
     period_from = serializers.CharField()
     period_to = serializers.CharField()
@@ -498,7 +510,7 @@ class TierRuleSerializer(serializers.Serializer):
     rule = serializers.CharField()
 
 
-class TiersSerializer(serializers.Serializer):
+class TiersSerializer(BasisSerializer):
     segment = serializers.CharField()
     window = TierWindowSerializer()
     total = serializers.IntegerField(help_text="Postings of the segment in the window.")
