@@ -6,6 +6,8 @@ for postings not from a job board). So a posting posted in March and closed in J
 March only, and *open* in March, April, May and June. Open counts are computed on read from the source
 rows, with the same counted rule (published, not a duplicate, link not rejected); they are not cached
 cells, so they cost a scan of the scope's postings of the period (index ``posting_counted_segment_date``).
+Top skills (``top_skills_open``) and trends (``skill_trends_open``) are counted this way on request; the
+bases are named in ``window.BASES``.
 """
 
 import datetime
