@@ -1,6 +1,7 @@
 """FilterSets of the taxonomy, employers, postings and demand rows, shared by the API and the HTML list pages."""
 
 import django_filters
+from django.core.validators import validate_slug
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -11,6 +12,7 @@ from careerhub.core.filters import (
     PublicFilterSet,
     SearchFilter,
     SlugFilter,
+    TrueFalseFilter,
     rename_filter,
     status_filter,
     visible_to,
@@ -21,7 +23,17 @@ from segments.selectors import segment_refs
 
 from .demand.models import SkillDemand
 from .demand.tiers import TIER_NAMES
-from .models import Employer, Posting, PostingSkill, PostingSkillState, Skill, SkillAlias, SkillCategory, SkillType
+from .models import (
+    Employer,
+    Posting,
+    PostingSkill,
+    PostingSkillState,
+    Skill,
+    SkillAlias,
+    SkillCategory,
+    SkillType,
+    WorkplaceType,
+)
 from .selectors import employer_list, skill_refs
 
 # The text search configuration of the postings' stored search documents (the migrations that create them).
@@ -127,7 +139,8 @@ class EmployerFilterSet(django_filters.FilterSet):
 
 
 class PostingFilterSet(PublicFilterSet):
-    """Postings by segment, skill, skill category, employer, month period, posting date range and text."""
+    """Postings by segment, skill, skill category, employer, month period, posting date range and text; by
+    ``source``, still listed by their board or not (``open``), and remote or on-site."""
 
     search_fields = ("title", "description", "location")
     draft_model = "postings.posting"
@@ -147,6 +160,13 @@ class PostingFilterSet(PublicFilterSet):
     )
     posted_from = django_filters.DateFilter(field_name="posted_on", lookup_expr="gte", label="Posted on or after")
     posted_to = django_filters.DateFilter(field_name="posted_on", lookup_expr="lte", label="Posted on or before")
+    source = django_filters.CharFilter(
+        max_length=60, validators=[validate_slug], label="Source (a job board's slug, api, import, manual, demo)"
+    )
+    open = TrueFalseFilter(
+        method="filter_open", label="Open (true: still listed by its board; false: closed)"
+    )
+    remote = django_filters.ChoiceFilter(choices=WorkplaceType.choices, label="Remote or on-site")
     q = SearchFilter(method="search")
     status = status_filter()
     ordering = django_filters.OrderingFilter(fields=("posted_on", "title", "id"))
@@ -154,8 +174,12 @@ class PostingFilterSet(PublicFilterSet):
     class Meta:
         model = Posting
         fields = (
-            "segment", "skill", "category", "employer", "employer_name", "posted_from", "posted_to", "q", "status",
+            "segment", "skill", "category", "employer", "employer_name", "posted_from", "posted_to", "source", "open",
+            "remote", "q", "status",
         )  # fmt: skip
+
+    def filter_open(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset if value is None else queryset.filter(closed_on__isnull=value)
 
     def _links(self):
         links = PostingSkill.objects.filter(posting=OuterRef("pk")).exclude(state=PostingSkillState.REJECTED)

@@ -318,6 +318,11 @@ class Posting(EditorialModel):
         return self.source == DEMO_SOURCE
 
     @property
+    def is_open(self) -> bool:
+        """Still listed by its board (or not from a job board at all): no ``closed_on``."""
+        return self.closed_on is None
+
+    @property
     def details(self) -> list[str]:
         """What a board said beside the text, in words: remote or on-site, department, employment type, pay."""
         parts = [self.get_remote_display() if self.remote else "", self.department, self.employment_type]

@@ -104,7 +104,8 @@ def posting_list(*, include_unpublished: bool = False) -> QuerySet[Posting]:
 # texts) is left in the database.
 POSTING_FEED_FIELDS = (
     "id", "status", "published_at", "employer__name", "segment__slug", "title", "description", "location",
-    "posted_on", "url", "source", "external_id", "duplicate_of_id", "version",
+    "posted_on", "url", "source", "external_id", "duplicate_of_id", "version", "first_seen_on", "closed_on",
+    "remote", "department", "employment_type", "salary_min", "salary_max", "salary_currency", "salary_period",
 )
 # A posting's skills in the order its text names them; links an editor added (no evidence) after, by name,
 # on every database (PostgreSQL would sort a missing position first, SQLite last).

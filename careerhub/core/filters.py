@@ -32,6 +32,29 @@ FIRST_YEAR, LAST_YEAR = 2000, 2999
 MAX_QUERY_LENGTH = 200
 
 
+class TrueFalseField(forms.NullBooleanField):
+    """``true`` or ``false`` (also ``1``/``0``, any case); anything else is an error, not "no filter" as
+    django-filter's select of yes/no/unknown would read it."""
+
+    widget = forms.TextInput  # the select widget reads an unknown value as "unknown" before it is checked
+    default_error_messages = {"invalid": "Enter true or false."}
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value: object) -> bool | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class TrueFalseFilter(django_filters.BooleanFilter):
+    """A boolean parameter (``open=true``) refused with a clear error when it is neither true nor false."""
+
+    field_class = TrueFalseField
+
+
 def visible_to(selector: Callable[..., QuerySet], app_label: str, model_name: str) -> Callable[[HttpRequest], QuerySet]:
     """A django-filter ``queryset`` callable: the selector's rows the request may see."""
 

@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "careerhub.core.editorial.Status",
         "ResourceKindEnum": "curriculum.models.ResourceKind",
+        "DemandBasisEnum": "postings.demand.window.BASES",
     },
 }
 
@@ -398,7 +399,7 @@ CAREERHUB_SOURCES_BACKOFF = float(os.environ.get("CAREERHUB_SOURCES_BACKOFF", "1
 CAREERHUB_SOURCES_RETRY_AFTER_MAX = int(os.environ.get("CAREERHUB_SOURCES_RETRY_AFTER_MAX", "120"))
 # A board of 5,000 postings with their text is about 15 MB; anything far larger is not a job board.
 CAREERHUB_SOURCES_MAX_BYTES = int(os.environ.get("CAREERHUB_SOURCES_MAX_BYTES", str(25 * 1024 * 1024)))
-# At least this many seconds between two requests to one host (per process).
+# At least this many seconds between two requests to one host, across the workers sharing the cache.
 CAREERHUB_SOURCES_HOST_INTERVAL = float(os.environ.get("CAREERHUB_SOURCES_HOST_INTERVAL", "1.0"))
 CAREERHUB_SOURCES_MAX_PAGES = int(os.environ.get("CAREERHUB_SOURCES_MAX_PAGES", "500"))
 # New terms (postings.terms): a term is queued for editors once this many postings mention it.

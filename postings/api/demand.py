@@ -1,7 +1,9 @@
 """The demand endpoints: summary rows (cursor pages), top skills, trends, co-occurrence and skill tiers.
 
 Only published skills and published segments are ever named; ``segment`` absent means all segments.
-Periods default to the one demand window (``demand.window.DemandWindow``): complete months only.
+Periods default to the one demand window (``demand.window.DemandWindow``): complete months only. Every
+answer names its basis (``basis``, ``basis_label``): postings first seen in a period (the stored
+figures), or, for top skills and trends on request, postings open at any time in it.
 """
 
 from django import forms
@@ -17,10 +19,10 @@ from careerhub.core.visibility import can_see_drafts
 from segments.selectors import segment_list, segment_refs
 
 from ..demand.months import add_months
-from ..demand.open_postings import BASES, BASIS_FIRST_SEEN, BASIS_OPEN, top_skills_open
+from ..demand.open_postings import skill_trends_open, top_skills_open
 from ..demand.selectors import TREND_HORIZONS, cooccurrence, demand_row_list, demand_rows, skill_trends, top_skills
 from ..demand.tiers import TIER_NAMES, tier_rules, tier_table, tier_thresholds
-from ..demand.window import DemandWindow
+from ..demand.window import BASES, BASIS_FIRST_SEEN, BASIS_OPEN, DemandWindow
 from ..filters import DemandFilterSet
 from ..selectors import skill_list
 from .serializers import (
@@ -98,6 +100,9 @@ BASIS = OpenApiParameter(
     description="first_seen (default): postings first seen (posted) in the period; open: postings open at any "
     "time in it (from posted until closed on their board).",
 )  # fmt: skip
+FIRST_SEEN_ONLY = OpenApiParameter(
+    "basis", str, enum=[BASIS_FIRST_SEEN], description="Co-occurrence counts postings first seen in the period only."
+)
 
 
 class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -115,18 +120,22 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
             return demand_rows()  # plain rows; the cursor reads its position (month) from them too
         return demand_row_list()
 
-    def _query(self) -> dict:
+    def _query(self, *, bases: tuple[str, ...] = (BASIS_FIRST_SEEN,)) -> dict:
         form = DemandQueryForm(self.request.query_params, request=self.request)
         if not form.is_valid():
             raise ValidationError(form.api_errors())
-        return form.cleaned_data
+        data = form.cleaned_data
+        data["basis"] = data["basis"] or BASIS_FIRST_SEEN
+        if data["basis"] not in bases:
+            raise ValidationError({"basis": [f"This figure counts {BASES[BASIS_FIRST_SEEN]} only (basis=first_seen)."]})
+        return data
 
     @extend_schema(parameters=[SEGMENT, FROM, TO, LIMIT, BASIS], responses=TopSkillsSerializer, filters=False)
     @action(detail=False, filterset_class=None, pagination_class=None, serializer_class=TopSkillsSerializer)
     def top(self, request):
         """The skills most asked for in a segment (or all) over a period, with their share of postings."""
-        query = self._query()
-        segment, basis = query["segment"], query["basis"] or BASIS_FIRST_SEEN
+        query = self._query(bases=(BASIS_FIRST_SEEN, BASIS_OPEN))
+        segment, basis = query["segment"], query["basis"]
         count = top_skills_open if basis == BASIS_OPEN else top_skills
         ranked = count(
             segment=segment, month_from=query["period_from"], month_to=query["period_to"], limit=query["limit"] or 20
@@ -134,8 +143,7 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
         total = ranked[0].total if ranked else 0
         return Response(
             {
-                "basis": basis,
-                "basis_label": BASES[basis],
+                **_basis(basis),
                 "segment": segment.slug if segment else None,
                 "period_from": f"{query['period_from']:%Y-%m}",
                 "period_to": f"{query['period_to']:%Y-%m}",
@@ -156,6 +164,7 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
         parameters=[
             SEGMENT,
             OpenApiParameter("to", str, description="The month trends end at (default: the latest complete month)."),
+            BASIS,
         ],
         responses=TrendsSerializer,
         filters=False,
@@ -166,12 +175,13 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
 
         Labels follow the one trend rule (docs/demand.md); the pages' direction is the 3-month one.
         """
-        query = self._query()
-        segment, as_of = query["segment"], query["period_to"]
-        trends = skill_trends(segment=segment, as_of=as_of)
+        query = self._query(bases=(BASIS_FIRST_SEEN, BASIS_OPEN))
+        segment, as_of, basis = query["segment"], query["period_to"], query["basis"]
+        trends = (skill_trends_open if basis == BASIS_OPEN else skill_trends)(segment=segment, as_of=as_of)
         skills = skill_list().filter(pk__in=list(trends)).order_by("name")
         return Response(
             {
+                **_basis(basis),
                 "segment": segment.slug if segment else None,
                 "as_of": f"{as_of:%Y-%m}",
                 "results": [
@@ -203,6 +213,7 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
             TO,
             LIMIT,
             OpenApiParameter("min_postings", int, description="Pairs seen together at least this often."),
+            FIRST_SEEN_ONLY,
         ],
         responses=CooccurrenceSerializer,
         filters=False,
@@ -223,6 +234,7 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
         skills = skill_list().in_bulk({pair.skill_a for pair in pairs} | {pair.skill_b for pair in pairs})
         return Response(
             {
+                **_basis(BASIS_FIRST_SEEN),
                 "segment": segment.slug if segment else None,
                 "period_from": f"{query['period_from']:%Y-%m}",
                 "period_to": f"{query['period_to']:%Y-%m}",
@@ -262,6 +274,7 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
         skills = skill_list().in_bulk([row.skill_id for row in rows])
         return Response(
             {
+                **_basis(BASIS_FIRST_SEEN),
                 "segment": segment.slug,
                 "window": _window(window),
                 "total": table.total(segment.pk).postings,
@@ -270,6 +283,10 @@ class DemandViewSet(PublicViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
                 "results": [_tier_row(row, skills[row.skill_id]) for row in rows if row.skill_id in skills],
             }
         )
+
+
+def _basis(basis: str) -> dict:
+    return {"basis": basis, "basis_label": BASES[basis]}
 
 
 def _window(window: DemandWindow) -> dict:

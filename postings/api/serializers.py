@@ -4,6 +4,9 @@ Posting creation does not use a serializer for its work: it goes through ``posti
 create serializer below only documents the body).
 """
 
+import datetime
+from operator import attrgetter, itemgetter
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -20,6 +23,7 @@ from careerhub.core.editorial import Status
 from segments.models import Segment
 
 from ..demand.selectors import MIN_SAMPLE
+from ..demand.window import BASES, BASIS_FIRST_SEEN
 from ..models import (
     API_SOURCE,
     DEMO_SOURCE,
@@ -28,9 +32,11 @@ from ..models import (
     Employer,
     Posting,
     PostingSkill,
+    SalaryPeriod,
     Skill,
     SkillCategory,
     SkillType,
+    WorkplaceType,
 )
 
 
@@ -159,10 +165,28 @@ class PostingSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     employer = serializers.CharField(source="employer.name", read_only=True)
     segment = serializers.CharField(source="segment.slug", read_only=True)
     skills = PostingSkillSerializer(source="posting_skills", many=True, read_only=True)
-    url = serializers.CharField(read_only=True, help_text="The posting at its source: a URL, or empty.")
+    url = serializers.CharField(
+        read_only=True, help_text="The posting at its source (a job board's page to apply from): a URL, or empty."
+    )
     demo = serializers.BooleanField(
         source="is_demo", read_only=True, help_text="True for the synthetic demo set: not a real job posting."
     )
+    open = serializers.BooleanField(
+        source="is_open", read_only=True, help_text="False once its job board no longer lists it (closed_on)."
+    )
+    first_seen_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The day CareerHub first saw it (its import or the sync that "
+        "found it); posted_on is the day its employer says it was published.",
+    )  # fmt: skip
+    # Empty where the board did not say, which the schema's enums must allow.
+    remote = serializers.ChoiceField(
+        choices=[("", "not said"), *WorkplaceType.choices], read_only=True, help_text="Remote, hybrid or on-site."
+    )
+    salary_period = serializers.ChoiceField(choices=[("", "not said"), *SalaryPeriod.choices], read_only=True)
+    closed_on = serializers.DateField(
+        read_only=True, allow_null=True,
+        help_text="The first day a sync of its job board no longer saw it; null while open (cleared if it comes back).",
+    )  # fmt: skip
 
     class Meta:
         model = Posting
@@ -177,6 +201,16 @@ class PostingSerializer(FieldsOnceMixin, serializers.ModelSerializer):
             "posted_on",
             "location",
             "url",
+            "open",
+            "first_seen_on",
+            "closed_on",
+            "remote",
+            "department",
+            "employment_type",
+            "salary_min",
+            "salary_max",
+            "salary_currency",
+            "salary_period",
             "description",
             "skills",
             "duplicate_of",
@@ -194,6 +228,14 @@ class PostingSerializer(FieldsOnceMixin, serializers.ModelSerializer):
 
 
 _datetime = serializers.DateTimeField()
+# What a job board says beside the text, as the model keeps it (empty or null where the board did not say).
+BOARD_DETAILS = (
+    "remote", "department", "employment_type", "salary_min", "salary_max", "salary_currency", "salary_period",
+)  # fmt: skip
+
+
+def _day(value: datetime.date | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def _skill_links(posting: Posting) -> list[dict]:
@@ -220,6 +262,10 @@ POSTING_READERS = {
     "posted_on": lambda p: p.posted_on.isoformat(),
     "location": lambda p: p.location,
     "url": lambda p: p.url,
+    "open": lambda p: p.is_open,
+    "first_seen_on": lambda p: _day(p.first_seen_on),
+    "closed_on": lambda p: _day(p.closed_on),
+    **{name: attrgetter(name) for name in BOARD_DETAILS},
     "description": lambda p: p.description,
     "skills": _skill_links,
     "duplicate_of": lambda p: p.duplicate_of_id,
@@ -240,6 +286,10 @@ POSTING_ROW_READERS = {
     "posted_on": lambda r: r["posted_on"].isoformat(),
     "location": lambda r: r["location"],
     "url": lambda r: r["url"],
+    "open": lambda r: r["closed_on"] is None,
+    "first_seen_on": lambda r: _day(r["first_seen_on"]),
+    "closed_on": lambda r: _day(r["closed_on"]),
+    **{name: itemgetter(name) for name in BOARD_DETAILS},
     "description": lambda r: r["description"],
     "skills": lambda r: r["skill_links"],
     "duplicate_of": lambda r: r["duplicate_of_id"],
@@ -317,6 +367,10 @@ class DemandRowSerializer(RowReadersMixin, FieldsOnceMixin, serializers.Serializ
     total = serializers.IntegerField(read_only=True, help_text="Postings of the segment in the month.")
     share = serializers.SerializerMethodField(help_text="postings / total; null with too few postings.")
     rank = serializers.IntegerField(read_only=True)
+    basis = serializers.SerializerMethodField(help_text="first_seen: a posting counts in the month first seen.")
+
+    def get_basis(self, row) -> str:
+        return BASIS_FIRST_SEEN
 
     def get_month(self, row) -> str:
         return f"{row.month:%Y-%m}"
@@ -333,6 +387,7 @@ DemandRowSerializer.readers = {
     "total": lambda row: row.total,
     "share": lambda row: share_or_none(row.postings, row.total or 0),
     "rank": lambda row: row.rank,
+    "basis": lambda row: BASIS_FIRST_SEEN,
 }
 
 
@@ -345,6 +400,7 @@ DemandRowSerializer.row_readers = {
     "total": lambda r: r["total"],
     "share": lambda r: share_or_none(r["postings"], r["total"] or 0),
     "rank": lambda r: r["rank"],
+    "basis": lambda r: BASIS_FIRST_SEEN,
 }
 
 
@@ -355,11 +411,16 @@ class TopSkillSerializer(serializers.Serializer):
     share = serializers.FloatField(allow_null=True)
 
 
-class TopSkillsSerializer(serializers.Serializer):
+class BasisSerializer(serializers.Serializer):
+    """What an answer's figures count: postings first seen in the period, or open at any time in it."""
+
     basis = serializers.ChoiceField(
-        choices=["first_seen", "open"], help_text="What the figures count: postings first seen, or open, in the period."
+        choices=list(BASES), help_text="What the figures count: postings first seen, or open, in the period."
     )
     basis_label = serializers.CharField()
+
+
+class TopSkillsSerializer(BasisSerializer):
     segment = serializers.CharField(allow_null=True)
     period_from = serializers.CharField()
     period_to = serializers.CharField()
@@ -382,7 +443,7 @@ class SkillTrendSerializer(serializers.Serializer):
     trends = TrendSerializer(many=True)
 
 
-class TrendsSerializer(serializers.Serializer):
+class TrendsSerializer(BasisSerializer):
     segment = serializers.CharField(allow_null=True)
     as_of = serializers.CharField()
     results = SkillTrendSerializer(many=True)
@@ -395,7 +456,7 @@ class SkillPairSerializer(serializers.Serializer):
     lift = serializers.FloatField()
 
 
-class CooccurrenceSerializer(serializers.Serializer):
+class CooccurrenceSerializer(BasisSerializer):
     segment = serializers.CharField(allow_null=True)
     period_from = serializers.CharField()
     period_to = serializers.CharField()
@@ -449,7 +510,7 @@ class TierRuleSerializer(serializers.Serializer):
     rule = serializers.CharField()
 
 
-class TiersSerializer(serializers.Serializer):
+class TiersSerializer(BasisSerializer):
     segment = serializers.CharField()
     window = TierWindowSerializer()
     total = serializers.IntegerField(help_text="Postings of the segment in the window.")

@@ -16,6 +16,11 @@ its own where a page shows months. So two pages never disagree because one count
   asking in the earlier period; *stable* otherwise. Each period needs ``MIN_SAMPLE`` postings in the
   scope, else "too few postings".
 
+- **Basis** (``BASES``): what a figure counts. Stored figures (every page, the demand rows, tiers and
+  co-occurrence) count a posting once, in the month it was **first seen** (``posted_on``). The API's top
+  skills and trends can count instead the postings **open** at any time in a period (from posted until
+  closed on their job board, ``open_postings``). Every figure says which (``basis`` and its label).
+
 ``docs/demand.md`` describes the same rules with a worked example.
 """
 
@@ -43,6 +48,13 @@ TREND_MIN_RELATIVE = 0.2
 TREND_MIN_POSTINGS = 5
 
 TOO_FEW = "too few postings"
+
+BASIS_FIRST_SEEN = "first_seen"
+BASIS_OPEN = "open"
+BASES = {
+    BASIS_FIRST_SEEN: "postings first seen (posted) in the period",
+    BASIS_OPEN: "postings open at any time in the period",
+}
 
 
 def demand_today() -> datetime.date:
@@ -106,6 +118,11 @@ class DemandWindow:
         """'Sep to Nov 2026 against Jun to Aug 2026' (with en dashes)."""
         previous_last = add_months(self.trend_from, -1)
         return f"{months_span(self.trend_from, self.last)} against {months_span(self.previous_from, previous_last)}"
+
+    @property
+    def basis_label(self) -> str:
+        """What the window's stored figures count, for a page: "postings counted in the month first seen"."""
+        return "each posting counted once, in the month it was first seen"
 
     @property
     def key(self) -> str:

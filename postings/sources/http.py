@@ -3,11 +3,12 @@
 One ``requests`` session per sync with urllib3's ``Retry``: connect and read timeouts, retries with
 exponential backoff on connection errors, 429 and 5xx (a ``Retry-After`` is honoured, up to a cap),
 conditional requests (``If-None-Match`` / ``If-Modified-Since``), a minimum interval between two
-requests to one host, a cap on the size of an answer, redirects followed only within the host asked,
-and a User-Agent naming CareerHub and the instance's contact address. Every failure raises
-``FetchError`` with a sentence an editor can act on.
+requests to one host across all workers (``HostPacer``), a cap on the size of an answer, redirects
+followed only within the host asked, and a User-Agent naming CareerHub and the instance's contact
+address. Every failure raises ``FetchError`` with a sentence an editor can act on.
 """
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,9 +16,12 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.conf import settings
+from django.core.cache import cache
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
+
+from careerhub.core.degrade import step_aside
 
 MAX_REDIRECTS = 5
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -53,8 +57,24 @@ def user_agent() -> str:
     return f"CareerHub/1.0 job-board sync (+mailto:{settings.CAREERHUB_SOURCES_CONTACT})"
 
 
-class _HostPacer:
-    """At most one request per ``interval`` seconds to any one host, across the threads of this process."""
+class HostPacer:
+    """At most one request per ``interval`` seconds to any one host, across every process sharing the cache.
+
+    Time is cut into slots of ``interval`` seconds (wall clock, which the processes and machines of one
+    deployment share); a request claims the first free slot that starts after now with ``cache.add``,
+    which is atomic in Redis (``SET NX``) and in the local-memory cache, then waits for that slot to
+    start; one that wakes too late for its slot takes another rather than crowd the next. Two requests
+    to one host therefore start ``interval`` apart (less at most ``LATE``), whichever worker sends them.
+    A request waits half an interval on average even to an idle host: nothing next
+    to a job board's daily sync. Without the cache (Redis down) pacing steps aside to this process
+    alone (``careerhub.core.degrade``), as before it was shared. Retries inside one request (urllib3's
+    ``Retry`` on 429 and 5xx) wait by their own backoff and ``Retry-After``, not here.
+    """
+
+    KEY = "sources:host-slot:{host}:{slot}"
+    MAX_AHEAD = 600  # slots tried before giving up on the shared schedule (600 requests queued for one host)
+    LATE = 0.05  # seconds after its slot's start a request may still go (at most a quarter of the interval)
+    TRIES = 3  # slots a request may miss by waking late before it goes anyway
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -63,15 +83,40 @@ class _HostPacer:
     def wait(self, host: str, interval: float) -> None:
         if interval <= 0:
             return
+        late = min(self.LATE, interval / 4)
+        for _ in range(self.TRIES):
+            try:
+                start = self._claim(host, interval)
+            except Exception as error:  # the cache is down: pace this process's requests only
+                step_aside("source-pacing", error, "requests to job boards are spaced per process only")
+                start = self._local(host, interval)
+            delay = start - time.time()
+            if delay > 0:
+                time.sleep(delay)
+            if time.time() - start <= late:
+                return
+            # Woken late (a busy machine): sending now could crowd whoever holds the next slot; take another.
+
+    def _claim(self, host: str, interval: float) -> float:
+        now = time.time()
+        first = math.floor(now / interval) + 1
+        for slot in range(first, first + self.MAX_AHEAD):
+            start = slot * interval
+            # kept until its slot is over, so a claim is never taken twice while it matters
+            timeout = math.ceil(start - now + interval) + 1
+            if cache.add(self.KEY.format(host=host[:200], slot=slot), 1, timeout=timeout):
+                return start
+        raise RuntimeError(f"no free slot among the next {self.MAX_AHEAD} for {host}")
+
+    def _local(self, host: str, interval: float) -> float:
         with self._lock:
-            now = time.monotonic()
+            now = time.time()
             start = max(now, self._next.get(host, 0.0))
             self._next[host] = start + interval
-        if start > now:
-            time.sleep(start - now)
+        return start
 
 
-PACER = _HostPacer()
+PACER = HostPacer()
 
 
 @dataclass

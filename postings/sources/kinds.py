@@ -142,10 +142,44 @@ def epoch_ms_date(value: Any) -> str | None:
         return None
 
 
-def dated(row: dict, value: str | None, raw: Any, number: int) -> dict | RowError:
-    if value is None:
-        return RowError(number, "posted_on", f"The board's date {str(raw)[:60]!r} cannot be read as a date.")
-    return row | {"posted_on": value}
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a JSON board as a row: its external id, the row, and its date read (None: unreadable)."""
+
+    external_id: Any
+    row: dict
+    posted_on: str | None
+    raw_date: Any
+
+
+def read_json_board(
+    source: Source,
+    client: Client,
+    url: str,
+    *,
+    jobs: Callable[[Any, str], list],
+    entry: Callable[[dict], Entry | None],
+    noun: str,
+) -> Listing:
+    """The one reading of a provider's JSON board: a conditional GET, the answer's JSON, the list of its
+    entries (``jobs``, which refuses the wrong shape), and each entry as a row (``entry``; None: not listed).
+    An entry that is not an object, or whose date cannot be read, is refused on its own."""
+    answer = client.get(url, etag=source.etag, last_modified=source.last_modified, accept=JSON_TYPES)
+    listing = _listing(answer)
+    if answer.not_modified:
+        return listing
+    for item in jobs(load_json(answer), url):
+        if not isinstance(item, dict):
+            listing.add(None, RowError(0, "-", f"Expected a {noun} object, got {type(item).__name__}."))
+            continue
+        if (read := entry(item)) is None:
+            continue
+        if read.posted_on is None:
+            message = f"The board's date {str(read.raw_date)[:60]!r} cannot be read as a date."
+            listing.add(read.external_id, RowError(0, "posted_on", message))
+        else:
+            listing.add(read.external_id, read.row | {"posted_on": read.posted_on})
+    return listing
 
 
 def _amount(value: Any) -> int | None:
@@ -177,28 +211,23 @@ def remote_in(location: Any) -> str:
 
 def read_greenhouse(source: Source, client: Client) -> Listing:
     url = f"{source.endpoint}/v1/boards/{quote(source.board, safe='')}/jobs?content=true"
-    answer = client.get(url, etag=source.etag, last_modified=source.last_modified, accept=JSON_TYPES)
-    listing = _listing(answer)
-    if answer.not_modified:
-        return listing
-    for job in expect_jobs(load_json(answer), url):
-        if not isinstance(job, dict):
-            listing.add(None, RowError(0, "-", f"Expected a job object, got {type(job).__name__}."))
-            continue
-        location = _dig(job, "location", "name")
-        row = {
-            "external_id": job.get("id"),
-            "title": job.get("title"),
-            # Greenhouse escapes the HTML of ``content`` once more; the import removes the tags.
-            "description": _unescaped(job.get("content")),
-            "location": location if isinstance(location, str) else "",
-            "url": job.get("absolute_url") or "",
-            "department": _names(job.get("departments"))[:200],
-            "remote": remote_in(location),
-        }
-        published = job.get("first_published")
-        listing.add(job.get("id"), dated(row, iso_date(published), published, len(listing.rows) + 1))
-    return listing
+    return read_json_board(source, client, url, jobs=expect_jobs, entry=_greenhouse_entry, noun="job")
+
+
+def _greenhouse_entry(job: dict) -> Entry:
+    location = _dig(job, "location", "name")
+    row = {
+        "external_id": job.get("id"),
+        "title": job.get("title"),
+        # Greenhouse escapes the HTML of ``content`` once more; the import removes the tags.
+        "description": _unescaped(job.get("content")),
+        "location": location if isinstance(location, str) else "",
+        "url": job.get("absolute_url") or "",
+        "department": _names(job.get("departments"))[:200],
+        "remote": remote_in(location),
+    }
+    published = job.get("first_published")
+    return Entry(job.get("id"), row, iso_date(published), published)
 
 
 def _unescaped(content: Any) -> Any:
@@ -221,32 +250,30 @@ LEVER_INTERVALS = {
 
 def read_lever(source: Source, client: Client) -> Listing:
     url = f"{source.endpoint}/v0/postings/{quote(source.board, safe='')}?mode=json"
-    answer = client.get(url, etag=source.etag, last_modified=source.last_modified, accept=JSON_TYPES)
-    listing = _listing(answer)
-    if answer.not_modified:
-        return listing
-    data = load_json(answer)
+    return read_json_board(source, client, url, jobs=_lever_postings, entry=_lever_entry, noun="posting")
+
+
+def _lever_postings(data: Any, url: str) -> list:
     if not isinstance(data, list):
         raise FetchError(f"Expected a list of postings from {url}, got a {type(data).__name__}.")
-    for posting in data:
-        if not isinstance(posting, dict):
-            listing.add(None, RowError(0, "-", f"Expected a posting object, got {type(posting).__name__}."))
-            continue
-        categories = posting.get("categories") if isinstance(posting.get("categories"), dict) else {}
-        pay = posting.get("salaryRange") if isinstance(posting.get("salaryRange"), dict) else {}
-        row = {
-            "external_id": posting.get("id"),
-            "title": posting.get("text"),
-            "description": _lever_text(posting),
-            "location": _text_or_blank(categories.get("location")),
-            "url": posting.get("hostedUrl") or "",
-            "department": _text_or_blank(categories.get("department") or categories.get("team")),
-            "employment_type": _text_or_blank(categories.get("commitment")),
-            "remote": LEVER_WORKPLACE.get(str(posting.get("workplaceType", "")).lower(), ""),
-        } | salary(pay.get("min"), pay.get("max"), pay.get("currency"), LEVER_INTERVALS.get(pay.get("interval"), ""))
-        created = posting.get("createdAt")
-        listing.add(posting.get("id"), dated(row, epoch_ms_date(created), created, len(listing.rows) + 1))
-    return listing
+    return data
+
+
+def _lever_entry(posting: dict) -> Entry:
+    categories = posting.get("categories") if isinstance(posting.get("categories"), dict) else {}
+    pay = posting.get("salaryRange") if isinstance(posting.get("salaryRange"), dict) else {}
+    row = {
+        "external_id": posting.get("id"),
+        "title": posting.get("text"),
+        "description": _lever_text(posting),
+        "location": _text_or_blank(categories.get("location")),
+        "url": posting.get("hostedUrl") or "",
+        "department": _text_or_blank(categories.get("department") or categories.get("team")),
+        "employment_type": _text_or_blank(categories.get("commitment")),
+        "remote": LEVER_WORKPLACE.get(str(posting.get("workplaceType", "")).lower(), ""),
+    } | salary(pay.get("min"), pay.get("max"), pay.get("currency"), LEVER_INTERVALS.get(pay.get("interval"), ""))
+    created = posting.get("createdAt")
+    return Entry(posting.get("id"), row, epoch_ms_date(created), created)
 
 
 def _lever_text(posting: dict) -> Any:
@@ -281,31 +308,26 @@ ASHBY_INTERVALS = {"1 YEAR": "year", "1 MONTH": "month", "1 WEEK": "week", "1 DA
 
 def read_ashby(source: Source, client: Client) -> Listing:
     url = f"{source.endpoint}/posting-api/job-board/{quote(source.board, safe='')}?includeCompensation=true"
-    answer = client.get(url, etag=source.etag, last_modified=source.last_modified, accept=JSON_TYPES)
-    listing = _listing(answer)
-    if answer.not_modified:
-        return listing
-    for job in expect_jobs(load_json(answer), url):
-        if not isinstance(job, dict):
-            listing.add(None, RowError(0, "-", f"Expected a job object, got {type(job).__name__}."))
-            continue
-        if job.get("isListed") is False:
-            continue  # hidden from the board: not a listed opening
-        external_id = job.get("id") or str(job.get("jobUrl") or "").rstrip("/").rpartition("/")[2]
-        workplace = str(job.get("workplaceType") or "").lower()
-        row = {
-            "external_id": external_id,
-            "title": job.get("title"),
-            "description": job.get("descriptionHtml") or job.get("descriptionPlain"),
-            "location": _text_or_blank(job.get("location")),
-            "url": job.get("jobUrl") or "",
-            "department": _text_or_blank(job.get("department")),
-            "employment_type": ASHBY_EMPLOYMENT.get(job.get("employmentType"), ""),
-            "remote": ASHBY_WORKPLACE.get(workplace) or ("remote" if job.get("isRemote") is True else ""),
-        } | _ashby_salary(job.get("compensation"))
-        published = job.get("publishedAt")
-        listing.add(external_id, dated(row, iso_date(published), published, len(listing.rows) + 1))
-    return listing
+    return read_json_board(source, client, url, jobs=expect_jobs, entry=_ashby_entry, noun="job")
+
+
+def _ashby_entry(job: dict) -> Entry | None:
+    if job.get("isListed") is False:
+        return None  # hidden from the board: not a listed opening
+    external_id = job.get("id") or str(job.get("jobUrl") or "").rstrip("/").rpartition("/")[2]
+    workplace = str(job.get("workplaceType") or "").lower()
+    row = {
+        "external_id": external_id,
+        "title": job.get("title"),
+        "description": job.get("descriptionHtml") or job.get("descriptionPlain"),
+        "location": _text_or_blank(job.get("location")),
+        "url": job.get("jobUrl") or "",
+        "department": _text_or_blank(job.get("department")),
+        "employment_type": ASHBY_EMPLOYMENT.get(job.get("employmentType"), ""),
+        "remote": ASHBY_WORKPLACE.get(workplace) or ("remote" if job.get("isRemote") is True else ""),
+    } | _ashby_salary(job.get("compensation"))
+    published = job.get("publishedAt")
+    return Entry(external_id, row, iso_date(published), published)
 
 
 def _ashby_salary(compensation: Any) -> dict:

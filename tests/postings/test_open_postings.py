@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from rest_framework.test import APIClient
 
 from postings.demand import engine
 from postings.demand.open_postings import top_skills_open
@@ -60,3 +61,73 @@ def test_an_unknown_basis_is_refused_naming_the_field(lifecycle, client):
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "basis"
+
+
+def test_trends_count_postings_open_in_each_period_when_asked(lifecycle):
+    # given A (March, open), B (March, closed 2 June) and C (1 July, open); trends to October 2026
+    url = "/api/v1/demand/trends/?segment=finance&to=2026-10"
+
+    # when trends are read on each basis
+    first_seen = APIClient().get(url).json()
+    open_ = APIClient().get(url + "&basis=open").json()
+
+    # then each counts its own postings, period by period, and says which
+    def counts(answer):
+        [row] = answer["results"]
+        return {t["months"]: (t["current"], t["current_total"], t["previous"], t["previous_total"])
+                for t in row["trends"]}  # fmt: skip
+
+    assert (first_seen["basis"], open_["basis"]) == ("first_seen", "open")
+    assert open_["basis_label"] == "postings open at any time in the period"
+    # Aug-Oct against May-Jul: first seen 0 against C; open A, C against A, B, C
+    assert counts(first_seen)[3] == (0, 0, 1, 1)
+    assert counts(open_)[3] == (2, 2, 3, 3)
+    # May-Oct against Nov-Apr: first seen C against A, B; open all three against A, B
+    assert counts(first_seen)[6] == (1, 1, 2, 2)
+    assert counts(open_)[6] == (3, 3, 2, 2)
+    assert counts(open_)[12] == (3, 3, 0, 0)
+
+
+def test_every_demand_answer_names_its_basis(lifecycle):
+    client = APIClient()
+
+    answers = {
+        "rows": client.get("/api/v1/demand/?segment=finance").json()["results"],
+        "cooccurrence": client.get("/api/v1/demand/cooccurrence/?segment=finance").json(),
+        "tiers": client.get("/api/v1/demand/tiers/?segment=finance").json(),
+        "top": client.get("/api/v1/demand/top/?segment=finance").json(),
+    }
+
+    assert answers["rows"] and {row["basis"] for row in answers["rows"]} == {"first_seen"}
+    for name in ("cooccurrence", "tiers", "top"):
+        assert answers[name]["basis"] == "first_seen", name
+        assert answers[name]["basis_label"] == "postings first seen (posted) in the period", name
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/api/v1/demand/cooccurrence/?basis=open", "first seen (posted) in the period only"),
+        ("/api/v1/demand/trends/?basis=closed", "valid choice"),
+    ],
+)
+def test_a_basis_an_answer_cannot_count_is_refused_naming_the_field(lifecycle, url, message):
+    response = APIClient().get(url)
+
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["field"] == "basis" and message in error["message"]
+
+
+def test_the_pages_figures_say_what_they_count(lifecycle, client):
+    # given the pages that show shares and directions
+    SegmentFactory(slug="health")
+    pages = ["/segments/finance/", "/skills/", "/skills/kubernetes/", "/segments/compare/?a=finance&b=health"]
+
+    for url in pages:
+        # when each is read
+        response = client.get(url, follow=True)
+
+        # then it says its postings are counted in the month first seen
+        assert response.status_code == 200, url
+        assert "Each posting counted once, in the month it was first seen." in response.content.decode(), url

@@ -173,3 +173,21 @@ def test_draft_posting_is_for_editors_only(client):
     body(client, "/postings/999999999/", 404)
     client.force_login(make_editor())
     assert "Preview: this posting" in body(client, posting.get_absolute_url())
+
+
+def test_postings_still_on_their_board_or_closed_are_chosen_in_the_form(client):
+    # given a posting its board still lists and one it no longer does
+    PostingFactory(title="Still on the board")
+    PostingFactory(title="Gone from the board", closed_on=datetime.date(2026, 11, 2))
+
+    # when the list is filtered each way, and with a value that is neither
+    closed = body(client, "/postings/?open=false")
+    still_open = body(client, "/postings/?open=true")
+    neither = body(client, "/postings/?open=perhaps")
+
+    # then each shows its own, the form keeps the choice, and a bad value is named and ignored
+    assert "Gone from the board" in closed and "Still on the board" not in closed
+    assert '<option value="false" selected>Closed</option>' in closed
+    assert "Still on the board" in still_open and "Gone from the board" not in still_open
+    assert "Open (true: still listed by its board; false: closed): Enter true or false." in neither
+    assert "Still on the board" in neither and "Gone from the board" in neither

@@ -418,3 +418,23 @@ def test_syncs_leave_no_history_entries_on_their_source(boards_world, board_serv
     source_sync(source=Source.objects.get(pk=source.pk))
 
     assert source.history.count() == entries  # the run records say what syncs did
+
+
+def test_a_board_read_by_a_second_source_links_exact_duplicates_and_records_the_runs_duration(boards_world,
+                                                                                             board_server):
+    # given a Greenhouse board synced by one source
+    serve_board(board_server, "greenhouse", board_json("greenhouse.json"))
+    first = make_source(boards_world, board_server, "greenhouse")
+    source_sync(source=first)
+
+    # when a second source (a mirror) lists the same jobs
+    mirror = make_source(boards_world, board_server, "greenhouse", name="Northwind mirror")
+    run = source_sync(source=mirror)
+
+    # then its postings are stored under its own source, each linked to the first one it duplicates
+    originals = postings_of(first)
+    copies = postings_of(mirror)
+    assert run.created == 3 and set(copies) == set(originals)
+    assert all(copies[key].duplicate_of_id == originals[key].pk for key in copies)
+    # and the run record says how long it took
+    assert run.duration > 0
