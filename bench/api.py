@@ -235,6 +235,17 @@ def timed(function, repeats: int) -> tuple[float, int]:
     return statistics.median(samples) * 1000, size
 
 
+def check_cache_url(url: str) -> None:
+    """Refuse a ``--cache-url`` the server could not use: its answer cache would step aside on every request
+    (careerhub/core/degrade.py) and the "cached" figures would be the uncached ones."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        raise SystemExit(f"--cache-url {url}: {error}") from None
+
+
 def start_server(args: argparse.Namespace) -> subprocess.Popen:
     port = args.port
     env = {
@@ -343,6 +354,8 @@ def main() -> None:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (it is filled with demo postings).")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed for the load: apt-get install -y wrk")
+    if args.cache_url:
+        check_cache_url(args.cache_url)
     import django
 
     django.setup()
