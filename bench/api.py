@@ -8,7 +8,11 @@
    links as plain rows) plus JSON encoding of the same fields with no HTTP and no serializer, against
    the API's path for the same page (the same queries, the serializer and DRF's JSON renderer).
    Ratio = serialized / bare (target: within 2x).
-3. Load: gunicorn serves the site on 127.0.0.1 (``--workers`` of ``--worker-class``) through
+3. CPU per request in this process, through the site's WSGI application as a gunicorn worker calls it:
+   each endpoint computing its answer and its bare view (below), called in turn, and the endpoint
+   answering from the cache. CPU time moves far less with the machine's load than requests a second:
+   on a shared machine the CPU ratio (API / bare) is the steadier comparison.
+4. Load: gunicorn serves the site on 127.0.0.1 (``--workers`` sync workers, as gunicorn.conf.py) through
    ``bench/bare_site.py``, which adds a bare view per endpoint (the same rows as plain ``values()`` and
    JSON, no DRF); wrk (Debian package ``wrk``) drives each list endpoint, then its bare view, with 16
    connections. Targets without the answer cache: >= 300 requests a second on every endpoint, and
@@ -22,6 +26,7 @@ printed is one JSON object with every figure.
 """
 
 import argparse
+import io
 import json
 import os
 import re
@@ -72,7 +77,10 @@ def parse_args() -> argparse.Namespace:
         help="gunicorn worker processes (default: one per core, as gunicorn.conf.py serves).",
     )
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync).")
-    parser.add_argument("--threads", type=int, default=4, help="Threads per gthread worker (default 4).")
+    parser.add_argument(
+        "--threads", type=int, default=1,
+        help="Threads per worker (default 1: gunicorn.conf.py's sync workers; more makes gunicorn use gthread).",
+    )
     parser.add_argument("--port", type=int, default=8931, help="Loopback port for gunicorn.")
     parser.add_argument(
         "--cache-seconds",
@@ -158,30 +166,64 @@ def serialized_page(limit: int = 50) -> bytes:
 
 
 def cpu_per_request(repeats: int, paths: list[str]) -> dict[str, dict[str, float]]:
-    """CPU time of this process per request of each endpoint through Django's test client (no HTTP):
-    computing the answer (cache off), and serving it from the exact cache (local memory here). CPU
-    time moves far less with the machine's load than wall time does."""
+    """CPU time of this process per request of each endpoint, called as gunicorn calls the site (its WSGI
+    application, every middleware included, no HTTP): the API computing its answer (cache off), its bare
+    view, and the API serving the answer from the exact cache (local memory here). API and bare view are
+    called in turn, so a load that comes and goes falls on both. CPU time moves far less with the
+    machine's load than requests a second do: ``cpu_ratio`` (API / bare) is the figure to compare when
+    the machine is shared."""
+    from bare_site import application, bare_path
     from django.conf import settings
-    from django.test import Client
 
-    client = Client(HTTP_HOST="127.0.0.1")
     settings.CAREERHUB_API_THROTTLE_RATES = {"anon": None, "user": None}
     figures = {}
     for path in paths:
-        row = {}
-        for label, seconds in (("computed_cpu_ms", 0), ("cached_cpu_ms", 3600)):
-            settings.CAREERHUB_API_CACHE_SECONDS = seconds
-            assert client.get(path).status_code == 200
-            samples = []
-            for _ in range(repeats):
+        targets = {"computed_cpu_ms": path, "bare_cpu_ms": bare_path(path)}
+        settings.CAREERHUB_API_CACHE_SECONDS = 0
+        samples = {label: [] for label in targets}
+        for target in targets.values():
+            wsgi_get(application, target)  # warm: the first request of a path builds what later ones reuse
+        for _ in range(repeats):
+            for label, target in targets.items():
                 start = time.process_time()
-                client.get(path)
-                samples.append(time.process_time() - start)
-            row[label] = round(statistics.median(samples) * 1000, 2)
+                wsgi_get(application, target)
+                samples[label].append(time.process_time() - start)
+        settings.CAREERHUB_API_CACHE_SECONDS = 3600
+        wsgi_get(application, path)
+        samples["cached_cpu_ms"] = []
+        for _ in range(repeats):
+            start = time.process_time()
+            wsgi_get(application, path)
+            samples["cached_cpu_ms"].append(time.process_time() - start)
+        row = {label: round(statistics.median(values) * 1000, 2) for label, values in samples.items()}
+        row["cpu_ratio"] = round(row["computed_cpu_ms"] / row["bare_cpu_ms"], 2)
         figures[path] = row
-        print(f"{path}: CPU per request {row['computed_cpu_ms']:.2f} ms computed, {row['cached_cpu_ms']:.2f} ms cached")
+        print(
+            f"{path}: CPU per request {row['computed_cpu_ms']:.2f} ms computed, bare view {row['bare_cpu_ms']:.2f} ms "
+            f"({row['cpu_ratio']}x), {row['cached_cpu_ms']:.2f} ms cached"
+        )
     settings.CAREERHUB_API_CACHE_SECONDS = 0
     return figures
+
+
+def wsgi_get(application, target: str) -> bytes:
+    """GET ``target`` through the WSGI application, as a gunicorn worker would for wrk; 200 expected."""
+    path, _, query = target.partition("?")
+    status = []
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http", "wsgi.version": (1, 0),
+        "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+    }  # fmt: skip
+    answer = application(environ, lambda line, headers, exc_info=None: status.append(line))
+    try:
+        body = b"".join(answer)
+    finally:
+        answer.close()
+    if not status[0].startswith("200"):
+        raise SystemExit(f"{target} answered {status[0]}")
+    return body
 
 
 def timed(function, repeats: int) -> tuple[float, int]:
@@ -191,6 +233,17 @@ def timed(function, repeats: int) -> tuple[float, int]:
         size = len(function())
         samples.append(time.perf_counter() - start)
     return statistics.median(samples) * 1000, size
+
+
+def check_cache_url(url: str) -> None:
+    """Refuse a ``--cache-url`` the server could not use: its answer cache would step aside on every request
+    (careerhub/core/degrade.py) and the "cached" figures would be the uncached ones."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        raise SystemExit(f"--cache-url {url}: {error}") from None
 
 
 def start_server(args: argparse.Namespace) -> subprocess.Popen:
@@ -301,6 +354,8 @@ def main() -> None:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (it is filled with demo postings).")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed for the load: apt-get install -y wrk")
+    if args.cache_url:
+        check_cache_url(args.cache_url)
     import django
 
     django.setup()
@@ -342,6 +397,7 @@ def main() -> None:
     worst_p99 = max(f["p99_ms"] for f in load.values())
     lowest_rps = min(f["rps"] for f in load.values())
     worst_bare_ratio = max(f["bare_ratio"] or 0 for f in load.values())
+    worst_cpu_ratio = max(figures["cpu_ratio"] for figures in cpu.values())
     summary = {
         "postings": postings,
         "connections": args.connections,
@@ -359,6 +415,7 @@ def main() -> None:
         "worst_p99_ms": worst_p99,
         "lowest_rps": lowest_rps,
         "worst_bare_ratio": worst_bare_ratio,
+        "worst_cpu_ratio": worst_cpu_ratio,
         "targets_met": (
             {
                 "rps_at_least_300": lowest_rps >= TARGET_UNCACHED_RPS,

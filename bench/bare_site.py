@@ -58,7 +58,7 @@ def postings(request, segment: str | None = None, skill: str | None = None) -> J
     rows = list(
         queryset.order_by("-posted_on", "-id").values(
             "id", "external_id", "source", "title", "employer__name", "segment__slug", "posted_on", "location",
-            "url", "description",
+            "url", "description", "version",
         )[:PAGE]
     )
     links = defaultdict(list)
@@ -82,7 +82,7 @@ def skills(request) -> JsonResponse:
     total, rows = _counted(
         Skill.objects.filter(status=PUBLISHED).order_by("name"),
         ("id", "slug", "name", "category__slug", "category__name", "type", "description", "name_ambiguous",
-         "updated_at"),
+         "updated_at", "version"),
     )
     ids = [row["id"] for row in rows]
     aliases = defaultdict(list)
@@ -105,14 +105,22 @@ def skills(request) -> JsonResponse:
 def tracks(request) -> JsonResponse:
     total, rows = _counted(
         Track.objects.filter(status=PUBLISHED).order_by("display_order", "title"),
-        ("id", "slug", "title", "level", "summary", "display_order", "updated_at"),
+        ("id", "slug", "title", "level", "summary", "display_order", "updated_at", "version"),
     )
-    segments = defaultdict(list)
+    ids = [row["id"] for row in rows]
+    segments, prerequisites = defaultdict(list), defaultdict(list)
     for track_id, slug in Track.segments.through.objects.filter(
-        track_id__in=[row["id"] for row in rows], segment__status=PUBLISHED
+        track_id__in=ids, segment__status=PUBLISHED
     ).values_list("track_id", "segment__slug"):
         segments[track_id].append(slug)
+    for track_id, slug in (
+        Track.prerequisites.through.objects.filter(from_track_id__in=ids, to_track__status=PUBLISHED)
+        .order_by("to_track__display_order", "to_track__title")
+        .values_list("from_track_id", "to_track__slug")
+    ):
+        prerequisites[track_id].append(slug)
     for row in rows:
+        row["prerequisites"] = prerequisites[row["id"]]
         row["segments"] = segments[row.pop("id")]
     return _page(rows, count=total, next=None, previous=None)
 
@@ -122,7 +130,8 @@ def modules(request) -> JsonResponse:
         Module.objects.filter(status=PUBLISHED, track__status=PUBLISHED).order_by(
             "track__display_order", "track__title", "order", "id"
         ),
-        ("id", "track__slug", "order", "slug", "title", "summary", "outcomes", "body", "hours", "updated_at"),
+        ("id", "track__slug", "order", "slug", "title", "summary", "outcomes", "body", "hours", "updated_at",
+         "version"),
     )
     ids = [row["id"] for row in rows]
     lists = {name: defaultdict(list) for name in ("skills", "resources", "exercises", "self_check", "prerequisites")}
@@ -158,7 +167,7 @@ def segments(request) -> JsonResponse:
     total, rows = _counted(
         Segment.objects.filter(status=PUBLISHED).order_by("display_order", "name"),
         ("slug", "name", "summary", "optimises_for", "looks_for", "pitfalls", "sample_employers", "focus_areas",
-         "display_order", "updated_at"),
+         "display_order", "updated_at", "version"),
     )
     return _page(rows, count=total, next=None, previous=None)
 
@@ -190,6 +199,7 @@ def demand(request) -> JsonResponse:
     )
     for row in rows:
         row["month"] = f"{row['month']:%Y-%m}"
+        row["share"] = round(row["postings"] / row["total"], 4) if row["total"] else None
     return _page(rows, next=None, previous=None)
 
 
@@ -215,7 +225,8 @@ def coverage(request) -> JsonResponse:
         SegmentCoverage.objects.filter(
             track_coverage__track__status=PUBLISHED, segment__status=PUBLISHED
         ).order_by("track_coverage__track__display_order", "track_coverage__track__title", "segment__name"),
-        ("segment__slug", "segment__name", "coverage", "postings", "demand_skills", "taught_demand_skills", "gaps",
+        ("segment__slug", "segment__name", "coverage", "own_coverage", "postings", "demand_skills",
+         "taught_demand_skills", "own_taught_demand_skills", "gaps",
          "surplus", "track_coverage__track__slug", "track_coverage__track__title", "track_coverage__track__level",
          "track_coverage__as_of", "track_coverage__computed_at"),
         limit=100,
