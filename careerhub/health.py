@@ -25,7 +25,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, Min
+from django.db.models import Count, Max, Min
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -182,6 +182,29 @@ class DeploymentCollector(Collector):
         yield oldest
         yield drained
         yield self._task_failures()
+        yield from self._sync_runs()
+
+    @staticmethod
+    def _sync_runs():
+        """Job-board syncs: runs recorded by source and outcome, and when each source last ran."""
+        from postings.sources.models import SourceRun
+
+        runs = CounterMetricFamily(
+            "careerhub_sync_runs", "Job-board sync runs recorded, by source and outcome.", labels=["source", "outcome"]
+        )
+        last = GaugeMetricFamily(
+            "careerhub_sync_last_run_timestamp_seconds", "When a source's last sync run started (Unix time).",
+            labels=["source"],
+        )
+        latest: dict[str, float] = {}
+        rows = SourceRun.objects.values_list("source__slug", "outcome").annotate(n=Count("id"), last=Max("started_at"))
+        for source, outcome, n, started in rows.order_by():
+            runs.add_metric([source, outcome], n)
+            latest[source] = max(latest.get(source, 0.0), started.timestamp())
+        for source, started in sorted(latest.items()):
+            last.add_metric([source], started)
+        yield runs
+        yield last
 
     @staticmethod
     def _task_failures() -> CounterMetricFamily:

@@ -15,8 +15,8 @@ common word stays fast over 100,000 postings. One query in all.
 Elsewhere (SQLite): a text match is every word appearing in the title or text (no stemming); near
 spellings come from difflib (see ``postings/skill_search.py``). One query per kind of content, and
 one for the skills' spellings.
-Only published content is ever searched: a draft module, or a module of a draft track, is never
-found.
+Only public content is ever searched (``careerhub.core.visibility.public``): a draft module, a module
+of a draft track or a published posting of a draft segment is never found.
 """
 
 from dataclasses import dataclass
@@ -40,6 +40,7 @@ from careerhub.core.ranking import (
     text_rank,
     tier_case,
 )
+from careerhub.core.visibility import public
 from curriculum.models import Module, Track
 from postings.models import Posting, Skill
 from postings.skill_search import skill_search
@@ -149,9 +150,7 @@ def _matching(kind: str, query: str) -> QuerySet:
             hit_alias=F("matched_alias"),
         )
     names = name_conditions(title_field, query, model=model)
-    found = model.objects.published()
-    if kind == "module":
-        found = found.filter(track__status=Status.PUBLISHED)
+    found = public(model.objects.all())  # a module of a draft track, a posting of a draft segment: never found
     if kind == "posting":
         # Only the newest matching postings are ranked; a match is the text's, the title tiers rank them.
         if connection.vendor == "postgresql":

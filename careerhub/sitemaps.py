@@ -1,10 +1,11 @@
-"""sitemap.xml: every published page, and nothing else (no draft, no module of a draft track)."""
+"""sitemap.xml: every public page, and nothing else (``careerhub.core.visibility.public``: no draft, no module
+of a draft track, no posting of a draft segment)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from careerhub.core.editorial import Status
+from careerhub.core.visibility import public
 from curriculum.models import Module, Track
 from postings.models import Posting, Skill
 from segments.models import Segment
@@ -29,7 +30,7 @@ class EditorialSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return self.model.objects.published().order_by("pk")
+        return public(self.model.objects.all()).order_by("pk")
 
     def lastmod(self, item):
         return item.updated_at
@@ -54,7 +55,7 @@ class ModuleSitemap(EditorialSitemap):
     priority = 0.5
 
     def items(self):
-        return Module.objects.published().filter(track__status=Status.PUBLISHED).select_related("track").order_by("pk")
+        return public(Module.objects.all()).select_related("track").order_by("pk")
 
 
 class SkillSitemap(EditorialSitemap):
@@ -68,7 +69,7 @@ class PostingSitemap(EditorialSitemap):
     limit = 10_000
 
     def items(self):
-        return Posting.objects.published().only("pk", "updated_at").order_by("-posted_on", "-id")
+        return public(Posting.objects.all()).only("pk", "updated_at").order_by("-posted_on", "-id")
 
 
 SITEMAPS = {

@@ -122,6 +122,10 @@ class Module(EditorialModel):
     # Read by django-simple-history: record the taught skills and the prerequisites with every version.
     _history_m2m_fields = ["skills", "prerequisites"]
 
+    # The one visibility rule (careerhub.core.visibility.public_q): a module is shown under its track,
+    # public only while that is.
+    public_parents = ("track",)
+
     class Meta(EditorialModel.Meta):
         ordering = ["track", "order", "id"]
         constraints = [

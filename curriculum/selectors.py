@@ -6,6 +6,7 @@ from typing import NamedTuple
 from django.db.models import Avg, Prefetch, Q, QuerySet
 
 from careerhub.core.editorial import Status
+from careerhub.core.visibility import public, public_q
 from postings.models import Skill
 from segments.selectors import segment_list
 
@@ -166,7 +167,7 @@ def prerequisite_modules(*, include_unpublished: bool = False) -> QuerySet[Modul
         .only("id", "title", "slug", "order", "status", "track__slug", "track__title", "track__status")
     )
     if not include_unpublished:
-        modules = modules.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+        modules = public(modules)
     return modules
 
 
@@ -198,7 +199,7 @@ def module_list(*, include_unpublished: bool = False) -> QuerySet[Module]:
     modules = Module.objects.select_related("track").order_by("track__display_order", "track__title", "order", "id")
     if not include_unpublished:
         skills = skills.filter(status=Status.PUBLISHED)
-        modules = modules.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+        modules = public(modules)
     return modules.prefetch_related(
         Prefetch("skills", queryset=skills, to_attr="taught_skills"),
         *module_content_prefetches(include_unpublished=include_unpublished),
@@ -215,7 +216,7 @@ def module_rows(*, include_unpublished: bool = False) -> QuerySet:
     """``module_list`` as plain rows of what a list of the API shows, without their skills (``taught_skill_rows``)."""
     modules = Module.objects.order_by("track__display_order", "track__title", "order", "id")
     if not include_unpublished:
-        modules = modules.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+        modules = public(modules)
     return modules.values(*MODULE_ROW_FIELDS)
 
 
@@ -251,7 +252,7 @@ def module_content_rows(module_ids, *, include_unpublished: bool = False) -> dic
             rows.setdefault(row.pop("module_id"), []).append(row)
     links = Module.prerequisites.through.objects.filter(from_module_id__in=module_ids)
     if not include_unpublished:
-        links = links.filter(to_module__status=Status.PUBLISHED, to_module__track__status=Status.PUBLISHED)
+        links = links.filter(public_q(Module, "to_module__"))
     references = content["prerequisites"] = {}
     for module_id, track, slug in links.order_by(
         "to_module__track__display_order", "to_module__track__title", "to_module__order", "to_module_id"
@@ -263,7 +264,7 @@ def module_content_rows(module_ids, *, include_unpublished: bool = False) -> dic
 def skills_with_teaching(skills: QuerySet[Skill]) -> QuerySet[Skill]:
     """The skills with ``teaching_modules``: the published modules of published tracks that teach each."""
     modules = (
-        Module.objects.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+        public(Module.objects.all())
         .select_related("track")
         .order_by("track__display_order", "track__title", "order")
         # What a skill shows of each (slugs and titles), not the modules' and tracks' texts.
@@ -275,7 +276,7 @@ def skills_with_teaching(skills: QuerySet[Skill]) -> QuerySet[Skill]:
 def teaching_rows(skill_ids) -> dict[int, list[dict]]:
     """What ``skills_with_teaching`` gives each skill, as plain rows (track, track_title, module, module_title)."""
     links = Module.skills.through.objects.filter(
-        skill_id__in=list(skill_ids), module__status=Status.PUBLISHED, module__track__status=Status.PUBLISHED
+        public_q(Module, "module__"), skill_id__in=list(skill_ids)
     ).order_by("module__track__display_order", "module__track__title", "module__order")
     rows: dict[int, list[dict]] = {}
     for skill_id, track, track_title, module, module_title in links.values_list(
@@ -316,7 +317,7 @@ def module_get(*, track_slug: str, slug: str, include_unpublished: bool = False)
     if not include_unpublished:
         skills = skills.filter(status=Status.PUBLISHED)
         siblings = siblings.filter(status=Status.PUBLISHED)
-        modules = modules.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+        modules = public(modules)
     return (
         modules.filter(track__slug=track_slug, slug=slug)
         .prefetch_related(
@@ -336,5 +337,5 @@ def resources_to_check(*, include_unpublished: bool = False) -> QuerySet[Resourc
         "module__track__display_order", "module__track__title", "module__order", "order", "id"
     )
     if not include_unpublished:
-        resources = resources.filter(module__status=Status.PUBLISHED, module__track__status=Status.PUBLISHED)
+        resources = resources.filter(public_q(Module, "module__"))
     return resources

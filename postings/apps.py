@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class PostingsConfig(AppConfig):
     name = "postings"
     verbose_name = "Skills and job postings"
+
+    def ready(self) -> None:
+        from segments import signals
+
+        from .demand import marks
+
+        # Figures over all segments count published segments only: a segment shown or hidden moves them.
+        signals.segments_shown_changed.connect(marks.mark_segments_shown_changed, dispatch_uid="demand-mark-segments")

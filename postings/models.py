@@ -273,6 +273,10 @@ class Posting(EditorialModel):
     # comes back. A closed posting stays: it was asked for, and still counts where it was posted.
     closed_on = models.DateField(null=True, blank=True, editable=False)
 
+    # The one visibility rule (careerhub.core.visibility.public_q): a posting is shown under its segment,
+    # public only while that is.
+    public_parents = ("segment",)
+
     class Meta(EditorialModel.Meta):
         ordering = ["-posted_on", "-id"]
         # The API writes postings of the ``api`` source; another source (a job board's, an import's) only

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from careerhub.core.editorial import Status
+from careerhub.core.visibility import public
 
 from .models import Employer, Posting, PostingSkill, PostingSkillState, Skill, SkillAlias, SkillCategory
 
@@ -97,7 +98,7 @@ def posting_list(*, include_unpublished: bool = False) -> QuerySet[Posting]:
     postings = Posting.objects.select_related("employer", "segment").prefetch_related(
         Prefetch("posting_skills", queryset=links.select_related("skill").order_by(*TEXT_ORDER))
     )
-    return postings if include_unpublished else postings.published().filter(segment__status=Status.PUBLISHED)
+    return postings if include_unpublished else public(postings)
 
 
 # What a posting in a list of the API shows; the rest (content hash, timestamps, the segment's long
@@ -121,7 +122,7 @@ def posting_feed(*, include_unpublished: bool = False) -> QuerySet[Posting]:
     skill) cost several times the queries themselves.
     """
     postings = Posting.objects.select_related("employer", "segment").only(*POSTING_FEED_FIELDS)
-    return postings if include_unpublished else postings.published().filter(segment__status=Status.PUBLISHED)
+    return postings if include_unpublished else public(postings)
 
 
 def posting_rows(*, include_unpublished: bool = False) -> QuerySet:
@@ -169,8 +170,7 @@ def skill_choices() -> QuerySet:
 def posting_list_page() -> QuerySet[Posting]:
     """Published postings newest first, with what a list shows: employer and segment names (not the text)."""
     return (
-        Posting.objects.published()
-        .filter(segment__status=Status.PUBLISHED)
+        public(Posting.objects.all())
         .select_related("employer", "segment")
         .only("id", "title", "location", "posted_on", "source", "employer__name", "segment__name")
     )

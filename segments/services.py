@@ -11,6 +11,7 @@ from careerhub.core.fields import as_list
 from careerhub.core.services import editorial_set_status, model_update, validated_save
 
 from .models import Segment
+from .signals import send_segments_shown_changed
 
 SEGMENT_EDITABLE_FIELDS = (
     "name",
@@ -62,19 +63,38 @@ def segment_update(*, segment: Segment, data: dict[str, Any], based_on: int | No
 
     ``based_on``: the version the change was made on; a segment saved since raises ``EditConflict``.
     """
+    status = _stored_status(segment)
     segment, _ = model_update(instance=segment, fields=SEGMENT_EDITABLE_FIELDS, data=data, based_on=based_on)
+    if segment.status != status:
+        send_segments_shown_changed([segment.pk])
     return segment
 
 
 @transaction.atomic
 def segment_save(*, segment: Segment) -> Segment:
     """Validate and save a segment edited in place (the admin's form does this)."""
-    return validated_save(segment)
+    status = _stored_status(segment)
+    validated_save(segment)
+    if segment.status != status:
+        send_segments_shown_changed([segment.pk])
+    return segment
 
 
+@transaction.atomic
 def segment_set_status(*, segments: Iterable[Segment], status: str) -> int:
     """Publish, archive or return segments to draft; return how many changed."""
-    return editorial_set_status(objects=segments, status=status)
+    segments = list(segments)
+    moving = [segment.pk for segment in segments if segment.status != status]
+    changed = editorial_set_status(objects=segments, status=status)
+    send_segments_shown_changed(moving)
+    return changed
+
+
+def _stored_status(segment: Segment) -> str | None:
+    """The status saved for ``segment`` (``None`` for a new one): to tell whether a save changes what is shown."""
+    if segment.pk is None:
+        return None
+    return Segment.objects.filter(pk=segment.pk).values_list("status", flat=True).first()
 
 
 @transaction.atomic

@@ -1,10 +1,33 @@
-"""The one rule for who sees content that is not published.
+"""The one rule for what the public sees, and who sees more.
 
-Pages, the API, FilterSets, search, sitemaps and coverage all ask ``can_see_drafts``: editors (active
-staff who may view the model) see drafts and archived items, everybody else sees published content only.
+``public_q`` says which rows are public: published, and every parent they are shown under published too
+(a model names those parents in ``public_parents``: a posting is shown under its segment, a module under
+its track). Search, sitemaps, filter choices, coverage and demand ask it, so that nothing reaches the
+public through a published child of a hidden parent.
+
+``can_see_drafts`` says who sees more: editors (active staff who may view the model) see drafts and
+archived items, everybody else sees public content only. Answers that depend on it vary on the
+credentials (``Vary: Authorization, Cookie``).
 """
 
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
+
+from .editorial import Status
+
+
+def public_q(model: type[Model], prefix: str = "") -> Q:
+    """The condition for public rows of ``model``, reached through ``prefix`` (``"posting__"``) from another model."""
+    condition = Q(**{f"{prefix}status": Status.PUBLISHED})
+    for name in getattr(model, "public_parents", ()):
+        parent = model._meta.get_field(name).related_model
+        condition &= public_q(parent, f"{prefix}{name}__")
+    return condition
+
+
+def public(queryset: QuerySet) -> QuerySet:
+    """``queryset`` narrowed to its public rows (``public_q``)."""
+    return queryset.filter(public_q(queryset.model))
 
 
 def can_see_drafts(request: HttpRequest | None, app_label: str, model_name: str) -> bool:

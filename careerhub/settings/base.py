@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "simple_history",
     "axes",
+    # Its system checks of the Content-Security-Policy settings.
+    "csp",
     "careerhub",
     "segments",
     "postings",
@@ -72,6 +74,9 @@ MIDDLEWARE = [
     # Every request's latency and database time, by view (/metrics).
     "careerhub.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer (CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Error answers under /api/ in the API's JSON format, whoever produced them (a 404 outside its routes,
     # a refused body, a 500).
     "careerhub.core.api.middleware.ApiErrorsMiddleware",
@@ -404,3 +409,36 @@ CAREERHUB_SOURCES_HOST_INTERVAL = float(os.environ.get("CAREERHUB_SOURCES_HOST_I
 CAREERHUB_SOURCES_MAX_PAGES = int(os.environ.get("CAREERHUB_SOURCES_MAX_PAGES", "500"))
 # New terms (postings.terms): a term is queued for editors once this many postings mention it.
 CAREERHUB_NEW_TERM_MIN_POSTINGS = int(os.environ.get("CAREERHUB_NEW_TERM_MIN_POSTINGS", "2"))
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from our own static files,
+# nothing inline (no 'unsafe-inline', no eval) on any page, the admin and the API's docs included;
+# no plugins, no framing, forms only to ourselves. The browser tests fail on any violation
+# (tests/browser/conftest.py). docs/decisions/0018-strict-content-security-policy.md says why and how.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Inline SVG icons of the admin and the API docs are data: URLs.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Permissions-Policy (django-permissions-policy): every powerful feature the site never uses is off,
+# for us and for anything we might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+        "display-capture", "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid",
+        "identity-credentials-get", "idle-detection", "local-fonts", "magnetometer", "microphone", "midi",
+        "payment", "picture-in-picture", "publickey-credentials-create", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "storage-access", "usb", "web-share", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+

@@ -5,6 +5,7 @@ unless the user may view drafts (``curriculum.view_track``)."""
 from operator import itemgetter
 
 from django.http import Http404
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -21,6 +22,15 @@ from .selectors import coverage_list_rows, coverage_rows, track_coverage_detail
 
 def _can_see_drafts(request) -> bool:
     return can_see_drafts(request, "curriculum", "track")
+
+
+class VaryOnCredentialsMixin:
+    """Editors and the public see different coverage for the same URL: caches must key on the credentials."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        return response
 
 
 class ReadableFieldsOnceMixin:
@@ -217,7 +227,7 @@ class CoveragePagination(PageNumberPagination):
     page_size = 100
 
 
-class CoverageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class CoverageViewSet(VaryOnCredentialsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every track's coverage of each segment it targets, with its gaps; filter by ``segment``, ``level``, ``track``.
 
     Public answers may be kept by the API's answer cache: every coverage recompute says it changed content.
@@ -240,7 +250,7 @@ class CoverageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
-class TrackCoverageView(generics.GenericAPIView):
+class TrackCoverageView(VaryOnCredentialsMixin, generics.GenericAPIView):
     """One track's coverage: per segment with gaps and surplus, duplication, each module's evidence, history."""
 
     serializer_class = TrackCoverageSerializer

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from careerhub.core.cache import CONTENT, generation
 from careerhub.core.editorial import Status
+from careerhub.core.visibility import public
 from postings.extraction import taxonomy_version
 from postings.models import Skill
 from segments.selectors import segment_list
@@ -147,7 +148,7 @@ def _tracks_in_path_order(tracks: list[TrackRef]) -> list[TrackRef]:
 def curriculum_for_plans() -> Curriculum:
     """The published modules of published tracks, the published skills each teaches and their published
     prerequisites, in path order (three queries)."""
-    modules = Module.objects.filter(status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+    modules = public(Module.objects.all())
     rows = list(
         modules.values_list(
             "id", "order", "slug", "title", "hours", "track_id", "track__slug", "track__title", "track__display_order"

@@ -24,6 +24,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from careerhub.core import outbox
+from careerhub.core.visibility import public, public_q
+from segments.models import Segment
 
 from ..models import Posting, PostingSkill
 from . import signals
@@ -42,6 +44,9 @@ BATCH_MARKS = 20_000
 # A segment-month's rows are locked under (LOCK_NAMESPACE + year * 12 + month, segment id), the
 # all-segments rows of a month under (..., ALL_SEGMENTS), so they sort after its segments.
 ALL_SEGMENTS = 2**31 - 1
+
+# The rows of published segments: the all-segments rows add up these only (the one visibility rule).
+PUBLIC_SEGMENT = public_q(Segment, "segment__")
 
 CellKey = tuple[int | None, datetime.date, int]  # (segment id or None for all, month, skill id)
 TotalKey = tuple[int | None, datetime.date]
@@ -228,7 +233,8 @@ def _store_claimed(cell_groups, segment_keys, day_groups, total_groups, versions
     """Recount and replace the claimed cells, their all-segments rows, the claimed days and their months' totals."""
     _replace_cells(segment_keys, recount_cells(cell_groups), versions, now)
 
-    # All segments together: the sum of the (now exact) per-segment rows of each claimed skill-month.
+    # All segments together: the sum of the (now exact) per-segment rows of each claimed skill-month, of
+    # published segments only (a segment's status change marks its cells: ``marks.mark_segments_shown_changed``).
     skills_by_month: dict[datetime.date, set[int]] = defaultdict(set)
     for _, month, skill_id in segment_keys:
         skills_by_month[month].add(skill_id)
@@ -236,7 +242,7 @@ def _store_claimed(cell_groups, segment_keys, day_groups, total_groups, versions
     all_fresh: dict[CellKey, int] = {}
     if all_keys:
         rows = (
-            SkillDemand.objects.filter(segment__isnull=False)
+            SkillDemand.objects.filter(PUBLIC_SEGMENT)
             .filter(reduce(or_, [Q(month=m, skill_id__in=sorted(k)) for m, k in skills_by_month.items()]))
             .values_list("month", "skill_id")
             .annotate(n=Sum("postings"))
@@ -251,7 +257,7 @@ def _store_claimed(cell_groups, segment_keys, day_groups, total_groups, versions
     total_months = {month for _, month in total_groups}
     if total_months:
         sums = (
-            SegmentMonthTotal.objects.filter(segment__isnull=False, month__in=total_months)
+            SegmentMonthTotal.objects.filter(PUBLIC_SEGMENT, month__in=total_months)
             .values_list("month")
             .annotate(n=Sum("postings"))
             .order_by()
@@ -271,6 +277,7 @@ def recompute_marked(*, max_batches: int | None = None, batch_size: int = BATCH_
 def recount_everything() -> Recount:
     """Every cell and total from the source rows, in two set-based GROUP BY queries."""
     recount = Recount()
+    shown = set(public(Segment.objects.all()).values_list("id", flat=True))  # counted in the all-segments rows
     links = (
         PostingSkill.objects.filter(COUNTED_LINK)
         .annotate(month=TruncMonth("posting__posted_on"))
@@ -282,8 +289,9 @@ def recount_everything() -> Recount:
     # PostgreSQL plans cursors for the first rows and picks a much slower plan for this aggregate.
     for segment_id, month, skill_id, n in links:
         recount.cells[(segment_id, month, skill_id)] = n
-        key = (None, month, skill_id)
-        recount.cells[key] = recount.cells.get(key, 0) + n
+        if segment_id in shown:
+            key = (None, month, skill_id)
+            recount.cells[key] = recount.cells.get(key, 0) + n
     days = (
         Posting.objects.filter(COUNTED_POSTING)
         .values_list("segment_id", "posted_on")
@@ -292,8 +300,10 @@ def recount_everything() -> Recount:
     )
     for segment_id, day, n in days:
         recount.days[(segment_id, day)] = n
-        for key in ((segment_id, month_start(day)), (None, month_start(day))):
-            recount.totals[key] = recount.totals.get(key, 0) + n
+        month = month_start(day)
+        recount.totals[(segment_id, month)] = recount.totals.get((segment_id, month), 0) + n
+        if segment_id in shown:
+            recount.totals[(None, month)] = recount.totals.get((None, month), 0) + n
     return recount
 
 

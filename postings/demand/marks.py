@@ -172,3 +172,20 @@ def request_drain_after_commit() -> None:
     from .tasks import recompute_marked_demand
 
     outbox.request_drain_after_commit(drain_request_flag(), recompute_marked_demand)
+
+
+def mark_segments_shown_changed(sender, *, segment_ids: Iterable[int], **kwargs) -> int:
+    """Mark every cell and day of segments published or hidden (``segments.signals.segments_shown_changed``).
+
+    Their own rows keep their counts; the drain recounts them and, with them, the all-segments rows of
+    their months, which count published segments only. Inside the status change's transaction.
+    """
+    from .models import SegmentDayCount, SkillDemand
+
+    segment_ids = sorted(segment_ids)
+    cells: set[Cell] = set(
+        SkillDemand.objects.filter(segment_id__in=segment_ids).values_list("segment_id", "month", "skill_id")
+    )
+    days = SegmentDayCount.objects.filter(segment_id__in=segment_ids).values_list("segment_id", "day")
+    cells.update((segment_id, day, None) for segment_id, day in days)
+    return insert_marks(cells)

@@ -13,6 +13,7 @@ from django.db.models import Case, F, FloatField, Func, OuterRef, Q, QuerySet, S
 from django.db.models.functions import Cast, Rank
 
 from careerhub.core.editorial import Status
+from careerhub.core.visibility import public_q
 from segments.models import Segment
 
 from ..models import Posting, PostingSkill, Skill
@@ -61,9 +62,10 @@ _demand_rows: list[QuerySet[SkillDemand]] = []
 def demand_row_list() -> QuerySet[SkillDemand]:
     """Every summary cell of published skills, with its segment-month ``total`` and its ``rank`` in the month.
 
-    The rank is a correlated count (1 + the skills of the same scope and month with more postings,
-    every skill counted, like ``demand_cells``), not a window function: a cursor page filters rows by
-    month, and a window would then rank only the rows left on the page.
+    The rank is a correlated count (1 + the published skills of the same scope and month with more
+    postings), not a window function: a cursor page filters rows by month, and a window would then rank
+    only the rows left on the page. Ranks are among the skills the public sees (the one visibility
+    rule): a hidden skill never pushes a visible one down, so the first row shown is rank 1.
 
     The query (four subqueries) is built once per process and cloned for each caller, as DRF does
     with a view's ``queryset``: building it cost more than a page of its rows.
@@ -79,13 +81,15 @@ def _demand_row_list() -> QuerySet[SkillDemand]:
         When(segment__isnull=True, then=Subquery(totals.filter(segment__isnull=True).values("postings")[:1])),
         default=Subquery(totals.filter(segment_id=OuterRef("segment_id")).values("postings")[:1]),
     )
-    above = SkillDemand.objects.filter(month=OuterRef("month"), postings__gt=OuterRef("postings")).order_by()
+    above = SkillDemand.objects.filter(
+        public_q(Skill, "skill__"), month=OuterRef("month"), postings__gt=OuterRef("postings")
+    ).order_by()
     ahead = Case(
         When(segment__isnull=True, then=Subquery(_count(above.filter(segment__isnull=True)))),
         default=Subquery(_count(above.filter(segment_id=OuterRef("segment_id")))),
     )
     return (
-        SkillDemand.objects.filter(skill__status=Status.PUBLISHED)
+        SkillDemand.objects.filter(public_q(Skill, "skill__"))
         .select_related("skill__category", "segment")
         # What a row shows; not the segment's long texts nor the skill's description and sources.
         .only("id", "month", "postings", "segment__slug", "skill__slug", "skill__name", "skill__category__slug")

@@ -21,6 +21,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Every Content-Security-Policy violation of a page is reported back to the test as a problem: the policy is on
+# in the browser tests, and a page that needs an inline script or style fails them.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => window.careerhubCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`
+));
+"""
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(__file__).parent / "screenshots")
 
 
@@ -46,6 +53,8 @@ class Page:
 
     def __init__(self, browser, base_url: str, width: int, height: int = 900, javascript: bool = True):
         self.context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript)
+        self.context.expose_function("careerhubCspViolation", lambda text: self.problems.append(f"csp: {text}"))
+        self.context.add_init_script(CSP_LISTENER)
         self.page = self.context.new_page()
         self.base_url, self.width = base_url, width
         self.problems: list[str] = []
@@ -56,6 +65,8 @@ class Page:
     def open(self, path: str, status: int = 200):
         response = self.page.goto(self.base_url + path)
         assert response is not None and response.status == status, path
+        policy = response.headers.get("content-security-policy", "")
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, (path, policy)
         return self.page
 
     def screenshot(self, name: str) -> Path:

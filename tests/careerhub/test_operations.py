@@ -1,5 +1,6 @@
 """The operator's view: /healthz, /readyz and /metrics, TRACE refused, gunicorn's answers and logs."""
 
+import datetime
 import io
 import json
 import os
@@ -17,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError, connections
 from django.test import Client
+from django.utils import timezone
 from prometheus_client import REGISTRY
 
 from careerhub.celery import app as celery_app
@@ -25,7 +27,7 @@ from curriculum.coverage.models import CoverageMark
 from postings.demand.models import DemandMark
 from tests.careerhub.test_degrade import DEAD_REDIS, closed_port, database_at
 from tests.careerhub.test_settings import run_manage
-from tests.factories import SegmentFactory, SkillFactory, TrackFactory
+from tests.factories import EmployerFactory, SegmentFactory, SkillFactory, TrackFactory
 
 PROJECT = Path(settings.BASE_DIR)
 
@@ -136,6 +138,32 @@ def test_metrics_show_latency_by_view_database_time_backlogs_and_task_failures(s
         time.time(), abs=60
     )
     assert samples['careerhub_task_failures_total{task="postings.ingest.tasks.find_near_duplicates"}'] >= 1
+
+
+@pytest.mark.django_db
+def test_metrics_show_sync_runs_by_source_and_outcome(settings):
+    # given: a job-board source that ran twice, once failing
+    from postings.sources.models import Source, SourceRun
+
+    settings.CAREERHUB_METRICS_TOKEN = "s3cret-token"
+    employer = EmployerFactory(name="Acme Bank")
+    source = Source.objects.create(
+        name="Acme careers", slug="acme", kind="greenhouse", board="acme", employer=employer,
+        segment=SegmentFactory(),
+    )  # fmt: skip
+    started = timezone.now().replace(microsecond=0)
+    for outcome, at in (("applied", started - datetime.timedelta(hours=1)), ("failed", started)):
+        SourceRun.objects.create(source=source, outcome=outcome, started_at=at, duration=1.0)
+
+    # when
+    text = Client().get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret-token").content.decode()
+
+    # then
+    samples = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line and not line.startswith("#")}  # fmt: skip
+    assert samples['careerhub_sync_runs_total{outcome="applied",source="acme"}'] == 1
+    assert samples['careerhub_sync_runs_total{outcome="failed",source="acme"}'] == 1
+    assert samples['careerhub_sync_last_run_timestamp_seconds{source="acme"}'] == started.timestamp()
 
 
 # --- Methods and redirects ---------------------------------------------------------------------

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.db import transaction
 
+from careerhub.core import outbox
 from careerhub.core.editorial import Status
 from curriculum.coverage import engine
 from curriculum.coverage.compute import compute_tracks
@@ -176,7 +177,9 @@ def test_editing_a_modules_skills_updates_coverage_after_commit(world, django_ca
         assert stored.coverage == 0.6667  # nothing recomputed before the commit
 
     # then: Kubernetes 6 + MLflow 4 + SOX 2 of 12
-    queued = [callback for callback in callbacks if callback.__qualname__.startswith("request_drain_after_commit")]
+    # The outbox's on-commit hook is a named function of request_drain_after_commit (not a partial).
+    hook = f"{outbox.request_drain_after_commit.__qualname__}.<locals>.request"
+    queued = [callback for callback in callbacks if getattr(callback, "__qualname__", None) == hook]
     assert len(queued) == 1  # one drain requested
     coverage = TrackCoverage.objects.get(track=world["track"])
     assert coverage.coverage == 1.0
