@@ -375,6 +375,8 @@ CAREERHUB_METRICS_ALLOWED_ADDRESSES = env_list("CAREERHUB_METRICS_ALLOWED_ADDRES
 # --- CareerHub ------------------------------------------------------------------------------
 # The group editors are added to; its permissions are kept current by every `migrate`.
 CAREERHUB_EDITOR_GROUP = "Editors"
+# Editors who may publish, send back and schedule revisions (careerhub.core.services.publisher_group_sync).
+CAREERHUB_PUBLISHER_GROUP = "Publishers"
 # Coverage: a segment's demand is its top N skills over the last months of postings; a taught skill
 # asked for by fewer than this share of a segment's postings is surplus.
 CAREERHUB_COVERAGE_TOP_N = int(os.environ.get("CAREERHUB_COVERAGE_TOP_N", "20"))
