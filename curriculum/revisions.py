@@ -2,7 +2,8 @@
 
 A module's snapshot holds its fields, skills, prerequisites, resources, exercises and self-check questions.
 A track's holds its fields, segments and prerequisites, and its modules as the track's form lists them: a
-comparison shows them, but a track's revision never rewrites a module (modules have revisions of their own).
+comparison shows them, and publishing restores their order (the track form's move buttons), but a track's
+revision never rewrites a module's content (modules have revisions of their own).
 """
 
 from careerhub.core.revisions.registry import Inline, RevisionAdapter, register
@@ -26,6 +27,7 @@ def register_revisions() -> None:
             update=lambda track, data: services.track_update(track=track, data=data),
             set_status=lambda tracks, status: services.track_set_status(tracks=tracks, status=status),
             inlines=(Inline("modules", ("order", "title", "slug", "status"), apply=False),),
+            after_apply=restore_module_order,
         )
     )
     register(
@@ -34,7 +36,7 @@ def register_revisions() -> None:
             # Not ``order``: a module's place is kept by moving it (module_move), never by a snapshot.
             fields=("track", "title", "slug", "summary", "outcomes", "body", "hours"),
             m2m=("skills", "prerequisites"),
-            update=lambda module, data: services.module_update(module=module, data=data),
+            update=_module_update,
             set_status=lambda modules, status: services.module_set_status(modules=modules, status=status),
             inlines=tuple(
                 Inline(
@@ -47,3 +49,20 @@ def register_revisions() -> None:
             ),
         )
     )
+
+
+def restore_module_order(track: Track, snapshot: dict) -> None:
+    """Put the track's modules in the snapshot's order (modules added since keep their places after them)."""
+    ids = [row["id"] for row in sorted(snapshot["inlines"].get("modules", []), key=lambda row: row["order"])]
+    modules = {module.pk: module for module in track.modules.filter(pk__in=ids)}
+    for position, pk in enumerate((pk for pk in ids if pk in modules), start=1):
+        if modules[pk].order != position:
+            services.module_move(module=modules[pk], position=position)
+
+
+def _module_update(module: Module, data: dict) -> Module:
+    """Apply a module's snapshot; its track only when it changed (a move to another track saves it twice)."""
+    track = data.get("track")
+    if track is not None and track.pk == module.track_id:
+        data = {name: value for name, value in data.items() if name != "track"}
+    return services.module_update(module=module, data=data)

@@ -303,6 +303,11 @@ CELERY_IMPORTS = [
     "curriculum.coverage.tasks",
 ]
 CELERY_BEAT_SCHEDULE = {
+    # Revisions scheduled to publish or unpublish are carried out within a minute of their time.
+    "publishing-schedule": {
+        "task": "careerhub.tasks.carry_out_publishing_schedule",
+        "schedule": 60.0,
+    },
     # Leftover marks (a worker killed mid-task, a lost queue message) are drained within a minute.
     "demand-drain": {
         "task": "postings.demand.tasks.recompute_marked_demand",

@@ -80,7 +80,9 @@ def test_an_editors_save_of_a_published_segment_leaves_the_live_row_unchanged():
     assert (live.summary, live.version) == ("Live summary.", segment.version)
     assert revision.state == RevisionState.DRAFT
     assert revision.snapshot["fields"]["summary"] == "Draft summary."
-    assert (revision.created_by, revision.note, revision.number) == (editor, "Sharper summary", 1)
+    assert (revision.created_by, revision.note, revision.number) == (editor, "Sharper summary", 2)
+    baseline = revisions_of(segment).get(number=1)  # content older than revisions: its state before the save
+    assert (baseline.state, baseline.snapshot["fields"]["summary"]) == (RevisionState.PUBLISHED, "Live summary.")
 
 
 def test_an_unpublished_object_is_saved_directly_and_recorded():
@@ -177,7 +179,7 @@ def test_revert_restores_links_and_inline_children_and_says_so():
     assert set(live.skills.all()) == {skill_a}
     assert live.title == module.title
     assert list(live.resources.values_list("title", flat=True)) == ["First"]
-    assert (revision.number, revision.event) == (3, "Reverted to revision 1")
+    assert (revision.number, revision.event) == (4, "Reverted to revision 1")
 
 
 def test_an_editors_revert_of_live_content_is_a_draft_a_publisher_publishes():
@@ -266,7 +268,7 @@ def test_the_home_selectors_are_one_query_each(django_assert_num_queries):
         assert [r.object_label for r in revisions_waiting_review(publisher)] == [str(segment)]
     with django_assert_num_queries(1):
         assert list(revisions_scheduled()) == []
-    assert [r.number for r in revisions_of(segment)] == [3, 2, 1]
+    assert [r.number for r in revisions_of(segment)] == [4, 3, 2, 1]  # 1: as it was before the first save
 
 
 # --- The API obeys the publishing permission --------------------------------------------------------

@@ -31,6 +31,7 @@ class RevisionAdapter:
     - ``inlines``: its inline children.
     - ``update(instance, data)``: the app's update service (``data``: fields, links as objects, ``status``).
     - ``set_status(objects, status)``: the app's status service (unpublishing).
+    - ``after_apply(instance, snapshot)``: anything else a snapshot restores (a track's module order).
     """
 
     model: type[models.Model]
@@ -39,6 +40,7 @@ class RevisionAdapter:
     set_status: Callable[..., Any]
     m2m: tuple[str, ...] = ()
     inlines: tuple[Inline, ...] = field(default=())
+    after_apply: Callable[[Any, dict], object] | None = None
 
 
 _ADAPTERS: dict[type[models.Model], RevisionAdapter] = {}

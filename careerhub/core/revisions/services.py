@@ -75,6 +75,12 @@ def revision_save_draft(*, instance: models.Model, by: Any, write: Callable[[], 
     adapter = adapter_for(type(instance))
     require_change(by, adapter.model)
     stored_status = type(instance)._base_manager.filter(pk=instance.pk).values_list("status", flat=True).first()
+    if stored_status is not None and not revision_list_of(instance).exists():
+        # Content older than revisions: its state before this save is revision 1, to compare with and revert to.
+        baseline = RevisionState.PUBLISHED if stored_status == Status.PUBLISHED else RevisionState.SAVED
+        stored = type(instance)._base_manager.get(pk=instance.pk)
+        _record(stored, snapshot=snapshot_of(stored, adapter), by=None, state=baseline, note="",
+                event="As it was before its first revision")  # fmt: skip
     if stored_status != Status.PUBLISHED:
         write()
         return _record(instance, snapshot=snapshot_of(instance, adapter), by=by, state=RevisionState.SAVED,
@@ -139,6 +145,8 @@ def _apply(revision: Revision, *, status: str | None) -> models.Model:
     adapter.update(instance, data)
     instance = type(instance)._base_manager.get(pk=instance.pk)
     apply_inlines(instance, revision.snapshot, adapter)
+    if adapter.after_apply is not None:
+        adapter.after_apply(instance, revision.snapshot)
     return instance
 
 
