@@ -25,6 +25,8 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from careerhub.core.revisions.models import Revision
+from careerhub.core.revisions.selectors import revisions_drafts_of, revisions_scheduled, revisions_waiting_review
 from curriculum.demand_drift import ModuleDrift, module_demand_drift
 from curriculum.models import Module, Track
 from segments.models import Segment
@@ -89,19 +91,27 @@ class ShownPanel:
 # --- Sources ---
 
 
-def no_items(user: Any) -> list[Item]:
-    """The source of a panel whose content does not exist yet: it shows its empty state."""
-    return []
 
 
 def my_drafts(user: Any) -> Listing:
-    """Drafts whose latest saved version is ``user``'s, the most recently changed first."""
-    found = [
+    """The user's drafts, the most recent first: unpublished content whose latest saved version is theirs,
+    and their revisions of live content not yet published (saved, submitted or sent back)."""
+    content = [
         _rows(model.objects.drafts().last_changed_by(user.pk), "-updated_at")
         for model in _viewable(user)
     ]
-    return _merged(found, key=lambda obj: obj.updated_at, newest_first=True,
-                   item=lambda obj: _content_item(obj, obj.updated_at, "changed"))
+    revisions = _rows(revisions_drafts_of(user))
+    return _merged([*content, revisions], key=_last_saved, newest_first=True, item=_draft_item)
+
+
+def waiting_review(user: Any) -> QuerySet:
+    """Revisions submitted for review, for a user who may publish them."""
+    return revisions_waiting_review(user)
+
+
+def scheduled(user: Any) -> QuerySet:
+    """Revisions to be published or unpublished at a set time, the soonest first."""
+    return revisions_scheduled()
 
 
 def recently_published(user: Any) -> Listing:
@@ -137,8 +147,8 @@ def review_due(user: Any) -> Listing:
 
 PANELS: tuple[Panel, ...] = (
     Panel("drafts", "My drafts", "You have no drafts.", source=my_drafts),
-    Panel("review", "Waiting for my review", "Nothing is waiting for your review.", source=no_items),
-    Panel("scheduled", "Scheduled", "Nothing is scheduled to be published or unpublished.", source=no_items),
+    Panel("review", "Waiting for my review", "Nothing is waiting for your review.", source=waiting_review),
+    Panel("scheduled", "Scheduled", "Nothing is scheduled to be published or unpublished.", source=scheduled),
     Panel("published", "Recently published", "Nothing was published recently.", source=recently_published),
     Panel("reminders", "Reminders", "No reminders: no content is due for a review and no demand drifted.",
           source=reminders),
@@ -232,6 +242,16 @@ def _merged(found: list[tuple[list[Model], int]], *, key: Callable, newest_first
             item: Callable[[Model], Item]) -> Listing:
     rows = sorted((row for rows, _ in found for row in rows), key=key, reverse=newest_first)[:LIMIT]
     return Listing(items=[item(row) for row in rows], more=sum(total for _, total in found) - len(rows))
+
+
+def _last_saved(row: Model) -> datetime.datetime:
+    return row.created_at if isinstance(row, Revision) else row.updated_at
+
+
+def _draft_item(row: Model) -> Item:
+    if isinstance(row, Revision):
+        return as_item(row)
+    return _content_item(row, row.updated_at, "changed")
 
 
 def _kind(obj: Model) -> str:

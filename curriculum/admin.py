@@ -5,6 +5,8 @@ from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 
 from careerhub.core.admin import EditorialAdmin, save_formset_with
+from careerhub.core.editorial import Status
+from careerhub.core.revisions.admin import RevisionAdminMixin
 
 from . import services
 from .models import Exercise, Module, Resource, SelfCheckQuestion, Track
@@ -23,6 +25,25 @@ class ModuleInline(admin.TabularInline):
     prepopulated_fields = {"slug": ("title",)}
     show_change_link = True
     ordering = ("order", "id")
+
+    # A live track's modules are edited on their own pages (each with its own revisions); here they are listed
+    # and moved, and the order is part of the track's next revision.
+    def _live(self, obj) -> bool:
+        return obj is not None and obj.status == Status.PUBLISHED
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._live(obj):
+            return ("order", "title", "slug", "status", "move")
+        return super().get_readonly_fields(request, obj)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if self._live(obj) else super().get_prepopulated_fields(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._live(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._live(obj) and super().has_delete_permission(request, obj)
 
     @admin.display(description="move")
     def move(self, obj):
@@ -55,7 +76,7 @@ class TrackAdminForm(forms.ModelForm):
 
 
 @admin.register(Track)
-class TrackAdmin(EditorialAdmin):
+class TrackAdmin(RevisionAdminMixin, EditorialAdmin):
     form = TrackAdminForm
     list_display = ("title", "level", "status", "module_count", "display_order", "updated_at")
     list_editable = ("display_order",)
@@ -167,7 +188,7 @@ class ModuleAdminForm(forms.ModelForm):
 
 
 @admin.register(Module)
-class ModuleAdmin(EditorialAdmin):
+class ModuleAdmin(RevisionAdminMixin, EditorialAdmin):
     form = ModuleAdminForm
     list_display = ("title", "track", "order", "status", "hours", "skill_count", "updated_at")
     list_filter = ("status", "track__level", "track")

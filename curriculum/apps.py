@@ -11,6 +11,9 @@ class CurriculumConfig(AppConfig):
         from postings.demand import signals
 
         from .coverage import marks
+        from .revisions import register_revisions
+
+        register_revisions()
 
         signals.summaries_changed.connect(marks.coverage_mark_segments, dispatch_uid="coverage-mark-segments")
         signals.skills_shown_changed.connect(marks.coverage_mark_skills, dispatch_uid="coverage-mark-skills")

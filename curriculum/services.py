@@ -18,6 +18,7 @@ from careerhub.core import outbox
 from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from careerhub.core.fields import as_list
+from careerhub.core.revisions.permissions import require_status_change
 from careerhub.core.services import editorial_set_status, model_update, validated_save
 from postings.models import Skill
 from segments.models import Segment
@@ -56,8 +57,13 @@ def track_create(
     prerequisites: Iterable[Track] = (),
     display_order: int = 0,
     status: str = Status.DRAFT,
+    by: Any = None,
 ) -> Track:
-    """Create a validated track aimed at the given segments, after the given prerequisite tracks."""
+    """Create a validated track aimed at the given segments, after the given prerequisite tracks.
+
+    ``by`` (the acting user; None for the system) needs the publishing permission to create it published.
+    """
+    require_status_change(by, Track, before=None, after=status)
     track = validated_save(
         Track(title=title, slug=slug, level=level, summary=summary, display_order=display_order, status=status)
     )
@@ -69,7 +75,7 @@ def track_create(
 
 
 @transaction.atomic
-def track_update(*, track: Track, data: dict[str, Any], based_on: int | None = None) -> Track:
+def track_update(*, track: Track, data: dict[str, Any], based_on: int | None = None, by: Any = None) -> Track:
     """Change the given fields of a track (only those, ``segments`` and ``prerequisites`` included); unknown
     fields are refused.
 
@@ -78,7 +84,7 @@ def track_update(*, track: Track, data: dict[str, Any], based_on: int | None = N
     data = dict(data)
     prerequisites = data.pop("prerequisites", None)
     before = _track_state(track)
-    track, _ = model_update(instance=track, fields=TRACK_EDITABLE_FIELDS, data=data, based_on=based_on)
+    track, _ = model_update(instance=track, fields=TRACK_EDITABLE_FIELDS, data=data, based_on=based_on, by=by)
     _mark_track(track, before)
     if prerequisites is not None:
         track_set_prerequisites(track=track, prerequisites=prerequisites)
@@ -171,9 +177,11 @@ def module_create(
     skills: Iterable[Skill] = (),
     prerequisites: Iterable[Module] = (),
     status: str = Status.DRAFT,
+    by: Any = None,
 ) -> Module:
     """Create a validated module teaching the given skills: last in its track, or at position ``order``
-    (the modules from there on move down one)."""
+    (the modules from there on move down one). ``by`` needs the publishing permission to create it published."""
+    require_status_change(by, Module, before=None, after=status)
     module = Module(
         track=track,
         order=order,
@@ -194,7 +202,7 @@ def module_create(
 
 
 @transaction.atomic
-def module_update(*, module: Module, data: dict[str, Any], based_on: int | None = None) -> Module:
+def module_update(*, module: Module, data: dict[str, Any], based_on: int | None = None, by: Any = None) -> Module:
     """Change the given fields of a module (only those, ``skills`` and ``prerequisites`` included); unknown
     fields are refused. A new ``order`` moves the module there; a new ``track`` takes it to the end of that track.
 
@@ -207,7 +215,7 @@ def module_update(*, module: Module, data: dict[str, Any], based_on: int | None 
         data["outcomes"] = as_list(data["outcomes"])
     before = _module_tracks([module])
     # The version is checked (and the fields written) first: a move saves the module too.
-    module, _ = model_update(instance=module, fields=MODULE_EDITABLE_FIELDS, data=data, based_on=based_on)
+    module, _ = model_update(instance=module, fields=MODULE_EDITABLE_FIELDS, data=data, based_on=based_on, by=by)
     if placement:
         module.track = placement.get("track", module.track)
         module_save(module=module, position=placement.get("order"))

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from careerhub.core.admin import EditorialAdmin, NoRelatedEditLinks, ServiceAdmin, save_formset_with
+from careerhub.core.revisions.admin import RevisionAdminMixin
 
 from . import services
 from .ingest.services import posting_form_errors, posting_write
@@ -64,7 +65,7 @@ class SkillMergeForm(forms.Form):
 
 
 @admin.register(Skill)
-class SkillAdmin(EditorialAdmin):
+class SkillAdmin(RevisionAdminMixin, EditorialAdmin):
     list_display = ("name", "category", "type", "status", "alias_count", "updated_at")
     list_filter = ("status", "type", "source", "name_ambiguous", "onet_hot_technology", "category")
     list_select_related = ("category",)

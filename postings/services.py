@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from careerhub.core.after_commit import send_after_commit
 from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
+from careerhub.core.revisions.permissions import require_status_change
 from careerhub.core.services import editorial_set_status, model_update, validated_save
 
 from .demand.marks import demand_marks
@@ -89,8 +90,13 @@ def skill_create(
     source: str = "curated",
     status: str = Status.DRAFT,
     aliases: Iterable[SkillAlias] = (),
+    by: Any = None,
 ) -> Skill:
-    """Create a validated skill with its aliases (unsaved ``SkillAlias`` objects)."""
+    """Create a validated skill with its aliases (unsaved ``SkillAlias`` objects).
+
+    ``by`` (the acting user; None for the system) needs the publishing permission to create it published.
+    """
+    require_status_change(by, Skill, before=None, after=status)
     skill = validated_save(
         Skill(
             name=name,
@@ -110,13 +116,13 @@ def skill_create(
 
 
 @transaction.atomic
-def skill_update(*, skill: Skill, data: dict[str, Any], based_on: int | None = None) -> Skill:
+def skill_update(*, skill: Skill, data: dict[str, Any], based_on: int | None = None, by: Any = None) -> Skill:
     """Change the given fields of a skill (only those); unknown fields are refused.
 
     ``based_on``: the version the change was made on; a skill saved since raises ``EditConflict``.
     """
     status = _stored_status(skill)
-    skill, _ = model_update(instance=skill, fields=SKILL_EDITABLE_FIELDS, data=data, based_on=based_on)
+    skill, _ = model_update(instance=skill, fields=SKILL_EDITABLE_FIELDS, data=data, based_on=based_on, by=by)
     if skill.status != status:
         send_skills_shown_changed([skill.pk])
     return skill

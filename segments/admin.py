@@ -1,13 +1,14 @@
 from django.contrib import admin
 
 from careerhub.core.admin import EditorialAdmin
+from careerhub.core.revisions.admin import RevisionAdminMixin
 
 from . import services
 from .models import Segment
 
 
 @admin.register(Segment)
-class SegmentAdmin(EditorialAdmin):
+class SegmentAdmin(RevisionAdminMixin, EditorialAdmin):
     list_display = ("name", "status", "display_order", "updated_at")
     list_editable = ("display_order",)
     list_filter = ("status",)

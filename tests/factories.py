@@ -150,3 +150,10 @@ def make_editor(**kwargs):
     user = UserFactory(is_staff=True, **kwargs)
     user.groups.add(Group.objects.get(name="Editors"))
     return user
+
+
+def make_publisher(**kwargs):
+    """An editor who is also in the publishers' group: may publish, send back and schedule revisions."""
+    user = make_editor(**kwargs)
+    user.groups.add(Group.objects.get(name="Publishers"))
+    return user

@@ -1,4 +1,4 @@
-"""Write helpers shared by every app's services, and the editors' group."""
+"""Write helpers shared by every app's services, and the editors' and publishers' groups."""
 
 from collections.abc import Iterable
 from typing import Any, TypeVar
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from .cache import content_changed
 from .editorial import EditorialModel, Status
+from .revisions.permissions import require_status_change
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -117,7 +118,7 @@ def _claim_next_version(instance: EditorialModel) -> None:
 
 
 def model_update(
-    *, instance: ModelT, fields: Iterable[str], data: dict[str, Any], based_on: int | None = None
+    *, instance: ModelT, fields: Iterable[str], data: dict[str, Any], based_on: int | None = None, by: Any = None
 ) -> tuple[ModelT, bool]:
     """Apply the allowed ``fields`` found in ``data`` to ``instance``; return it and whether anything changed.
 
@@ -126,6 +127,8 @@ def model_update(
     With ``based_on`` (the version the change was made on) a row saved since is refused (``EditConflict``).
     Unknown keys are refused rather than ignored, so a typo never passes silently.
     Many-to-many fields are set before the save, so the history records them with it.
+    ``by`` (the acting user; None for the system) needs the publishing permission to move a status to or
+    from published.
     """
     allowed = set(fields)
     unknown = sorted(set(data) - allowed)
@@ -137,6 +140,8 @@ def model_update(
             instance.refresh_from_db(from_queryset=type(instance)._base_manager.select_for_update())
             if based_on is not None and getattr(instance, "version", based_on) != based_on:
                 raise EditConflict(instance, based_on=based_on, current=instance.version)
+        if "status" in data:
+            require_status_change(by, type(instance), before=getattr(instance, "status", None), after=data["status"])
         m2m_names = {field.name for field in instance._meta.many_to_many}
         changed = []
         for name, value in data.items():
@@ -191,5 +196,22 @@ def editor_group_sync(*, using: str = "default") -> Group:
     return group
 
 
+def publisher_group_sync(*, using: str = "default") -> Group:
+    """Create the publishers' group, or bring its permissions up to date.
+
+    Publishers publish revisions, send them back and schedule them (``careerhub.publish_revision``,
+    checked in ``careerhub.core.revisions.services``); a publisher is an editor too (both groups).
+    """
+    create_permissions(apps.get_app_config("careerhub"), verbosity=0, using=using)
+    group, _ = Group.objects.using(using).get_or_create(name=settings.CAREERHUB_PUBLISHER_GROUP)
+    group.permissions.set(
+        Permission.objects.using(using).filter(
+            content_type__app_label="careerhub", codename__in=["publish_revision", "view_revision"]
+        )
+    )
+    return group
+
+
 def editor_group_sync_after_migrate(sender, using: str = "default", **kwargs) -> None:
     editor_group_sync(using=using)
+    publisher_group_sync(using=using)

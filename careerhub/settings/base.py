@@ -309,6 +309,11 @@ CELERY_IMPORTS = [
     "curriculum.coverage.tasks",
 ]
 CELERY_BEAT_SCHEDULE = {
+    # Revisions scheduled to publish or unpublish are carried out within a minute of their time.
+    "publishing-schedule": {
+        "task": "careerhub.tasks.carry_out_publishing_schedule",
+        "schedule": 60.0,
+    },
     # Leftover marks (a worker killed mid-task, a lost queue message) are drained within a minute.
     "demand-drain": {
         "task": "postings.demand.tasks.recompute_marked_demand",
@@ -381,6 +386,8 @@ CAREERHUB_METRICS_ALLOWED_ADDRESSES = env_list("CAREERHUB_METRICS_ALLOWED_ADDRES
 # --- CareerHub ------------------------------------------------------------------------------
 # The group editors are added to; its permissions are kept current by every `migrate`.
 CAREERHUB_EDITOR_GROUP = "Editors"
+# Editors who may publish, send back and schedule revisions (careerhub.core.services.publisher_group_sync).
+CAREERHUB_PUBLISHER_GROUP = "Publishers"
 # Coverage: a segment's demand is its top N skills over the last months of postings; a taught skill
 # asked for by fewer than this share of a segment's postings is surplus.
 CAREERHUB_COVERAGE_TOP_N = int(os.environ.get("CAREERHUB_COVERAGE_TOP_N", "20"))

@@ -61,10 +61,10 @@ class TrackViewSet(WritableViewSet):
         return TrackSerializer if self.action == "list" else TrackDetailSerializer
 
     def perform_service_create(self, data):
-        return service_call(track_create, **data)
+        return service_call(track_create, **data, by=self.request.user)
 
     def perform_service_update(self, instance, data, *, based_on):
-        return service_call(track_update, track=instance, data=data, based_on=based_on)
+        return service_call(track_update, track=instance, data=data, based_on=based_on, by=self.request.user)
 
 
 class ModuleViewSet(WritableViewSet):
@@ -93,10 +93,10 @@ class ModuleViewSet(WritableViewSet):
         return page
 
     def perform_service_create(self, data):
-        return service_call(module_create, **data)
+        return service_call(module_create, **data, by=self.request.user)
 
     def perform_service_update(self, instance, data, *, based_on):
-        return service_call(module_update, module=instance, data=data, based_on=based_on)
+        return service_call(module_update, module=instance, data=data, based_on=based_on, by=self.request.user)
 
 
 class LearningPathView(generics.GenericAPIView):

@@ -16,6 +16,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from careerhub.core.revisions.models import RevisionState
+from careerhub.core.revisions.permissions import can_publish
+from careerhub.core.revisions.services import revision_publish, revision_save_draft
 from postings.models import Skill
 
 from ..models import Module, Track
@@ -211,14 +214,10 @@ class CoverageAdmin(admin.ModelAdmin):
             self.message_user(request, f"Module: choose one of the modules of {track}.", messages.ERROR)
         elif skill is None:
             self.message_user(request, "Skill: no such skill.", messages.ERROR)
-        elif module_add_skills(module=module, skills=[skill]):
-            self.message_user(
-                request,
-                f"{skill} is now taught in {module.title}; the coverage is recomputed once the change is committed.",
-                messages.SUCCESS,
-            )
-        else:
+        elif module.skills.filter(pk=skill.pk).exists():
             self.message_user(request, f"{module.title} already teaches {skill}.", messages.WARNING)
+        else:
+            self.message_user(request, _add_skill(request, module, skill), messages.SUCCESS)
         return HttpResponseRedirect(back)
 
     def recompute_view(self, request: HttpRequest) -> HttpResponseRedirect:
@@ -230,6 +229,22 @@ class CoverageAdmin(admin.ModelAdmin):
         recompute_all_coverage.delay(trigger="admin")
         self.message_user(request, "A full recompute of every track's coverage has been started.", messages.SUCCESS)
         return HttpResponseRedirect(back)
+
+
+def _add_skill(request: HttpRequest, module: Module, skill: Skill) -> str:
+    """Add the skill as a revision of the module: a draft of a live module unless a publisher publishes it."""
+    revision = revision_save_draft(
+        instance=module,
+        by=request.user,
+        write=lambda: module_add_skills(module=module, skills=[skill]),
+        note=f"Teaches {skill} (a coverage gap)",
+    )
+    if revision.state == RevisionState.DRAFT and can_publish(request.user):
+        revision = revision_publish(revision=revision, by=request.user)
+    if revision.state == RevisionState.DRAFT:
+        return (f"{skill} is added to {module.title} in draft revision {revision.number}: the live module is "
+                "unchanged until a publisher publishes it.")  # fmt: skip
+    return f"{skill} is now taught in {module.title}; the coverage is recomputed once the change is committed."
 
 
 def _get_by_id(queryset, value):

@@ -103,10 +103,10 @@ class SkillViewSet(WritableViewSet):
         return page
 
     def perform_service_create(self, data):
-        return service_call(skill_create, **data)
+        return service_call(skill_create, **data, by=self.request.user)
 
     def perform_service_update(self, instance, data, *, based_on):
-        return service_call(skill_update, skill=instance, data=data, based_on=based_on)
+        return service_call(skill_update, skill=instance, data=data, based_on=based_on, by=self.request.user)
 
 
 class EmployerViewSet(PublicViewSetMixin, viewsets.ReadOnlyModelViewSet):

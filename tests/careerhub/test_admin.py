@@ -16,6 +16,7 @@ from tests.factories import (
     SkillCategoryFactory,
     SkillFactory,
     TrackFactory,
+    make_publisher,
 )
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_editor_sees_changelist_add_change_and_history(editor_client, model):
         admin_url(model, "change", obj.pk),
         admin_url(model, "history", obj.pk),
     ):
-        response = editor_client.get(url)
+        response = editor_client.get(url, follow=True)  # history: the revisions page
         assert response.status_code == 200, url
 
 
@@ -137,7 +138,9 @@ def test_editor_adds_a_skill_with_aliases_and_sees_errors_per_field(editor_clien
     assert list(Skill.objects.get(slug="kubernetes").aliases.values_list("text", flat=True)) == ["kube"]
 
 
-def test_bulk_publish_and_archive_actions(editor_client):
+def test_bulk_publish_and_archive_actions(client):
+    editor_client = client
+    editor_client.force_login(make_publisher())  # publishing and archiving need the publishers' permission
     drafts = SegmentFactory.create_batch(3, status=Status.DRAFT, published_at=None)
     response = editor_client.post(
         admin_url(Segment, "changelist"),
@@ -151,31 +154,31 @@ def test_bulk_publish_and_archive_actions(editor_client):
     assert Segment.objects.get(pk=drafts[0].pk).status == Status.ARCHIVED
 
 
-def test_editor_reverts_a_segment_to_an_earlier_version(editor_client):
-    # given: a segment edited once through the admin
+def test_editor_reverts_a_segment_to_an_earlier_version(client):
+    # given: a live segment edited once through the admin and published
+    client.force_login(make_publisher())
     segment = SegmentFactory(summary="Original summary.")
     change = admin_url(Segment, "change", segment.pk)
-    form = editor_client.get(change).context["adminform"].form
+    form = client.get(change).context["adminform"].form
     data = {name: form[name].value() if form[name].value() is not None else "" for name in form.fields}
     data["looks_for"] = "\n".join(segment.looks_for)
     data["sample_employers"] = data["focus_areas"] = ""
     data["summary"] = "Edited summary."
-    assert editor_client.post(change, data).status_code == 302
-    original = segment.history.order_by("history_date").first()
+    assert client.post(change, data | {"_publish": "Publish"}).status_code == 302
+    assert Segment.objects.get(pk=segment.pk).summary == "Edited summary."
 
-    # when: the editor opens the first version and saves it
-    revert_url = reverse("admin:segments_segment_simple_history", args=[segment.pk, original.history_id])
-    revert_form = editor_client.get(revert_url).context["adminform"].form
-    assert revert_form["summary"].value() == "Original summary."
-    data["summary"] = revert_form["summary"].value()
-    data["edit_version"] = revert_form["edit_version"].value()  # the revert form is based on the current version
-    assert editor_client.post(revert_url, data).status_code == 302
+    # when: the history is opened, and the first revision restored
+    history = client.get(admin_url(Segment, "history", segment.pk))
+    assert history.status_code == 302  # one history for editors: the revisions page
+    revisions_page = client.get(history["Location"]).content.decode()
+    assert "Edited summary." not in revisions_page and "Revert to revision 1" in revisions_page
+    revert = reverse("admin:segments_segment_revision_action", args=[segment.pk, 1])
+    assert client.post(revert, {"action": "revert"}).status_code == 302
 
     # then
     segment.refresh_from_db()
     assert segment.summary == "Original summary."
-    history_page = editor_client.get(admin_url(Segment, "history", segment.pk)).content.decode()
-    assert "Edited summary." in history_page  # the change list shows what changed
+    assert "Reverted to revision 1" in client.get(history["Location"]).content.decode()
 
 
 def test_view_on_site_links_to_the_public_page(editor_client):

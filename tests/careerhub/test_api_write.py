@@ -153,7 +153,7 @@ def test_created_items_come_back_and_drafts_stay_private(world):
 
 
 def test_an_editor_with_the_change_permission_edits_a_draft_and_publishes_it(world):
-    editor = token_client("change_track")
+    editor = token_client("change_track", "publish_revision")  # publishing needs the publishers' permission
     response = editor.patch("/api/v1/tracks/draft-track/", {"status": "published"}, format="json")
     assert response.status_code == 200
     track = Track.objects.get(slug="draft-track")

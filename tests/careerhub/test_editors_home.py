@@ -16,10 +16,20 @@ from django.utils import timezone
 
 from careerhub.admin_home import PANELS, Panel, home_panels
 from careerhub.core.editorial import Status
+from careerhub.core.revisions.services import revision_save_draft, revision_schedule, revision_submit
 from curriculum.models import Module, Track
 from postings.demand.models import SegmentMonthTotal, SkillDemand
 from segments.models import Segment
-from tests.factories import ModuleFactory, SegmentFactory, SkillFactory, TrackFactory, UserFactory, make_editor
+from segments.services import segment_update
+from tests.factories import (
+    ModuleFactory,
+    SegmentFactory,
+    SkillFactory,
+    TrackFactory,
+    UserFactory,
+    make_editor,
+    make_publisher,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -134,10 +144,30 @@ def test_panels_show_at_most_ten_rows_and_count_the_rest(client):
 # --- Waiting for review, scheduled, recently published ---
 
 
-def test_review_and_scheduled_panels_are_empty_until_revisions_exist(editor_client):
-    response = editor_client.get(HOME)
-    assert "Nothing is waiting for your review." in panel(response, "review")
-    assert "Nothing is scheduled" in panel(response, "scheduled")
+def test_revisions_of_live_content_show_as_drafts_waiting_for_review_and_scheduled(client):
+    # given: an editor's draft of a live segment, and a publisher
+    editor, publisher = make_editor(), make_publisher()
+    live = SegmentFactory(name="Financial services")
+    revision = revision_save_draft(
+        instance=live, by=editor, write=lambda: segment_update(segment=live, data={"summary": "Changed."})
+    )
+    client.force_login(publisher)
+    assert "Nothing is waiting for your review." in panel(client.get(HOME), "review")
+    client.force_login(editor)
+    assert "Financial services: revision" in panel(client.get(HOME), "drafts")
+
+    # when: the editor submits it, and the publisher schedules it
+    revision_submit(revision=revision, by=editor)
+    editors_review = panel(client.get(HOME), "review")
+    client.force_login(publisher)
+    publishers_review = panel(client.get(HOME), "review")
+    revision_schedule(revision=revision, by=publisher, publish_at=timezone.now() + datetime.timedelta(days=1))
+    scheduled = panel(client.get(HOME), "scheduled")
+
+    # then: it waits for the publisher's review (not the editor's), then shows as scheduled
+    assert "Nothing is waiting for your review." in editors_review
+    assert "Financial services: revision" in publishers_review
+    assert "Financial services: revision" in scheduled and "next change" in scheduled
 
 
 def test_recently_published_lists_what_was_first_published_in_the_last_days(editor_client, settings):
@@ -284,7 +314,7 @@ def test_every_link_on_the_home_answers(client):
         assert client.get(href).status_code == 200, href
 
 
-HOME_QUERIES = 19
+HOME_QUERIES = 21
 
 
 def test_the_home_costs_the_same_number_of_queries_however_many_rows_it_shows(client, django_assert_num_queries):
@@ -326,10 +356,10 @@ def test_a_row_about_another_object_links_to_that_object(editor):
     home = [Panel("log", "Log", "None.", source=lambda user: LogEntry.objects.select_related("content_type"))]
     # when
     (shown,) = home_panels(editor, home)
-    # then
+    # then: to its revisions page (its admin has one)
     (item,) = shown.items
     assert item.kind == "Module"
-    assert item.url == reverse("admin:curriculum_module_change", args=[module.pk])
+    assert item.url == reverse("admin:curriculum_module_revisions", args=[module.pk])
 
 
 def test_segments_are_named_on_drift_reminders(editor_client):

@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 
 from careerhub.core.editorial import Status
+from careerhub.core.revisions.selectors import revisions_of
 from curriculum.coverage.models import TrackCoverage
-from tests.factories import ModuleFactory, SegmentFactory, SkillFactory, TrackFactory, UserFactory
+from tests.factories import ModuleFactory, SegmentFactory, SkillFactory, TrackFactory, UserFactory, make_publisher
 
 from .conftest import compute
 
@@ -87,9 +88,11 @@ def test_the_track_page_shows_gaps_surplus_duplication_evidence_and_history(edit
 
 
 def test_one_click_adds_the_missing_skill_to_the_chosen_module_and_coverage_follows(
-    editor_client, world, django_capture_on_commit_callbacks
+    client, world, django_capture_on_commit_callbacks
 ):
-    # given
+    # given: a publisher (an editor's click on a live module is a draft: the next test)
+    editor_client = client
+    editor_client.force_login(make_publisher())
     compute(world, world["track"])
     url = reverse("admin:curriculum_trackcoverage_add_skill", args=[world["track"].pk])
 
@@ -101,6 +104,19 @@ def test_one_click_adds_the_missing_skill_to_the_chosen_module_and_coverage_foll
     assert "MLflow is now taught in Controls" in response.content.decode()
     assert set(world["m2"].skills.values_list("slug", flat=True)) == {"sox", "airflow", "mlflow"}
     assert TrackCoverage.objects.get(track=world["track"]).coverage == 1.0
+
+
+def test_an_editors_one_click_on_a_live_module_is_a_draft(editor_client, world):
+    # given
+    url = reverse("admin:curriculum_trackcoverage_add_skill", args=[world["track"].pk])
+    assert world["m2"].status == "published"
+    # when
+    response = editor_client.post(url, {"module": world["m2"].pk, "skill": world["mlflow"].pk}, follow=True)
+    # then: the live module is unchanged; the revision holds the skill
+    assert "the live module is unchanged" in response.content.decode()
+    assert not world["m2"].skills.filter(pk=world["mlflow"].pk).exists()
+    draft = revisions_of(world["m2"]).first()
+    assert "MLflow" in [name for _pk, name in draft.snapshot["m2m"]["skills"]]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """How the API's writes call services, and answer what can go wrong between two writers.
 
-- A refusal of a service (``ValidationError``, ``ValueError``) is a 400 naming the fields.
+- A refusal of a service (``ValidationError``, ``ValueError``) is a 400 naming the fields; a write the
+  user may not make (``PermissionDenied``: publishing without the publishers' permission) a 403.
 - An edit based on a version that is no longer stored (``EditConflict``) is a 409 with the current
   version and what changed meanwhile; with ``If-Match`` naming that older version, a 412.
 - A write that kept losing its race with others (``WriteConflict``, a unique key or a deadlock after
@@ -17,9 +18,10 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, IntegrityError, OperationalError
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from careerhub.core.services import EditConflict
 from careerhub.core.write_conflicts import WriteConflict, lost_race
@@ -47,6 +49,9 @@ def service_call(function: Callable[..., T], **kwargs: Any) -> T:
         raise ValidationError({"-": [str(error)]}) from None
     except EditConflict as error:
         raise edit_conflict(error) from None
+    except DjangoPermissionDenied as error:
+        # A write this user's permissions do not cover (publishing without the publishers' permission).
+        raise PermissionDenied(str(error)) from None
     except (WriteConflict, DatabaseError) as error:
         raise database_refusal(error) from error
 
