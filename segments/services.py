@@ -4,10 +4,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from careerhub.core.fields import as_list
+from careerhub.core.redirects import redirect_moved
 from careerhub.core.services import editorial_set_status, model_update, validated_save
 
 from .models import Segment
@@ -62,14 +64,30 @@ def segment_update(*, segment: Segment, data: dict[str, Any], based_on: int | No
 
     ``based_on``: the version the change was made on; a segment saved since raises ``EditConflict``.
     """
+    before = _public_paths(segment)
     segment, _ = model_update(instance=segment, fields=SEGMENT_EDITABLE_FIELDS, data=data, based_on=based_on)
+    if before:  # a published segment: a new slug leaves a redirect from its old address
+        redirect_moved(before=before, after=_public_paths(segment), note=f"Segment “{segment.name}” moved.")
     return segment
 
 
 @transaction.atomic
 def segment_save(*, segment: Segment) -> Segment:
     """Validate and save a segment edited in place (the admin's form does this)."""
-    return validated_save(segment)
+    before = _public_paths(segment)
+    validated_save(segment)
+    if before:  # a published segment: a new slug leaves a redirect from its old address
+        redirect_moved(before=before, after=_public_paths(segment), note=f"Segment “{segment.name}” moved.")
+    return segment
+
+
+def _public_paths(segment: Segment) -> dict[str, str]:
+    """The public address of the stored segment (none while it is new, a draft or archived): a new slug leaves
+    a redirect from it."""
+    if segment.pk is None:
+        return {}
+    slug = Segment.objects.filter(pk=segment.pk, status=Status.PUBLISHED).values_list("slug", flat=True).first()
+    return {"segment": reverse("segments:detail", kwargs={"slug": slug})} if slug else {}
 
 
 def segment_set_status(*, segments: Iterable[Segment], status: str) -> int:

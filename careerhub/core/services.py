@@ -9,6 +9,7 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .cache import content_changed
@@ -173,15 +174,17 @@ def editorial_set_status(*, objects: Iterable[EditorialModel], status: str) -> i
 def editor_group_sync(*, using: str = "default") -> Group:
     """Create the editors' group, or bring its permissions up to date.
 
-    Editors may view, add, change and delete all content, and view (never rewrite) its history.
+    Editors may view, add, change and delete all content and redirects, and view (never rewrite) its history.
     """
-    for label in CONTENT_APPS:
+    for label in (*CONTENT_APPS, "careerhub"):
         # post_migrate reaches the apps in order; make sure their permissions exist already.
         create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     group, _ = Group.objects.using(using).get_or_create(name=settings.CAREERHUB_EDITOR_GROUP)
     permissions = (
         Permission.objects.using(using)
-        .filter(content_type__app_label__in=CONTENT_APPS)
+        # Redirects of moved addresses are editors' work too (careerhub/core/redirects.py).
+        .filter(Q(content_type__app_label__in=CONTENT_APPS) | Q(content_type__app_label="careerhub",
+                                                                content_type__model="redirect"))
         .exclude(codename__regex=r"^(add|change|delete)_historical")
         # Sending postings of another source than the API's own (postings.models.WRITE_ANY_SOURCE) is
         # granted user by user, never to every editor.

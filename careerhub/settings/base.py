@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # Anonymous API reads answered from the cache while no write has committed (careerhub/core/api/cache.py).
     "careerhub.core.api.cache.AnswerCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A GET that found nothing (404) at an address whose content moved: 301 to where it is now.
+    "careerhub.core.redirects.RedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
