@@ -20,7 +20,7 @@ from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from careerhub.core.fields import as_list
 from careerhub.core.redirects import redirect_moved
-from careerhub.core.services import editorial_set_status, model_update, validated_save
+from careerhub.core.services import StatusChange, editorial_set_status, model_update, validated_save
 from postings.models import Skill
 from segments.models import Segment
 
@@ -56,13 +56,13 @@ def track_create(
     summary: str,
     segments: Iterable[Segment] = (),
     prerequisites: Iterable[Track] = (),
-    display_order: int = 0,
+    display_order: int | None = None,
     status: str = Status.DRAFT,
 ) -> Track:
-    """Create a validated track aimed at the given segments, after the given prerequisite tracks."""
-    track = validated_save(
-        Track(title=title, slug=slug, level=level, summary=summary, display_order=display_order, status=status)
-    )
+    """Create a validated track aimed at the given segments, after the given prerequisite tracks; without a
+    display order it is listed last."""
+    placed = {} if display_order is None else {"display_order": display_order}
+    track = validated_save(Track(title=title, slug=slug, level=level, summary=summary, status=status, **placed))
     track_set_segments(track=track, segments=segments)  # marks the new track's coverage
     prerequisites = list(prerequisites)
     if prerequisites:
@@ -152,13 +152,29 @@ def track_delete(*, track: Track) -> None:
     coverage_mark_tracks(track_ids=after, levels=[level] if level else [])
 
 
-def track_set_status(*, tracks: Iterable[Track], status: str) -> int:
-    """Publish, archive or return tracks to draft; return how many changed."""
+def track_set_status(*, tracks: Iterable[Track], status: str) -> StatusChange:
+    """Publish, archive or return tracks to draft; say how many changed, and warn of a track published with no
+    published module (``track_publish_warnings``: allowed, but its page lists no module)."""
     tracks = list(tracks)
     with transaction.atomic():
         changed = editorial_set_status(objects=tracks, status=status)
         coverage_mark_tracks(track_ids=[track.pk for track in tracks], levels={track.level for track in tracks})
-    return changed
+    warnings = track_publish_warnings(tracks=tracks) if status == Status.PUBLISHED else []
+    return StatusChange(changed=changed, warnings=tuple(warnings))
+
+
+def track_publish_warnings(*, tracks: Iterable[Track]) -> list[str]:
+    """What an editor publishing these tracks should know: each published track that has no published module."""
+    empty = (
+        Track.objects.filter(pk__in=[track.pk for track in tracks], status=Status.PUBLISHED)
+        .exclude(modules__status=Status.PUBLISHED)
+        .order_by("display_order", "title")
+        .values_list("title", flat=True)
+    )
+    return [
+        f"“{title}” is published with no published module: its page lists no modules until one is published."
+        for title in empty
+    ]
 
 
 @transaction.atomic

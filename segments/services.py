@@ -39,11 +39,13 @@ def segment_create(
     pitfalls: str = "",
     sample_employers: list[str] | tuple[str, ...] = (),
     focus_areas: list[str] | tuple[str, ...] = (),
-    display_order: int = 0,
+    display_order: int | None = None,
     status: str = Status.DRAFT,
 ) -> Segment:
-    """Create a validated segment (a draft unless told otherwise)."""
+    """Create a validated segment (a draft unless told otherwise); without a display order it is listed last."""
+    placed = {} if display_order is None else {"display_order": display_order}
     segment = Segment(
+        **placed,
         name=name,
         slug=slug,
         summary=summary,
@@ -52,7 +54,6 @@ def segment_create(
         pitfalls=pitfalls,
         sample_employers=as_list(sample_employers),
         focus_areas=as_list(focus_areas),
-        display_order=display_order,
         status=status,
     )
     return validated_save(segment)

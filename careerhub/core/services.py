@@ -1,6 +1,7 @@
 """Write helpers shared by every app's services, and the editors' group."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.apps import apps
@@ -154,6 +155,14 @@ def model_update(
             # A change of links alone is a new version too (the history records the links with it).
             validated_save(instance, fields=changed)
     return instance, bool(changed or links_changed)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """What a status service did: how many objects changed, and what an editor should be told (never a refusal)."""
+
+    changed: int
+    warnings: tuple[str, ...] = ()
 
 
 @transaction.atomic
