@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "careerhub.core.redirects.RedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An answer with an editor's "Edit this page" link is private: no shared cache keeps it for others.
+    "careerhub.core.visibility.PrivateAnswersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user on every historical record written during a request.
