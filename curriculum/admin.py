@@ -18,11 +18,36 @@ MOVE = "_move_module"
 MOVE_VALUE = re.compile(r"(?P<module>[0-9]{1,18}):(?P<direction>up|down|[0-9]{1,5})")
 
 
+class ModuleRowForm(forms.ModelForm):
+    """A row of the track's modules table. The table's header is no label, so each field is named for screen
+    readers: "Title of “Serving”"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            # The widget itself, not the admin's wrapper around a related field (whose attrs are shared by all rows).
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs = {**widget.attrs, "aria-label": f"{field.label or name} of {self.module_name}"}
+
+    @property
+    def module_name(self) -> str:
+        return f"“{self.instance.title}”" if self.instance.pk else "a new module"
+
+
+class ModuleRowFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # added after the form's own fields
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"Delete {form.module_name}"
+
+
 class ModuleInline(admin.TabularInline):
     """A track's modules in order; the buttons move one up or down and renumber the track, and with JavaScript
     a row can be dragged to its place (the buttons stay, for keyboards and without JavaScript)."""
 
     model = Module
+    form = ModuleRowForm
+    formset = ModuleRowFormSet
     extra = 0
     fields = ("order", "title", "slug", "status", "skills", "move")
     readonly_fields = ("order", "move")
@@ -33,6 +58,7 @@ class ModuleInline(admin.TabularInline):
 
     class Media:
         js = ("careerhub/module_order.js",)
+        css = {"all": ("careerhub/module_order.css",)}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("skills")

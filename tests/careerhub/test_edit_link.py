@@ -10,7 +10,6 @@ from tests.factories import (
     PostingFactory,
     SegmentFactory,
     SkillFactory,
-    TrackFactory,
     UserFactory,
     make_editor,
 )

@@ -73,10 +73,27 @@
     });
   }
 
+  function labelSkillSearches(group) {
+    // The autocomplete's search box (drawn again by Select2 at every change) is named after its select.
+    Array.prototype.forEach.call(group.querySelectorAll("select[aria-label]"), function (select) {
+      var container = select.nextElementSibling;
+      var search = container ? container.querySelector(".select2-search__field:not([aria-label])") : null;
+      if (search) {
+        search.setAttribute("aria-label", select.getAttribute("aria-label"));
+      }
+    });
+  }
+
   function start() {
     var group = document.getElementById("modules-group");
     if (group) {
       enhance(group);
+      labelSkillSearches(group);
+      if (window.MutationObserver) {
+        new MutationObserver(function () {
+          labelSkillSearches(group);
+        }).observe(group, { childList: true, subtree: true });
+      }
     }
   }
 
