@@ -22,8 +22,9 @@ from .cache import content_changed
 
 logger = logging.getLogger(__name__)
 
-# Addresses a redirect never leads from: the admin and the API answer their own 404s.
-NOT_REDIRECTED = ("/admin/", "/api/")
+# Addresses a redirect never leads from: the admin and the API answer their own 404s, and the operational
+# endpoints (a /metrics hidden by its 404 among them) answer without the database.
+NOT_REDIRECTED = ("/admin/", "/api/", "/metrics", "/healthz", "/readyz")
 MAX_PATH = 500
 
 
@@ -73,7 +74,7 @@ class Redirect(models.Model):
     def clean(self) -> None:
         errors = {name: problem for name in ("old_path", "new_path") if (problem := _path_problem(getattr(self, name)))}
         if "old_path" not in errors and self.old_path.startswith(NOT_REDIRECTED):
-            errors["old_path"] = "Addresses under /admin/ and /api/ are never redirected."
+            errors["old_path"] = f"Addresses under {', '.join(NOT_REDIRECTED)} are never redirected."
         if not errors and self.old_path == self.new_path:
             errors["new_path"] = "A redirect must lead to another address: this one leads back to itself."
         if errors:
