@@ -1,5 +1,7 @@
-"""The shell app's models: the core's revisions (``careerhub.core`` holds them, this app gives them a home)."""
+"""The shell app's models, defined in the core (which any app may use) and given a home here: revisions of
+editorial content and redirects of moved addresses."""
 
+from careerhub.core.redirects import Redirect
 from careerhub.core.revisions.models import Revision
 
-__all__ = ["Revision"]
+__all__ = ["Redirect", "Revision"]

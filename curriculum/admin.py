@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
@@ -12,19 +14,56 @@ from . import services
 from .models import Exercise, Module, Resource, SelfCheckQuestion, Track
 from .prerequisites import prerequisite_problem
 
-MOVE = "_move_module"  # the name of the move buttons on a track's modules: "<module id>:up" or ":down"
+# The name of the move buttons on a track's modules: "<module id>:up" or ":down"; a row dragged (with JavaScript,
+# careerhub/static/careerhub/module_order.js) sends "<module id>:<position>".
+MOVE = "_move_module"
+MOVE_VALUE = re.compile(r"(?P<module>[0-9]{1,18}):(?P<direction>up|down|[0-9]{1,5})")
+
+
+class ModuleRowForm(forms.ModelForm):
+    """A row of the track's modules table. The table's header is no label, so each field is named for screen
+    readers: "Title of “Serving”"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            # The widget itself, not the admin's wrapper around a related field (whose attrs are shared by all rows).
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs = {**widget.attrs, "aria-label": f"{field.label or name} of {self.module_name}"}
+
+    @property
+    def module_name(self) -> str:
+        return f"“{self.instance.title}”" if self.instance.pk else "a new module"
+
+
+class ModuleRowFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # added after the form's own fields
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"Delete {form.module_name}"
 
 
 class ModuleInline(admin.TabularInline):
-    """A track's modules in order; the buttons move one up or down and renumber the track."""
+    """A track's modules in order; the buttons move one up or down and renumber the track, and with JavaScript
+    a row can be dragged to its place (the buttons stay, for keyboards and without JavaScript)."""
 
     model = Module
+    form = ModuleRowForm
+    formset = ModuleRowFormSet
     extra = 0
-    fields = ("order", "title", "slug", "status", "move")
+    fields = ("order", "title", "slug", "status", "skills", "move")
     readonly_fields = ("order", "move")
     prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("skills",)  # each module's skills edited on the track, without opening the module
     show_change_link = True
     ordering = ("order", "id")
+
+    class Media:
+        js = ("careerhub/module_order.js",)
+        css = {"all": ("careerhub/module_order.css",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("skills")
 
     # A live track's modules are edited on their own pages (each with its own revisions); here they are listed
     # and moved, and the order is part of the track's next revision.
@@ -33,7 +72,7 @@ class ModuleInline(admin.TabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         if self._live(obj):
-            return ("order", "title", "slug", "status", "move")
+            return ("order", "title", "slug", "status", "skills", "move")
         return super().get_readonly_fields(request, obj)
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -52,8 +91,9 @@ class ModuleInline(admin.TabularInline):
         # Submit buttons of the track's own form: the move happens after the form's other changes are
         # saved, without JavaScript, and the page comes back to the track.
         return format_html(
+            '<span class="module-move" data-module="{1}">'
             '<button type="submit" name="{0}" value="{1}:up" aria-label="Move {2} up">Move up</button> '
-            '<button type="submit" name="{0}" value="{1}:down" aria-label="Move {2} down">Move down</button>',
+            '<button type="submit" name="{0}" value="{1}:down" aria-label="Move {2} down">Move down</button></span>',
             MOVE,
             obj.pk,
             obj.title,
@@ -112,21 +152,31 @@ class TrackAdmin(RevisionAdminMixin, EditorialAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
         self._move_module(request, form.instance)
+        for warning in services.track_publish_warnings(tracks=[form.instance]):
+            self.message_user(request, warning, messages.WARNING)
 
     def save_formset(self, request, form, formset, change):
-        save_formset_with(
-            formset,
-            save=lambda module: services.module_save(module=module),
-            delete=lambda module: services.module_delete(module=module),
-        )
+        modules = formset.save(commit=False)
+        for module in formset.deleted_objects:
+            services.module_delete(module=module)
+        for module in modules:
+            services.module_save(module=module)
+        # Each row's skills through the service that marks the track's coverage (not the formset's save_m2m).
+        for row in formset.forms:
+            if row.instance.pk and "skills" in row.changed_data and row not in formset.deleted_forms:
+                services.module_set_skills(module=row.instance, skills=row.cleaned_data["skills"])
 
     def _move_module(self, request, track):
         """Move the module whose button was pressed, after the rest of the form is saved."""
-        module_id, _, direction = request.POST.get(MOVE, "").partition(":")
-        module = track.modules.filter(pk=module_id).first() if module_id.isdigit() else None
-        if module is None or direction not in {"up", "down"}:
+        move = MOVE_VALUE.fullmatch(request.POST.get(MOVE, ""))
+        module = track.modules.filter(pk=move["module"]).first() if move else None
+        if module is None:
             return
-        position = module.order - 1 if direction == "up" else module.order + 1
+        direction = move["direction"]
+        if direction.isdigit():  # dragged to a position
+            position = int(direction)
+        else:
+            position = module.order - 1 if direction == "up" else module.order + 1
         if position >= 1:
             services.module_move(module=module, position=position)
         self.message_user(request, f"“{module.title}” is now module {module.order}.", messages.SUCCESS)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -23,6 +23,12 @@ class Level(models.TextChoices):
     LLMOPS = "llmops", "LLMOps"
 
 
+def next_display_order() -> int:
+    """One past the highest display order: a new track is listed last unless an editor says otherwise."""
+    top = Track.objects.aggregate(top=Max("display_order"))["top"]
+    return 0 if top is None else min(top + 1, 32767)
+
+
 class Track(EditorialModel):
     """A curriculum track for one career level, aimed at one or more employer segments, taken after its
     prerequisite tracks on the learning path."""
@@ -34,7 +40,9 @@ class Track(EditorialModel):
     segments = models.ManyToManyField(
         Segment, related_name="tracks", blank=True, help_text="The employer segments this track prepares for."
     )
-    display_order = models.PositiveSmallIntegerField(default=0)
+    display_order = models.PositiveSmallIntegerField(
+        default=next_display_order, help_text="Lower numbers are listed first; a new track is listed last."
+    )
     # The learning path: what a learner takes before this track (``curriculum.path`` orders it; the
     # services refuse a cycle). Coverage counts what these tracks teach as taught (docs/coverage.md).
     prerequisites = models.ManyToManyField(

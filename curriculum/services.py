@@ -6,20 +6,22 @@ changed (cross-track duplication names them), and the tracks after it on the lea
 cumulative coverage counts what it teaches).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.urls import reverse
 
 from careerhub.core import outbox
 from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from careerhub.core.fields import as_list
+from careerhub.core.redirects import redirect_moved
 from careerhub.core.revisions.permissions import require_status_change
-from careerhub.core.services import editorial_set_status, model_update, validated_save
+from careerhub.core.services import StatusChange, editorial_set_status, model_update, validated_save
 from postings.models import Skill
 from segments.models import Segment
 
@@ -55,18 +57,18 @@ def track_create(
     summary: str,
     segments: Iterable[Segment] = (),
     prerequisites: Iterable[Track] = (),
-    display_order: int = 0,
+    display_order: int | None = None,
     status: str = Status.DRAFT,
     by: Any = None,
 ) -> Track:
-    """Create a validated track aimed at the given segments, after the given prerequisite tracks.
+    """Create a validated track aimed at the given segments, after the given prerequisite tracks; without a
+    display order it is listed last.
 
     ``by`` (the acting user; None for the system) needs the publishing permission to create it published.
     """
     require_status_change(by, Track, before=None, after=status)
-    track = validated_save(
-        Track(title=title, slug=slug, level=level, summary=summary, display_order=display_order, status=status)
-    )
+    placed = {} if display_order is None else {"display_order": display_order}
+    track = validated_save(Track(title=title, slug=slug, level=level, summary=summary, status=status, **placed))
     track_set_segments(track=track, segments=segments)  # marks the new track's coverage
     prerequisites = list(prerequisites)
     if prerequisites:
@@ -83,9 +85,10 @@ def track_update(*, track: Track, data: dict[str, Any], based_on: int | None = N
     """
     data = dict(data)
     prerequisites = data.pop("prerequisites", None)
-    before = _track_state(track)
+    before, paths = _track_state(track), _track_paths(track.pk)
     track, _ = model_update(instance=track, fields=TRACK_EDITABLE_FIELDS, data=data, based_on=based_on, by=by)
     _mark_track(track, before)
+    _redirect_moved(paths, _track_paths, track.pk, f"Track “{track.title}” moved.")
     if prerequisites is not None:
         track_set_prerequisites(track=track, prerequisites=prerequisites)
     return track
@@ -94,9 +97,10 @@ def track_update(*, track: Track, data: dict[str, Any], based_on: int | None = N
 @transaction.atomic
 def track_save(*, track: Track) -> Track:
     """Validate and save a track edited in place (the admin's form does this)."""
-    before = _track_state(track)
+    before, paths = _track_state(track), _track_paths(track.pk)
     validated_save(track)
     _mark_track(track, before)
+    _redirect_moved(paths, _track_paths, track.pk, f"Track “{track.title}” moved.")
     return track
 
 
@@ -154,13 +158,29 @@ def track_delete(*, track: Track) -> None:
     coverage_mark_tracks(track_ids=after, levels=[level] if level else [])
 
 
-def track_set_status(*, tracks: Iterable[Track], status: str) -> int:
-    """Publish, archive or return tracks to draft; return how many changed."""
+def track_set_status(*, tracks: Iterable[Track], status: str) -> StatusChange:
+    """Publish, archive or return tracks to draft; say how many changed, and warn of a track published with no
+    published module (``track_publish_warnings``: allowed, but its page lists no module)."""
     tracks = list(tracks)
     with transaction.atomic():
         changed = editorial_set_status(objects=tracks, status=status)
         coverage_mark_tracks(track_ids=[track.pk for track in tracks], levels={track.level for track in tracks})
-    return changed
+    warnings = track_publish_warnings(tracks=tracks) if status == Status.PUBLISHED else []
+    return StatusChange(changed=changed, warnings=tuple(warnings))
+
+
+def track_publish_warnings(*, tracks: Iterable[Track]) -> list[str]:
+    """What an editor publishing these tracks should know: each published track that has no published module."""
+    empty = (
+        Track.objects.filter(pk__in=[track.pk for track in tracks], status=Status.PUBLISHED)
+        .exclude(modules__status=Status.PUBLISHED)
+        .order_by("display_order", "title")
+        .values_list("title", flat=True)
+    )
+    return [
+        f"“{title}” is published with no published module: its page lists no modules until one is published."
+        for title in empty
+    ]
 
 
 @transaction.atomic
@@ -213,15 +233,16 @@ def module_update(*, module: Module, data: dict[str, Any], based_on: int | None 
     prerequisites = data.pop("prerequisites", None)
     if "outcomes" in data:
         data["outcomes"] = as_list(data["outcomes"])
-    before = _module_tracks([module])
+    before, paths = _module_tracks([module]), _module_paths(module.pk)
     # The version is checked (and the fields written) first: a move saves the module too.
     module, _ = model_update(instance=module, fields=MODULE_EDITABLE_FIELDS, data=data, based_on=based_on, by=by)
     if placement:
         module.track = placement.get("track", module.track)
-        module_save(module=module, position=placement.get("order"))
+        _module_place(module, position=placement.get("order"))
     if prerequisites is not None:
         module_set_prerequisites(module=module, prerequisites=prerequisites)
     _mark_modules([module], before)
+    _redirect_moved(paths, _module_paths, module.pk, f"Module “{module.title}” moved.")
     return module
 
 
@@ -233,7 +254,17 @@ def module_save(*, module: Module, position: int | None = None) -> Module:
     the track renumbered. Otherwise a new module goes last, a module keeps its place (an ``order`` changed
     in memory is not a move: an inline's rows still hold the numbers they were read with), and a module
     moved to another track goes to its end while the track it left closes the gap.
+
+    A published module whose address changes (a new slug, another track) leaves a redirect from the old one.
     """
+    paths = _module_paths(module.pk)
+    _module_place(module, position=position)
+    _redirect_moved(paths, _module_paths, module.pk, f"Module “{module.title}” moved.")
+    return module
+
+
+def _module_place(module: Module, *, position: int | None) -> None:
+    """``module_save`` without its redirect: save the module where it should stand and renumber."""
     stored = Module.objects.filter(pk=module.pk).values_list("track_id", "order").first() if module.pk else None
     if position is None and stored is None:
         position = module.order
@@ -249,7 +280,6 @@ def module_save(*, module: Module, position: int | None = None) -> Module:
     if position is not None and position != module.order:
         module_move(module=module, position=position)
     _mark_modules([module], before)
-    return module
 
 
 @transaction.atomic
@@ -370,6 +400,46 @@ def _renumber(track_id: int, ids: list[int] | None = None) -> None:
         module.order = wanted[module.pk]
         module.save(update_fields=["order", "updated_at"])
     content_changed()
+
+
+# --- Redirects ----------------------------------------------------------------------------------
+
+
+def _track_paths(track_id: int | None) -> dict[Any, str]:
+    """The public addresses of a stored published track: its page, its coverage page and its published modules'."""
+    if track_id is None:
+        return {}
+    slug = Track.objects.filter(pk=track_id, status=Status.PUBLISHED).values_list("slug", flat=True).first()
+    if slug is None:
+        return {}
+    paths: dict[Any, str] = {
+        "track": reverse("curriculum:track-detail", kwargs={"slug": slug}),
+        "coverage": reverse("curriculum:track-coverage", kwargs={"slug": slug}),
+    }
+    modules = Module.objects.filter(track_id=track_id, status=Status.PUBLISHED).values_list("pk", "slug")
+    for pk, module_slug in modules:
+        paths[("module", pk)] = reverse("curriculum:module-detail", kwargs={"track_slug": slug, "slug": module_slug})
+    return paths
+
+
+def _module_paths(module_id: int | None) -> dict[Any, str]:
+    """The public address of a stored module (it and its track published)."""
+    if module_id is None:
+        return {}
+    row = (
+        Module.objects.filter(pk=module_id, status=Status.PUBLISHED, track__status=Status.PUBLISHED)
+        .values_list("slug", "track__slug")
+        .first()
+    )
+    if row is None:
+        return {}
+    return {("module", module_id): reverse("curriculum:module-detail", kwargs={"track_slug": row[1], "slug": row[0]})}
+
+
+def _redirect_moved(before: dict[Any, str], paths: Callable[[int], dict[Any, str]], pk: int, note: str) -> None:
+    """Leave a redirect from each of ``before``'s addresses that ``paths(pk)`` now gives another one."""
+    if before:  # only published content has addresses to keep
+        redirect_moved(before=before, after=paths(pk), note=note)
 
 
 # --- Coverage marks -------------------------------------------------------------------------------

@@ -12,12 +12,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from careerhub.core.after_commit import send_after_commit
 from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
+from careerhub.core.redirects import redirect_moved
 from careerhub.core.revisions.permissions import require_status_change
 from careerhub.core.services import editorial_set_status, model_update, validated_save
 
@@ -121,10 +123,11 @@ def skill_update(*, skill: Skill, data: dict[str, Any], based_on: int | None = N
 
     ``based_on``: the version the change was made on; a skill saved since raises ``EditConflict``.
     """
-    status = _stored_status(skill)
+    status, paths = _stored_status(skill), _skill_paths(skill.pk)
     skill, _ = model_update(instance=skill, fields=SKILL_EDITABLE_FIELDS, data=data, based_on=based_on, by=by)
     if skill.status != status:
         send_skills_shown_changed([skill.pk])
+    _skill_moved(paths, skill)
     return skill
 
 
@@ -135,10 +138,12 @@ def skill_save(*, skill: Skill, by_editor: bool = False, changed_fields: Iterabl
     A new name is a new spelling to look for: postings mentioning the old or the new name are re-extracted.
     """
     stored = Skill.objects.filter(pk=skill.pk).values_list("name", "name_ambiguous", "status").first()
+    paths = _skill_paths(skill.pk)
     if by_editor:
         skill.editor_edited_at = timezone.now()
         skill.editor_fields = sorted(set(skill.editor_fields) | set(changed_fields))
     validated_save(skill)
+    _skill_moved(paths, skill)
     if stored and stored != (skill.name, skill.name_ambiguous, skill.status):
         postings_reextract_after_commit([stored[0], skill.name])
     if skill.status != (stored[2] if stored else None):
@@ -154,6 +159,20 @@ def skill_set_status(*, skills: Iterable[Skill], status: str) -> int:
     changed = editorial_set_status(objects=skills, status=status)
     send_skills_shown_changed(moving)
     return changed
+
+
+def _skill_paths(skill_id: int | None) -> dict[str, str]:
+    """The public address of a stored published skill (none for a new, draft or archived one)."""
+    if skill_id is None:
+        return {}
+    slug = Skill.objects.filter(pk=skill_id, status=Status.PUBLISHED).values_list("slug", flat=True).first()
+    return {"skill": reverse("postings:skill-detail", kwargs={"slug": slug})} if slug else {}
+
+
+def _skill_moved(paths: dict[str, str], skill: Skill) -> None:
+    """Leave a redirect from a published skill's old address when its slug changed."""
+    if paths:
+        redirect_moved(before=paths, after=_skill_paths(skill.pk), note=f"Skill “{skill.name}” moved.")
 
 
 def _stored_status(skill: Skill) -> str | None:
@@ -265,12 +284,16 @@ def skill_merge(*, source: Skill, target: Skill, merged_by: str = "") -> SkillMe
     # After the marks are written: the source's own marks and summaries go with it (cascade), the
     # target's cells stay marked.
     name, ambiguous = source.name, source.name_ambiguous
+    merged_paths = _skill_paths(source.pk)  # the merged skill's page leads to the target's
     # Readers of published demand (curriculum coverage) see one skill fewer and the target's figures move.
     send_skills_shown_changed([source.pk, target.pk])
     source.delete()
     validated_save(target)
     if not SkillAlias.objects.filter(text__iexact=name).exists() and name.lower() != target.name.lower():
         validated_save(SkillAlias(skill=target, text=name, ambiguous=ambiguous, source="merge"))
+    if merged_paths:
+        note = f"Skill “{name}” merged into “{target}”."
+        redirect_moved(before=merged_paths, after=_skill_paths(target.pk), note=note)
     return merge
 
 

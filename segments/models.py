@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 
 from careerhub.core.editorial import EditorialModel
@@ -10,6 +10,12 @@ from careerhub.core.fields import StringListField
 
 # Paths under /segments/ that are pages of their own, so no segment may take them as its slug.
 RESERVED_SLUGS = {"compare"}
+
+
+def next_display_order() -> int:
+    """One past the highest display order: a new segment is listed last unless an editor says otherwise."""
+    top = Segment.objects.aggregate(top=Max("display_order"))["top"]
+    return 0 if top is None else min(top + 1, 32767)
 
 
 class Segment(EditorialModel):
@@ -27,7 +33,9 @@ class Segment(EditorialModel):
     pitfalls = models.TextField("where candidates get tripped up", blank=True)
     sample_employers = StringListField(help_text="Named employers or kinds of employer, one per line.")
     focus_areas = StringListField(help_text="What these employers emphasise, one per line.")
-    display_order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
+    display_order = models.PositiveSmallIntegerField(
+        default=next_display_order, help_text="Lower numbers are listed first; a new segment is listed last."
+    )
 
     class Meta(EditorialModel.Meta):
         ordering = ["display_order", "name"]

@@ -4,10 +4,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from careerhub.core.cache import content_changed
 from careerhub.core.editorial import Status
 from careerhub.core.fields import as_list
+from careerhub.core.redirects import redirect_moved
 from careerhub.core.services import editorial_set_status, model_update, validated_save
 
 from .models import Segment
@@ -38,11 +40,13 @@ def segment_create(
     pitfalls: str = "",
     sample_employers: list[str] | tuple[str, ...] = (),
     focus_areas: list[str] | tuple[str, ...] = (),
-    display_order: int = 0,
+    display_order: int | None = None,
     status: str = Status.DRAFT,
 ) -> Segment:
-    """Create a validated segment (a draft unless told otherwise)."""
+    """Create a validated segment (a draft unless told otherwise); without a display order it is listed last."""
+    placed = {} if display_order is None else {"display_order": display_order}
     segment = Segment(
+        **placed,
         name=name,
         slug=slug,
         summary=summary,
@@ -51,7 +55,6 @@ def segment_create(
         pitfalls=pitfalls,
         sample_employers=as_list(sample_employers),
         focus_areas=as_list(focus_areas),
-        display_order=display_order,
         status=status,
     )
     return validated_save(segment)
@@ -63,21 +66,34 @@ def segment_update(*, segment: Segment, data: dict[str, Any], based_on: int | No
 
     ``based_on``: the version the change was made on; a segment saved since raises ``EditConflict``.
     """
-    status = _stored_status(segment)
+    status, before = _stored_status(segment), _public_paths(segment)
     segment, _ = model_update(instance=segment, fields=SEGMENT_EDITABLE_FIELDS, data=data, based_on=based_on)
     if segment.status != status:
         send_segments_shown_changed([segment.pk])
+    if before:  # a published segment: a new slug leaves a redirect from its old address
+        redirect_moved(before=before, after=_public_paths(segment), note=f"Segment “{segment.name}” moved.")
     return segment
 
 
 @transaction.atomic
 def segment_save(*, segment: Segment) -> Segment:
     """Validate and save a segment edited in place (the admin's form does this)."""
-    status = _stored_status(segment)
+    status, before = _stored_status(segment), _public_paths(segment)
     validated_save(segment)
     if segment.status != status:
         send_segments_shown_changed([segment.pk])
+    if before:  # a published segment: a new slug leaves a redirect from its old address
+        redirect_moved(before=before, after=_public_paths(segment), note=f"Segment “{segment.name}” moved.")
     return segment
+
+
+def _public_paths(segment: Segment) -> dict[str, str]:
+    """The public address of the stored segment (none while it is new, a draft or archived): a new slug leaves
+    a redirect from it."""
+    if segment.pk is None:
+        return {}
+    slug = Segment.objects.filter(pk=segment.pk, status=Status.PUBLISHED).values_list("slug", flat=True).first()
+    return {"segment": reverse("segments:detail", kwargs={"slug": slug})} if slug else {}
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Segment pages: what each kind of employer hires for, with its demand evidence, and two segments compared."""
 
+from django.contrib.humanize.templatetags.humanize import apnumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -29,7 +30,11 @@ def segment_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "segments/segment_list.html",
-        {"segments": segments, "choices": [(segment.slug, segment.name) for segment in segments]},
+        {
+            "segments": segments,
+            "kinds": apnumber(len(segments)),  # "five kinds of employer": as many as are published
+            "choices": [(segment.slug, segment.name) for segment in segments],
+        },
     )
 
 

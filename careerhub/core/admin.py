@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from .editorial import Status
-from .services import EditConflict, changes_since, stored_version
+from .services import EditConflict, StatusChange, changes_since, stored_version
 
 admin.site.site_header = "CareerHub editors"
 admin.site.site_title = "CareerHub"
@@ -205,11 +205,14 @@ class EditorialAdmin(VersionedAdminMixin, ServiceAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return (*super().get_readonly_fields(request, obj), *self.editorial_readonly_fields)
 
-    def set_status(self, queryset: QuerySet, status: str) -> int:
+    def set_status(self, queryset: QuerySet, status: str) -> int | StatusChange:
         raise NotImplementedError
 
     def _apply_status(self, request: HttpRequest, queryset: QuerySet, status: str, verb: str) -> None:
-        changed = self.set_status(queryset, status)
+        result = self.set_status(queryset, status)
+        changed = result.changed if isinstance(result, StatusChange) else result
+        for warning in result.warnings if isinstance(result, StatusChange) else ():
+            self.message_user(request, warning, messages.WARNING)
         unchanged = queryset.count() - changed
         message = f"{changed} {self.opts.verbose_name_plural if changed != 1 else self.opts.verbose_name} {verb}."
         if unchanged:

@@ -1,6 +1,7 @@
 """Write helpers shared by every app's services, and the editors' and publishers' groups."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.apps import apps
@@ -9,6 +10,7 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .cache import content_changed
@@ -160,6 +162,14 @@ def model_update(
     return instance, bool(changed or links_changed)
 
 
+@dataclass(frozen=True)
+class StatusChange:
+    """What a status service did: how many objects changed, and what an editor should be told (never a refusal)."""
+
+    changed: int
+    warnings: tuple[str, ...] = ()
+
+
 @transaction.atomic
 def editorial_set_status(*, objects: Iterable[EditorialModel], status: str) -> int:
     """Move each object to ``status`` (recording history for each); return how many changed."""
@@ -178,15 +188,17 @@ def editorial_set_status(*, objects: Iterable[EditorialModel], status: str) -> i
 def editor_group_sync(*, using: str = "default") -> Group:
     """Create the editors' group, or bring its permissions up to date.
 
-    Editors may view, add, change and delete all content, and view (never rewrite) its history.
+    Editors may view, add, change and delete all content and redirects, and view (never rewrite) its history.
     """
-    for label in CONTENT_APPS:
+    for label in (*CONTENT_APPS, "careerhub"):
         # post_migrate reaches the apps in order; make sure their permissions exist already.
         create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     group, _ = Group.objects.using(using).get_or_create(name=settings.CAREERHUB_EDITOR_GROUP)
     permissions = (
         Permission.objects.using(using)
-        .filter(content_type__app_label__in=CONTENT_APPS)
+        # Redirects of moved addresses are editors' work too (careerhub/core/redirects.py).
+        .filter(Q(content_type__app_label__in=CONTENT_APPS) | Q(content_type__app_label="careerhub",
+                                                                content_type__model="redirect"))
         .exclude(codename__regex=r"^(add|change|delete)_historical")
         # Sending postings of another source than the API's own (postings.models.WRITE_ANY_SOURCE) is
         # granted user by user, never to every editor.

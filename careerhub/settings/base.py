@@ -88,8 +88,12 @@ MIDDLEWARE = [
     # Anonymous API reads answered from the cache while no write has committed (careerhub/core/api/cache.py).
     "careerhub.core.api.cache.AnswerCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A GET that found nothing (404) at an address whose content moved: 301 to where it is now.
+    "careerhub.core.redirects.RedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An answer with an editor's "Edit this page" link is private: no shared cache keeps it for others.
+    "careerhub.core.visibility.PrivateAnswersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user on every historical record written during a request.
