@@ -76,6 +76,15 @@ def editor_client(client, editor):
     return client
 
 
+@pytest.fixture
+def publisher_client(client, db):
+    """A client logged in as an editor who is also a publisher."""
+    from tests.factories import make_publisher
+
+    client.force_login(make_publisher())
+    return client
+
+
 @pytest.fixture(autouse=True)
 def api_throttles_off(settings):
     """No request limits in tests (many requests come from one address); throttle tests set their own rates."""

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from careerhub.core.editorial import Status
 from curriculum.models import Module, Track
-from curriculum.services import module_create, track_create, track_set_status
+from curriculum.services import module_create, module_set_status, track_create, track_set_status
 from segments.models import Segment
 from segments.services import segment_create
 from tests.factories import ModuleFactory, SegmentFactory, SkillFactory, TrackFactory
@@ -51,8 +51,9 @@ def titles(track: Track) -> list[str]:
 
 
 def test_a_module_dragged_to_a_position_moves_there(editor_client):
-    # given a track of three modules, whose page carries the drag script and each row's module
-    track = TrackFactory()
+    # given a draft track of three modules (a live track's are edited through revisions), whose page carries the
+    # drag script and each row's module
+    track = TrackFactory(status=Status.DRAFT, published_at=None)
     a, b, c = (module_create(track=track, title=name, slug=name.lower()) for name in "ABC")
     page = editor_client.get(url("track", "change", track.pk)).content.decode()
     assert "careerhub/module_order.js" in page and f'data-module="{c.pk}"' in page
@@ -112,7 +113,7 @@ def test_the_segments_page_counts_the_published_segments(client):
 
 def test_the_modules_table_shows_and_edits_each_modules_skills(editor_client):
     # given a track of two modules, one teaching Kubernetes
-    track = TrackFactory()
+    track = TrackFactory(status=Status.DRAFT, published_at=None)  # a live track's modules: through revisions
     kubernetes, argo = SkillFactory(name="Kubernetes"), SkillFactory(name="Argo CD")
     a = ModuleFactory(track=track, title="Clusters", order=1)
     a.skills.add(kubernetes)
@@ -133,7 +134,7 @@ def test_the_modules_table_shows_and_edits_each_modules_skills(editor_client):
 # --- Publishing warning --------------------------------------------------------------------------
 
 
-def test_publishing_a_track_with_no_published_module_warns_and_publishes(editor_client):
+def test_publishing_a_track_with_no_published_module_warns_and_publishes(publisher_client):
     # given a draft track whose only module is a draft, and one with a published module
     empty = TrackFactory(title="Empty", status=Status.DRAFT, published_at=None)
     ModuleFactory(track=empty, status=Status.DRAFT, published_at=None)
@@ -150,7 +151,7 @@ def test_publishing_a_track_with_no_published_module_warns_and_publishes(editor_
     assert track_set_status(tracks=[empty], status=Status.DRAFT).warnings == ()
 
     # the admin's publish action says so too
-    response = editor_client.post(
+    response = publisher_client.post(
         url("track", "changelist"), {"action": "publish", "_selected_action": [empty.pk, ready.pk]}, follow=True
     )
     shown = [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
@@ -158,16 +159,17 @@ def test_publishing_a_track_with_no_published_module_warns_and_publishes(editor_
     assert Track.objects.get(pk=empty.pk).status == Status.PUBLISHED
 
 
-def test_saving_a_published_track_with_only_draft_modules_warns(editor_client):
+def test_saving_a_published_track_with_only_draft_modules_warns(publisher_client):
     track = TrackFactory(title="Empty", status=Status.DRAFT, published_at=None)
     module = ModuleFactory(track=track, status=Status.DRAFT, published_at=None)
     data = track_form(track, [module], status="published")
-    response = editor_client.post(url("track", "change", track.pk), data, follow=True)
+    response = publisher_client.post(url("track", "change", track.pk), data, follow=True)
     assert response.status_code == 200
     shown = [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
     assert any(level == "warning" and "no published module" in text for level, text in shown), shown
-    # publishing the module in the same form leaves nothing to warn of
+    # once its module is published (on the module's own page: a live track lists its modules read-only), nothing
+    module_set_status(modules=[module], status=Status.PUBLISHED)
     track.refresh_from_db()
-    data = track_form(track, [module], **{"modules-0-status": "published"})
-    response = editor_client.post(url("track", "change", track.pk), data, follow=True)
+    data = track_form(track, [module])
+    response = publisher_client.post(url("track", "change", track.pk), data, follow=True)
     assert not [m for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
