@@ -375,9 +375,8 @@ CAREERHUB_METRICS_ALLOWED_ADDRESSES = env_list("CAREERHUB_METRICS_ALLOWED_ADDRES
 # --- CareerHub ------------------------------------------------------------------------------
 # The group editors are added to; its permissions are kept current by every `migrate`.
 CAREERHUB_EDITOR_GROUP = "Editors"
-# Coverage: a segment's demand is its top N skills over the last months of postings; a taught skill
-# asked for by fewer than this share of a segment's postings is surplus.
-CAREERHUB_COVERAGE_TOP_N = int(os.environ.get("CAREERHUB_COVERAGE_TOP_N", "20"))
+# Coverage: a segment's demand is its skills in a tier (core, distinguishing, rising) over the last months
+# of postings; a taught skill asked for by fewer than this share of a segment's postings is surplus.
 CAREERHUB_COVERAGE_WINDOW_MONTHS = int(os.environ.get("CAREERHUB_COVERAGE_WINDOW_MONTHS", "12"))
 CAREERHUB_COVERAGE_SURPLUS_SHARE = float(os.environ.get("CAREERHUB_COVERAGE_SURPLUS_SHARE", "0.05"))
 
