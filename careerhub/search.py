@@ -110,7 +110,10 @@ def _newest_matching_postings(query: str) -> tuple[str, list]:
     the demo postings "feature store" is estimated at 238 matches and has 4,860, all read and
     sorted: 20 to 35 ms). So the first way is tried on the newest ``POSTING_SCAN`` postings, and
     the second runs only when they hold too few matches (a one-time filter: otherwise never
-    executed). Either way the result is the newest matches by (posted_on, id).
+    executed). Either way the result is the newest matches by (posted_on, id). The second way gathers the
+    matches in a materialized CTE, without order or limit: given "ORDER BY posted_on LIMIT 50" PostgreSQL
+    would walk the dates again for a word it cannot estimate, and a word in no posting read all 1,000,000
+    (3 to 16 s); gathered whole, the GIN index answers it at once.
     """
     table = connection.ops.quote_name(Posting._meta.db_table)
     match = "search_document @@ websearch_to_tsquery('english', %s)"
@@ -121,12 +124,12 @@ def _newest_matching_postings(query: str) -> tuple[str, list]:
                 WHERE status = %s ORDER BY posted_on DESC, id DESC LIMIT %s
             ) newest
             WHERE {match} ORDER BY posted_on DESC, id DESC LIMIT %s
+        ), older AS MATERIALIZED (
+            SELECT id, posted_on FROM {table} WHERE status = %s AND {match}
         )
         SELECT id FROM recent
         UNION ALL
-        SELECT id FROM (
-            SELECT id FROM {table} WHERE status = %s AND {match} ORDER BY posted_on DESC, id DESC LIMIT %s
-        ) older
+        SELECT id FROM (SELECT id FROM older ORDER BY posted_on DESC, id DESC LIMIT %s) oldest
         WHERE (SELECT count(*) FROM recent) < %s
     """
     params = [
