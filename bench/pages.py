@@ -51,8 +51,9 @@ TARGET_P95_MS = 50.0
 TARGET_KB = 150.0
 SKILLS_PER_POSTING = 8
 NO_SUCH_WORD = "zyzzyva"  # a word in no posting: what a search for a rare word costs
-# URL conf prefixes that are not public pages: the admin is for editors, the API has bench/api.py.
-NOT_PAGES = ("admin", "api/")
+# URL conf prefixes that are not public pages: the admin is for editors, the API has bench/api.py, the
+# health and metrics endpoints are for the operators' probes (/metrics answers 404 to anyone else).
+NOT_PAGES = ("admin", "api/", "healthz", "readyz", "metrics")
 # Words employers' names are made of: 40 x 50 distinct names.
 NAME_FIRST = str.split(
     "Northwind Harbor Meridian Cedar Granite Bluewater Skyline Helix Quanta Ledgerline Cobalt Aster Lumen Willow "
