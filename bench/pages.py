@@ -187,6 +187,9 @@ PAGES: list[tuple[str, str, Callable[[Samples], list[str]]]] = [
         url("curriculum:track-list", segment=s.segments[0]),
     ]),
     ("curriculum:track-detail", "track", lambda s: [url("curriculum:track-detail", slug) for slug in s.tracks]),
+    ("curriculum:track-coverage", "track coverage", lambda s: [
+        url("curriculum:track-coverage", slug) for slug in s.tracks
+    ]),
     ("curriculum:module-detail", "module", lambda s: [url("curriculum:module-detail", *m) for m in s.modules]),
     ("postings:skill-list", "skill list", lambda s: [
         url("postings:skill-list"), url("postings:skill-list", q="data"),
