@@ -212,11 +212,12 @@ def _postings_sql(texts: bool) -> str:
     # Segment and employer from hashes of g: neither follows the date (g * 7919 mod 720) or the other.
     return f"""
         INSERT INTO postings_posting (status, published_at, created_at, updated_at, title, description,
-            location, posted_on, url, source, external_id, employer_id, segment_id, content_hash)
+            location, posted_on, url, source, external_id, employer_id, segment_id, content_hash,
+            version, department, employment_type, remote, salary_currency, salary_period)
         SELECT 'published', now(), now(), now(), {title}, {text}, {location},
             %(start)s::date + ((g * 7919) %% 720)::int, '', %(source)s, g::text, e.id,
             (%(segments)s::bigint[])[1 + (hashint8(g) + 2147483648) %% cardinality(%(segments)s::bigint[])],
-            md5(g::text)
+            md5(g::text), 1, '', '', '', '', ''
         FROM generate_series(1, %(postings)s::bigint) AS g
             JOIN bench_employers AS e
                 ON e.i = (hashint8extended(g, 1) & 9223372036854775807) %% cardinality(%(employers)s::bigint[])

@@ -51,8 +51,9 @@ TARGET_P95_MS = 50.0
 TARGET_KB = 150.0
 SKILLS_PER_POSTING = 8
 NO_SUCH_WORD = "zyzzyva"  # a word in no posting: what a search for a rare word costs
-# URL conf prefixes that are not public pages: the admin is for editors, the API has bench/api.py.
-NOT_PAGES = ("admin", "api/")
+# URL conf prefixes that are not public pages: the admin is for editors, the API has bench/api.py, the
+# health and metrics endpoints are for the operators' probes (/metrics answers 404 to anyone else).
+NOT_PAGES = ("admin", "api/", "healthz", "readyz", "metrics")
 # Words employers' names are made of: 40 x 50 distinct names.
 NAME_FIRST = str.split(
     "Northwind Harbor Meridian Cedar Granite Bluewater Skyline Helix Quanta Ledgerline Cobalt Aster Lumen Willow "
@@ -186,6 +187,9 @@ PAGES: list[tuple[str, str, Callable[[Samples], list[str]]]] = [
         url("curriculum:track-list", segment=s.segments[0]),
     ]),
     ("curriculum:track-detail", "track", lambda s: [url("curriculum:track-detail", slug) for slug in s.tracks]),
+    ("curriculum:track-coverage", "track coverage", lambda s: [
+        url("curriculum:track-coverage", slug) for slug in s.tracks
+    ]),
     ("curriculum:module-detail", "module", lambda s: [url("curriculum:module-detail", *m) for m in s.modules]),
     ("postings:skill-list", "skill list", lambda s: [
         url("postings:skill-list"), url("postings:skill-list", q="data"),

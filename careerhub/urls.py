@@ -5,7 +5,7 @@ from django.urls import include, path
 from curriculum.urls import readiness_patterns
 
 from . import health, views
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, cached_sitemap
 
 # A database outage raised outside a view answers 503 too (careerhub/core/unavailable.py).
 handler500 = "careerhub.core.unavailable.server_error"
@@ -17,8 +17,13 @@ urlpatterns = [
     path("metrics", health.metrics, name="metrics"),
     path("search/", views.search_view, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
-    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path(
+        "sitemap.xml",
+        cached_sitemap(index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", cached_sitemap(sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("segments/", include("segments.urls")),
     path("tracks/", include("curriculum.urls")),
     path("readiness/", include(readiness_patterns)),

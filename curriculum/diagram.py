@@ -15,7 +15,7 @@ from .selectors import PathStep, TrackPath
 
 PER_ROW = 2
 NODE_WIDTH = 232
-NODE_HEIGHT = 80
+NODE_HEIGHT = 100
 GAP_X = 24
 GAP_Y = 46
 MARGIN = 6
@@ -25,7 +25,7 @@ TITLE_LINES = 2
 
 @dataclass(frozen=True)
 class DiagramNode:
-    """A track's box: its place, its title in lines, and what it says of its coverage."""
+    """A track's box: its place, its title in lines, its hours (own and along the path) and its coverage."""
 
     step: PathStep
     x: int
@@ -33,16 +33,23 @@ class DiagramNode:
     lines: list[tuple[int, str]]  # (baseline y, text)
     note: str
     note_y: int
+    hours: str
+    hours_y: int
     bar: int  # the width of the coverage bar, in user units
 
     width: int = NODE_WIDTH
     height: int = NODE_HEIGHT
 
     @property
+    def hours_text(self) -> str:
+        return hours_text(self.step)
+
+    @property
     def label(self) -> str:
         """What the node's link says to a screen reader: its place, title, prerequisites and coverage."""
         after = ", ".join(track.title for track in self.step.prerequisites)
-        return f"{self.step.position}. {self.step.track.title}{f', after {after}' if after else ''}: {self.note}"
+        place = f"{self.step.position}. {self.step.track.title}{f', after {after}' if after else ''}"
+        return f"{place}: {hours_text(self.step)}; {self.note}"
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,30 @@ def coverage_note(step: PathStep) -> str:
     if coverage is None:
         return "coverage not computed yet"
     return f"{round(coverage * 100)}% covered"
+
+
+def _hours(value) -> str:
+    return f"{value.normalize():f} h"
+
+
+def hours_note(step: PathStep) -> str:
+    """What a box says of the track's hours: its own, and along the path when tracks come before it."""
+    if step.hours is None and step.path_hours is None:
+        return "hours not estimated"
+    own = _hours(step.hours) if step.hours is not None else "not estimated"
+    if not step.ancestors or step.path_hours == step.hours:
+        return own
+    return f"{own} · {_hours(step.path_hours)} on the path"
+
+
+def hours_text(step: PathStep) -> str:
+    """The track's hours in words (the text alternative and the links' labels)."""
+    if step.hours is None and step.path_hours is None:
+        return "hours not estimated"
+    own = f"about {_hours(step.hours)}" if step.hours is not None else "hours not estimated"
+    if not step.ancestors:
+        return own
+    return f"{own}, {_hours(step.path_hours)} along the path with the tracks before it"
 
 
 def title_lines(title: str) -> list[str]:
@@ -102,8 +133,10 @@ def _node(step: PathStep, x: int, y: int) -> DiagramNode:
         x=x,
         y=y,
         lines=[(first + 20 * n, line) for n, line in enumerate(lines)],
+        hours=hours_note(step),
+        hours_y=first + 20 * len(lines) + 2,
         note=coverage_note(step),
-        note_y=first + 20 * len(lines) + 2,
+        note_y=first + 20 * len(lines) + 22,
         bar=0 if coverage is None else round(coverage * (NODE_WIDTH - 24)),
     )
 

@@ -1,9 +1,10 @@
 """Reads of tracks and modules for pages, the API and other apps."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Avg, Prefetch, Q, QuerySet
+from django.db.models import Avg, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from careerhub.core.editorial import Status
 from careerhub.core.visibility import public, public_q
@@ -103,6 +104,10 @@ class PathStep:
     depth: int
     prerequisites: list[Track]
     ancestors: list[Track]
+    # Estimated hours of the track's (visible) modules, None when none has an estimate; and the same summed
+    # along the path: the track with every track before it (None when no track of those has an estimate).
+    hours: Decimal | None = None
+    path_hours: Decimal | None = None
 
 
 class PathEdge(NamedTuple):
@@ -130,18 +135,22 @@ class TrackPath:
 
 def track_path(*, include_unpublished: bool = False) -> TrackPath:
     """The published tracks in path order (each after its prerequisites, ties by display order and title),
-    with their prerequisites and ancestors (transitive), in two queries.
+    with their prerequisites and ancestors (transitive) and their hours (their published modules' estimates,
+    summed per track and along the path), in two queries.
 
     The public path is the published tracks and the links between them: a track's prerequisite that is not
     published is left out, and so are the tracks only it comes after (coverage counts the same way).
     """
     segments = Q() if include_unpublished else Q(coverage__segments__segment__status=Status.PUBLISHED)
     tracks = Track.objects.all() if include_unpublished else Track.objects.published()
-    # Hours (``Module.hours``, summed over published modules) belong here once modules have them: as a
-    # subquery, since a join to modules would repeat the coverage rows this average reads.
-    tracks = tracks.annotate(path_coverage=Avg("coverage__segments__coverage", filter=segments)).only(
-        "id", "slug", "title", "level", "display_order", "status"
-    )
+    modules = Module.objects.filter(track=OuterRef("pk"))
+    if not include_unpublished:
+        modules = modules.filter(status=Status.PUBLISHED)
+    # A subquery, not a join: a join to modules would repeat the coverage rows the average reads.
+    hours = modules.order_by().values("track").annotate(total=Sum("hours")).values("total")
+    tracks = tracks.annotate(
+        path_coverage=Avg("coverage__segments__coverage", filter=segments), hours=Subquery(hours)
+    ).only("id", "slug", "title", "level", "display_order", "status")
     by_id = {track.pk: track for track in tracks.order_by()}
     edges = Track.prerequisites.through.objects.values_list("from_track_id", "to_track_id")
     path = learning_path(by_id, edges, key=lambda pk: (by_id[pk].display_order, by_id[pk].title, pk))
@@ -153,10 +162,18 @@ def track_path(*, include_unpublished: bool = False) -> TrackPath:
                 depth=path.depth[pk],
                 prerequisites=[by_id[p] for p in path.prerequisites[pk]],
                 ancestors=[by_id[a] for a in path.ancestors[pk]],
+                hours=by_id[pk].hours,
+                path_hours=_summed(by_id[t].hours for t in [*path.ancestors[pk], pk]),
             )
             for position, pk in enumerate(path.order, start=1)
         ]
     )
+
+
+def _summed(values) -> Decimal | None:
+    """The sum of the hours that are estimated; None when none is."""
+    known = [value for value in values if value is not None]
+    return sum(known, Decimal(0)) if known else None
 
 
 def prerequisite_modules(*, include_unpublished: bool = False) -> QuerySet[Module]:

@@ -86,6 +86,8 @@ def track_coverage_view(request: HttpRequest, slug: str) -> HttpResponse:
         "curriculum/track_coverage.html",
         {
             "window": window,
+            "tier_rules": tier_rules(window),
+            "min_sample": MIN_SAMPLE,
             "track": track,
             "preview": preview,
             "coverage": track_coverage_detail(track=track, include_unpublished=preview, history=0),

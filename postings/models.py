@@ -302,6 +302,14 @@ class Posting(EditorialModel):
             models.Index(
                 fields=["-posted_on", "-id"], name="posting_published_recent", condition=Q(status="published")
             ),
+            # The public list of one segment, newest first (a segment filter, with a skill or dates or not): read
+            # from the index in page order, not by walking every segment's postings (1,000,000 postings: a
+            # segment and skill filter read 9,500 postings and took 70 to 85 ms).
+            models.Index(
+                fields=["segment", "-posted_on", "-id"],
+                name="posting_segment_recent",
+                condition=Q(status="published"),
+            ),
             # The postings that count in demand, by segment and date: a segment-month total is an index-only count.
             models.Index(
                 fields=["segment", "posted_on"],

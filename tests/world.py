@@ -368,31 +368,43 @@ def token_client(*codenames: str, staff: bool = False, editor: bool = False) -> 
 class CoverageWorld(dict):
     """Named objects of the coverage world, and a way to add postings to it.
 
-    Finance, this month: 10 counted postings. Kubernetes in 6, MLflow in 4, SOX in 2, Airflow in 1.
-    With the top 3 skills as demand (N = 3): Kubernetes 6, MLflow 4, SOX 2, a weight of 12.
-    Track "Engineer A" teaches Kubernetes (module 1), SOX and Airflow (module 2): 8 of 12.
+    Finance, in the window's last month: 30 counted postings. Kubernetes in 18 (60 %), MLflow in 12 (40 %),
+    SOX in 6 (20 %), Airflow in 3 (10 %). Retail, the same month: 30 postings, 15 asking for Kubernetes.
+    Finance's tiers (``postings.demand.tiers``): Kubernetes and MLflow are core (at least 25 %); MLflow
+    and SOX are distinguishing (no other segment asks for them, 5 postings at least); Kubernetes is not
+    (60 % against Retail's 50 %: a lift of 1.2), nor Airflow (3 postings); nothing is rising (no postings
+    in the months before). Finance's demand: Kubernetes 18, MLflow 12, SOX 6, a weight of 36.
+    Track "Engineer A" teaches Kubernetes (module 1), SOX and Airflow (module 2): 24 of 36.
     """
 
     numbers = itertools.count(1)
 
     def post(self, segment: str, skills: list[str], *, times: int = 1, months_ago: int = 0, **kwargs) -> None:
-        """``times`` postings in the named segment asking for the named skills, ``months_ago`` before as_of."""
-        rows = []
-        for n in itertools.islice(self.numbers, times):
-            rows.append(
+        """``times`` postings in the named segment asking for the named skills, ``months_ago`` before as_of: one
+        import batch, the skills found by the extractor in a text naming exactly them."""
+        source = kwargs.pop("source", "manual")
+        status = kwargs.pop("status", Status.PUBLISHED)
+        assert not kwargs, kwargs
+        rows = [
+            (
+                n,
                 {
-                    "employer": self["employer"],
-                    "segment": self[segment],
-                    "title": f"Job {n}",
-                    "description": "x",
-                    "posted_on": add_months(self["as_of"], -months_ago),
                     "external_id": f"w{n}",
-                    "skills": [self[name] for name in skills],
-                    "extract": False,
-                    **kwargs,
-                }
+                    "title": f"Job {n}",
+                    "employer": self["employer"].slug,
+                    "segment": self[segment].slug,
+                    "posted_on": add_months(self["as_of"], -months_ago).isoformat(),
+                    "description": "We ask for " + (", ".join(self[name].name for name in skills) or "nothing") + ".",
+                    "source": source,
+                },
             )
-        create_postings(rows)
+            for n in itertools.islice(self.numbers, times)
+        ]
+        report = postings_import(rows, source=source, status=status, keep_results=True)
+        assert report.applied and len(report.results) == times, report.as_dict()
+        wanted = {self[name].pk for name in skills}
+        for result in report.results:
+            assert set(Posting.objects.get(pk=result["id"]).skills.values_list("pk", flat=True)) == wanted
 
 
 def build_coverage_world() -> CoverageWorld:
@@ -402,13 +414,16 @@ def build_coverage_world() -> CoverageWorld:
         employer=EmployerFactory(),
         finance=SegmentFactory(name="Finance", slug="finance"),
         health=SegmentFactory(name="Health", slug="health"),
+        retail=SegmentFactory(name="Retail", slug="retail"),
     )
     names = {"k8s": "Kubernetes", "mlflow": "MLflow", "sox": "SOX", "airflow": "Airflow"}
     world.update(zip(names, skill_set(names.values()), strict=True))
-    world.post("finance", ["k8s", "mlflow"], times=4)
-    world.post("finance", ["k8s", "sox"], times=2)
-    world.post("finance", ["airflow"])
-    world.post("finance", [], times=3)
+    world.post("finance", ["k8s", "mlflow"], times=12)
+    world.post("finance", ["k8s", "sox"], times=6)
+    world.post("finance", ["airflow"], times=3)
+    world.post("finance", [], times=9)
+    world.post("retail", ["k8s"], times=15)
+    world.post("retail", [], times=15)
     world.post("finance", ["mlflow"], months_ago=12)  # outside the 12-month window
     world.post("finance", ["mlflow"], status=Status.DRAFT)  # not counted
     demand_engine.recompute_marked()

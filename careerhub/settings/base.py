@@ -392,9 +392,8 @@ CAREERHUB_METRICS_ALLOWED_ADDRESSES = env_list("CAREERHUB_METRICS_ALLOWED_ADDRES
 CAREERHUB_EDITOR_GROUP = "Editors"
 # Editors who may publish, send back and schedule revisions (careerhub.core.services.publisher_group_sync).
 CAREERHUB_PUBLISHER_GROUP = "Publishers"
-# Coverage: a segment's demand is its top N skills over the last months of postings; a taught skill
-# asked for by fewer than this share of a segment's postings is surplus.
-CAREERHUB_COVERAGE_TOP_N = int(os.environ.get("CAREERHUB_COVERAGE_TOP_N", "20"))
+# Coverage: a segment's demand is its skills in a tier (core, distinguishing, rising) over the last months
+# of postings; a taught skill asked for by fewer than this share of a segment's postings is surplus.
 CAREERHUB_COVERAGE_WINDOW_MONTHS = int(os.environ.get("CAREERHUB_COVERAGE_WINDOW_MONTHS", "12"))
 CAREERHUB_COVERAGE_SURPLUS_SHARE = float(os.environ.get("CAREERHUB_COVERAGE_SURPLUS_SHARE", "0.05"))
 # The editors' home (the admin index, careerhub/admin_home.py): content published in the last N days is

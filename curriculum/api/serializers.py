@@ -39,6 +39,7 @@ def _taught(skill: Skill) -> dict:
 
 
 HOURS = {"max_digits": 4, "decimal_places": 1, "coerce_to_string": False}
+SUMMED_HOURS = HOURS | {"max_digits": 7}  # a track's modules, or a path's tracks, together
 
 
 class ResourceSerializer(serializers.ModelSerializer):
@@ -338,6 +339,17 @@ class PathNodeSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Cumulative coverage (this track with the tracks before it): the mean over its segments with "
         "demand; null until computed or without demand.",
+    )
+    hours = serializers.DecimalField(
+        **SUMMED_HOURS,
+        allow_null=True,
+        help_text="Estimated hours of the track's published modules, summed; null when none has an estimate.",
+    )
+    path_hours = serializers.DecimalField(
+        **SUMMED_HOURS,
+        allow_null=True,
+        help_text="Estimated hours along the path: this track's with those of every track before it (ancestors); "
+        "null when none of them has an estimate.",
     )
 
 

@@ -7,6 +7,7 @@ from operator import itemgetter
 from django.http import Http404
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from careerhub.core.api.cache import public_cache
 from careerhub.core.api.views import CountingPaginator, FieldsOnceMixin, RowReadersMixin, plain_row_readers, when
 from careerhub.core.visibility import can_see_drafts
+from postings.demand.tiers import TIERS, tier_thresholds
 
 from ..models import Track
 from .filters import SegmentCoverageFilter
@@ -46,7 +48,7 @@ class ReadableFieldsOnceMixin:
 
 
 class CoverageGapSerializer(ReadableFieldsOnceMixin, serializers.Serializer):
-    """A top skill of the segment that the track does not teach."""
+    """A skill of the segment's tiers (core, distinguishing, rising) that the track does not teach."""
 
     skill = serializers.CharField(source="skill.slug")
     name = serializers.CharField(source="skill.name")
@@ -55,6 +57,9 @@ class CoverageGapSerializer(ReadableFieldsOnceMixin, serializers.Serializer):
     rank = serializers.IntegerField(allow_null=True)
     trend = serializers.CharField()
     rising = serializers.BooleanField()
+    tiers = serializers.ListField(
+        child=serializers.ChoiceField(choices=TIERS), help_text="Its tiers in the segment (GET /api/v1/demand/tiers/)."
+    )
 
 
 class CoverageSurplusSerializer(ReadableFieldsOnceMixin, serializers.Serializer):
@@ -120,12 +125,18 @@ class CoverageDemandSerializer(serializers.Serializer):
 
     as_of = serializers.DateField()
     window_months = serializers.IntegerField()
-    top_n = serializers.IntegerField()
+    tiers = serializers.SerializerMethodField(
+        help_text="The numbers the segment's tiers, its demand, are decided by (docs/demand.md)."
+    )
     computed_at = serializers.DateTimeField(source="demand_computed_at", allow_null=True)
     taxonomy_version = serializers.CharField()
     extractor_version = serializers.CharField()
     digest = serializers.CharField(source="demand_digest")
 
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "number"}})
+    def get_tiers(self, coverage) -> dict:
+        return tier_thresholds()
 
 class SlugListField(serializers.ListField):
     """The slugs of a list of objects (tracks, modules), as a list of strings."""

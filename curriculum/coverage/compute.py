@@ -1,12 +1,13 @@
 """Compute curriculum coverage from the source: published modules' skills against the demand summaries.
 
-For a track and each segment it targets, over the demand window (the last ``window`` months up to
-``as_of``): the segment's demand is its top N published skills by postings (every skill tied with
-the Nth included), each weighted by its postings. Coverage is **cumulative**: the weight taught once a
+For a track and each segment it targets, over the demand window (the last ``window`` complete months up to
+``as_of``): the segment's demand is its published skills in a tier (``postings.demand.tiers``: core,
+distinguishing or rising, judged against all segments' figures over the same window), each weighted by its
+postings. Coverage is **cumulative**: the weight taught once a
 learner finishes the track, by its published modules and those of the published tracks before it on
 the learning path (its prerequisites, transitively), over the whole weight; ``own_coverage`` is the
-weight the track's own modules teach. Gaps are the top skills neither teaches (the path's gaps), ranked
-by demand, with their three-month trend; surplus are the track's own taught skills the segment asks for
+weight the track's own modules teach. Gaps are the tiered skills neither teaches (the path's gaps), most
+asked for first, with their tiers and three-month trend; surplus are the track's own taught skills the segment asks for
 in fewer than ``surplus_share`` of its postings. Duplication: skills taught by several published tracks
 at the same level, skills taught by more than one module of the track, and skills taught again after a
 track before it on the path already taught them.
@@ -28,6 +29,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from careerhub.core.cache import content_changed
+from postings.demand.tiers import tier_thresholds
 from postings.demand.window import WINDOW_MONTHS, DemandWindow
 
 from .models import CoverageHistory, SegmentCoverage, TrackCoverage
@@ -51,7 +53,6 @@ from .sources import Curriculum, SegmentDemand, read_curriculum, read_demand
 COMPARED_FIELDS = (
     "as_of",
     "window_months",
-    "top_n",
     "demand_digest",
     "curriculum_digest",
     "coverage",
@@ -62,10 +63,6 @@ COMPARED_FIELDS = (
     "modules",
     "segments",
 )
-
-
-def top_n() -> int:
-    return int(getattr(settings, "CAREERHUB_COVERAGE_TOP_N", 20))
 
 
 def window_months() -> int:
@@ -87,13 +84,12 @@ class Parameters:
     """The settings a computation runs with, read once per batch (they are part of the demand digest)."""
 
     as_of: datetime.date
-    top_n: int
     window: int
     surplus_below: float
 
     @classmethod
     def current(cls, as_of: datetime.date | None = None) -> "Parameters":
-        return cls(as_of or current_as_of(), top_n(), window_months(), surplus_share())
+        return cls(as_of or current_as_of(), window_months(), surplus_share())
 
 
 # --- Computing ------------------------------------------------------------------------------------
@@ -126,7 +122,6 @@ def track_result(
     return TrackResult(
         as_of=parameters.as_of,
         window_months=parameters.window,
-        top_n=parameters.top_n,
         taxonomy_version=taxonomy_version,
         extractor_version=extractor_version,
         demand_computed_at=max(latest, default=None),
@@ -145,11 +140,11 @@ def track_result(
 def segment_result(
     segment_id: int, figures: SegmentDemand, taught: set[int], parameters: Parameters, *, own: set[int] | None = None
 ) -> SegmentResult:
-    """A track's coverage of one segment: the weight of the segment's top skills ``taught`` (cumulative: by the
+    """A track's coverage of one segment: the weight of the segment's tiered skills ``taught`` (cumulative: by the
     track and the tracks before it) and ``own`` (by the track alone, ``taught`` when not given), the gaps
     (not taught at all) and the surplus (of the track's own skills)."""
     own = taught if own is None else own
-    top = figures.top(parameters.top_n)
+    top = figures.demand
     return SegmentResult(
         segment=segment_id,
         coverage=weighted_coverage(top, taught),
@@ -164,16 +159,23 @@ def segment_result(
 
 
 def weighted_coverage(top: list[tuple[int, int, int]], taught: set[int]) -> float | None:
-    """The postings of the taught top skills over the postings of all top skills; None without demand."""
+    """The postings of the taught demand skills over the postings of all of them; None without demand."""
     weight = sum(postings for _, postings, _ in top)
     taught_weight = sum(postings for skill, postings, _ in top if skill in taught)
     return round(taught_weight / weight, 4) if weight else None
 
 
 def gaps(figures: SegmentDemand, top: list[tuple[int, int, int]], taught: set[int]) -> list[Gap]:
-    """The top skills not taught, in demand order."""
+    """The demand skills not taught, most asked for first, each with its tiers and trend."""
     return [
-        Gap(skill=skill, postings=postings, share=figures.share(postings), rank=rank, trend=figures.trend(skill))
+        Gap(
+            skill=skill,
+            postings=postings,
+            share=figures.share(postings),
+            rank=rank,
+            trend=figures.trend(skill),
+            tiers=list(figures.tiers.get(skill, ())),
+        )
         for skill, postings, rank in top
         if skill not in taught
     ]
@@ -247,7 +249,7 @@ def _digest(value) -> str:
 def demand_digest(segment_ids: list[int], demand: dict[int, SegmentDemand], parameters: Parameters) -> str:
     """Fingerprint of the demand figures read and the settings applied to them."""
     state = {str(segment_id): demand[segment_id].state() for segment_id in segment_ids if segment_id in demand}
-    return _digest([parameters.as_of, parameters.window, parameters.top_n, parameters.surplus_below, state])
+    return _digest([parameters.as_of, parameters.window, tier_thresholds(), parameters.surplus_below, state])
 
 
 def curriculum_digest(track_id: int, curriculum: Curriculum, duplicates: Duplicates) -> str:
@@ -318,7 +320,6 @@ def _track_row(track_id: int, result: TrackResult, now: datetime.datetime) -> Tr
         computed_at=now,
         as_of=result.as_of,
         window_months=result.window_months,
-        top_n=result.top_n,
         taxonomy_version=result.taxonomy_version,
         extractor_version=result.extractor_version,
         demand_computed_at=result.demand_computed_at,
@@ -377,7 +378,6 @@ def stored_results(track_ids: list[int]) -> dict[int, dict]:
         results[coverage.track_id] = {
             "as_of": coverage.as_of.isoformat(),
             "window_months": coverage.window_months,
-            "top_n": coverage.top_n,
             "demand_digest": coverage.demand_digest,
             "curriculum_digest": coverage.curriculum_digest,
             "coverage": coverage.coverage,

@@ -39,7 +39,9 @@ def tracks_after(track_ids: set[int]) -> set[int]:
 
 
 def coverage_mark_segments(*, segment_ids: set[int], **kwargs) -> None:
-    """Mark every track aimed at one of these segments (a ``summaries_changed`` receiver).
+    """Mark every track aimed at a segment when the summaries of any segment changed (a ``summaries_changed``
+    receiver): a segment's tiers are judged against all segments' figures (the distinguishing tier's lift),
+    so one segment's postings can move another's demand.
 
     It runs inside the demand engine's batch, whose task drains the coverage marks next
     (``demand_drained``): no further drain is requested.
@@ -48,7 +50,7 @@ def coverage_mark_segments(*, segment_ids: set[int], **kwargs) -> None:
 
     if not segment_ids:
         return
-    aimed = Track.segments.through.objects.filter(segment_id__in=sorted(segment_ids))
+    aimed = Track.segments.through.objects.all()
     track_ids = sorted(set(aimed.values_list("track_id", flat=True)))
     CoverageMark.objects.bulk_create([CoverageMark(track_id=track_id) for track_id in track_ids])
 
@@ -56,7 +58,7 @@ def coverage_mark_segments(*, segment_ids: set[int], **kwargs) -> None:
 def coverage_mark_skills(*, skill_ids: set[int], **kwargs) -> int:
     """Mark the tracks whose figures can name these skills (published, unpublished or deleted just now).
 
-    Every track aimed at a segment (a skill can enter or leave any segment's top skills), every track
+    Every track aimed at a segment (a skill can enter or leave any segment's tiers), every track
     that teaches one of the skills, and the tracks after those on the learning path.
     """
     from curriculum.models import Module, Track

@@ -40,7 +40,6 @@ class TrackCoverage(models.Model):
     # The demand snapshot: the window read, and what the summaries were computed from.
     as_of = models.DateField(help_text="The last month of the demand window.")
     window_months = models.PositiveSmallIntegerField()
-    top_n = models.PositiveSmallIntegerField(help_text="How many of each segment's top skills count as its demand.")
     taxonomy_version = models.CharField(max_length=64, blank=True, help_text="Of the demand summaries read.")
     extractor_version = models.CharField(max_length=40, blank=True, help_text="Of the demand summaries read.")
     demand_computed_at = models.DateTimeField(null=True, blank=True, help_text="The newest demand summary read.")
@@ -87,7 +86,9 @@ class SegmentCoverage(models.Model):
     coverage = models.FloatField(null=True, blank=True)
     own_coverage = models.FloatField(null=True, blank=True)
     postings = models.PositiveIntegerField(default=0, help_text="Counted postings of the segment in the window.")
-    demand_skills = models.PositiveSmallIntegerField(default=0, help_text="Skills in the top N (ties included).")
+    demand_skills = models.PositiveSmallIntegerField(
+        default=0, help_text="Skills in a tier: core, distinguishing or rising."
+    )
     taught_demand_skills = models.PositiveSmallIntegerField(default=0)
     own_taught_demand_skills = models.PositiveSmallIntegerField(default=0)
     gaps = models.JSONField(default=list, blank=True)

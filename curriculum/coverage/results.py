@@ -15,13 +15,14 @@ from dataclasses import dataclass, field, is_dataclass
 
 @dataclass(frozen=True)
 class Gap:
-    """A top skill of the segment that the track does not teach, ranked by demand, with its trend."""
+    """A skill of the segment's tiers that the track does not teach, ranked by demand, with its trend and tiers."""
 
     skill: int
     postings: int
     share: float | None
     rank: int
     trend: str
+    tiers: list[str] = field(default_factory=list)  # "core", "distinguishing", "rising" (``postings.demand.tiers``)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ class Duplicates:
 
 @dataclass(frozen=True)
 class SegmentResult:
-    """How much of one targeted segment's top demand a track teaches; ``coverage`` is None without postings.
+    """How much of one targeted segment's demand (its tiered skills) a track teaches; ``coverage`` is None without
+    demand.
 
     ``coverage``, ``taught_demand_skills`` and ``gaps`` are cumulative (the track with the tracks before it
     on the learning path); ``own_coverage`` and ``own_taught_demand_skills`` the track's own modules' alone;
@@ -122,7 +124,6 @@ class TrackResult:
 
     as_of: datetime.date
     window_months: int
-    top_n: int
     taxonomy_version: str
     extractor_version: str
     demand_computed_at: datetime.datetime | None

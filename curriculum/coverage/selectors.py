@@ -58,6 +58,7 @@ class SkillFigure:
     share: float | None
     rank: int | None = None
     trend: str = ""
+    tiers: tuple[str, ...] = ()  # of a gap: its tiers in the segment ("core", "distinguishing", "rising")
 
     @property
     def rising(self) -> bool:
@@ -123,6 +124,7 @@ def _skill_figures(items: list[dict], skills: dict[int, Skill]) -> list[SkillFig
             share=item["share"],
             rank=item.get("rank"),
             trend=item.get("trend", ""),
+            tiers=tuple(item.get("tiers", ())),
         )
         for item in items
         if item["skill"] in skills
@@ -183,7 +185,7 @@ def coverage_rows(rows: list[dict], *, include_unpublished: bool = False) -> lis
 def _gap_row(item: dict, ref: tuple[str, str]) -> dict:
     trend = item.get("trend", "")
     return {"skill": ref[0], "name": ref[1], "postings": item["postings"], "share": item["share"],
-            "rank": item.get("rank"), "trend": trend, "rising": trend == "rising"}
+            "rank": item.get("rank"), "trend": trend, "rising": trend == "rising", "tiers": item.get("tiers", [])}
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""What a coverage computation reads: the demand of the targeted segments and the curriculum of a batch of
-tracks (with the tracks before them on the learning path), each in a fixed number of set-based queries.
+"""What a coverage computation reads: the demand of the targeted segments (with their skills' tiers, judged
+against all segments' figures) and the curriculum of a batch of tracks (with the tracks before them on the
+learning path), each in a fixed number of set-based queries.
 
 ``compute`` turns these into results.
 """
@@ -13,16 +14,19 @@ from django.db.models import Max, Q, Sum
 
 from careerhub.core.editorial import Status
 from curriculum.path import learning_path
+from postings.demand.figures import SkillFigures
 from postings.demand.models import SegmentMonthTotal, SkillDemand
-from postings.demand.months import add_months
-from postings.demand.selectors import Trend
+from postings.demand.selectors import scopes_filter
+from postings.demand.tiers import tiers_of
+from postings.demand.window import TREND_MONTHS, DemandWindow
 
-TREND_HORIZON = 3  # months: a gap is "rising" when its share over the last 3 months grew against the 3 before
+TREND_HORIZON = TREND_MONTHS  # a skill is "rising" when its share over the last 3 months grew against the 3 before
 
 
 @dataclass
 class SegmentDemand:
-    """One segment's counted postings over the window and the two trend periods, per skill and in total."""
+    """One segment's counted postings over the window and the two trend periods, per skill and in total, and the
+    tiers of its skills (``postings.demand.tiers``, judged against all segments' figures)."""
 
     total: int = 0
     current_total: int = 0
@@ -30,6 +34,7 @@ class SegmentDemand:
     skills: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # skill: (window, current, previous)
     latest: datetime.datetime | None = None
     versions: tuple[str, str] = ("", "")  # the newest taxonomy and extractor versions of the totals read
+    tiers: dict[int, tuple[str, ...]] = field(default_factory=dict)  # skill: its tiers, for skills in one at least
 
     # Cached: every track of a batch that targets the segment reads the same ranking. Read only once
     # ``read_demand`` has filled the figures.
@@ -49,9 +54,11 @@ class SegmentDemand:
         """skill: (postings, rank), for the skills asked for in the window."""
         return {skill: (n, rank) for skill, n, rank in self.ranked}
 
-    def top(self, n_top: int) -> list[tuple[int, int, int]]:
-        """The segment's demand: (skill, postings, rank) of its top ``n_top`` skills, every tie at the cut included."""
-        return [row for row in self.ranked if row[2] <= n_top]
+    @cached_property
+    def demand(self) -> list[tuple[int, int, int]]:
+        """The segment's demand: (skill, postings, rank) of its skills in a tier (core, distinguishing or rising),
+        most asked for first."""
+        return [row for row in self.ranked if row[0] in self.tiers]
 
     def postings(self, skill: int) -> int:
         return self.ranks.get(skill, (0, None))[0]
@@ -60,38 +67,45 @@ class SegmentDemand:
         return round(postings / self.total, 4) if self.total else None
 
     def trend(self, skill: int) -> str:
-        _, current, previous = self.skills.get(skill, (0, 0, 0))
-        return Trend(
-            skill_id=skill,
-            horizon=TREND_HORIZON,
-            current=current,
-            current_total=self.current_total,
-            previous=previous,
-            previous_total=self.previous_total,
-        ).label
+        """The skill's trend here by the one rule (``postings.demand.window.trend_direction``)."""
+        return self.figures(skill).direction
+
+    def figures(self, skill: int, segment_id: int | None = None) -> SkillFigures:
+        """The skill's figures here, as the tiers read them."""
+        n, c, p = self.skills.get(skill, (0, 0, 0))
+        return SkillFigures(skill, segment_id, n, self.total, c, self.current_total, p, self.previous_total)
+
+    def judge(self, everywhere: "SegmentDemand") -> None:
+        """Fill ``tiers`` against ``everywhere``, the figures of all segments together (the lift's other side:
+        all segments less this one)."""
+        self.tiers = {}
+        for skill, (n, _, _) in self.skills.items():
+            if n > 0 and (found := tiers_of(self.figures(skill), everywhere.skills.get(skill, (0,))[0] - n,
+                                            everywhere.total - self.total)):
+                self.tiers[skill] = found
 
     def state(self) -> list:
-        """The figures the demand digest fingerprints."""
-        return [self.total, self.current_total, self.previous_total, sorted(self.skills.items())]
+        """The figures the demand digest fingerprints: this segment's, and the tiers all segments' gave them."""
+        return [self.total, self.current_total, self.previous_total, sorted(self.skills.items()),
+                sorted(self.tiers.items())]
 
 
 def read_demand(segment_ids: set[int], *, as_of: datetime.date, window: int) -> dict[int, SegmentDemand]:
-    """The demand of the given segments, in two grouped queries."""
+    """The demand of the given segments over the window ending with ``as_of``, their skills' tiers judged
+    against all segments together, in two grouped queries (the segments' rows and those of all segments)."""
     if not segment_ids:
         return {}
-    window_from = add_months(as_of, -window + 1)
-    current_from = add_months(as_of, -TREND_HORIZON + 1)
-    previous_from = add_months(as_of, -2 * TREND_HORIZON + 1)
-    start = min(window_from, previous_from)
+    span = DemandWindow(last=as_of, months=window, trend_months=TREND_HORIZON)
     sums = {
-        "n": Sum("postings", filter=Q(month__gte=window_from), default=0),
-        "c": Sum("postings", filter=Q(month__gte=current_from), default=0),
-        "p": Sum("postings", filter=Q(month__gte=previous_from, month__lt=current_from), default=0),
+        "n": Sum("postings", filter=Q(month__gte=span.first), default=0),
+        "c": Sum("postings", filter=Q(month__gte=span.trend_from), default=0),
+        "p": Sum("postings", filter=Q(month__gte=span.previous_from, month__lt=span.trend_from), default=0),
         "latest": Max("computed_at"),
     }
-    demand: dict[int, SegmentDemand] = defaultdict(SegmentDemand)
+    scopes = scopes_filter([*sorted(segment_ids), None]) & Q(month__gte=span.start, month__lte=as_of)
+    demand: dict[int | None, SegmentDemand] = defaultdict(SegmentDemand)
     totals = (
-        SegmentMonthTotal.objects.filter(segment_id__in=segment_ids, month__gte=start, month__lte=as_of)
+        SegmentMonthTotal.objects.filter(scopes)
         .values("segment_id")
         .annotate(**sums, taxonomy=Max("taxonomy_version"), extractor=Max("extractor_version"))
         .order_by()
@@ -101,9 +115,7 @@ def read_demand(segment_ids: set[int], *, as_of: datetime.date, window: int) -> 
         figures.total, figures.current_total, figures.previous_total = row["n"], row["c"], row["p"]
         figures.latest, figures.versions = row["latest"], (row["taxonomy"], row["extractor"])
     cells = (
-        SkillDemand.objects.filter(
-            segment_id__in=segment_ids, month__gte=start, month__lte=as_of, skill__status=Status.PUBLISHED
-        )
+        SkillDemand.objects.filter(scopes, skill__status=Status.PUBLISHED)
         .values("segment_id", "skill_id")
         .annotate(**sums)
         .order_by()
@@ -113,6 +125,9 @@ def read_demand(segment_ids: set[int], *, as_of: datetime.date, window: int) -> 
         figures.skills[row["skill_id"]] = (row["n"], row["c"], row["p"])
         if row["latest"] and (figures.latest is None or row["latest"] > figures.latest):
             figures.latest = row["latest"]
+    everywhere = demand.pop(None, SegmentDemand())
+    for figures in demand.values():
+        figures.judge(everywhere)
     return dict(demand)
 
 

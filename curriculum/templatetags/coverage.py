@@ -6,7 +6,7 @@ importing curriculum."""
 
 from django import template
 
-from postings.demand.fragments import track_evidence
+from postings.demand.fragments import MIN_SAMPLE, track_evidence
 
 from ..coverage.selectors import segment_best_path as best_path_of
 from ..coverage.selectors import track_coverage_summary
@@ -31,6 +31,7 @@ def track_coverage(track, gaps: int = 3) -> dict:
         "track": track,
         "coverage": summary,
         "window": demand["window"],
+        "min_sample": MIN_SAMPLE,
         "coverage_rows": [
             (row, [(gap, evidence.get((row.segment.pk, gap.skill.pk))) for gap in row.gaps]) for row in summary.segments
         ],

@@ -1,4 +1,4 @@
-"""The web processes' database sessions: no parallel query plans (careerhub/database.py)."""
+"""The web processes' database sessions: no parallel query plans, no JIT (careerhub/database.py)."""
 
 import importlib
 
@@ -24,4 +24,7 @@ def test_a_web_session_plans_no_parallel_query():
         with connection.cursor() as cursor:
             cursor.execute("SHOW max_parallel_workers_per_gather")
             assert cursor.fetchone()[0] == "0"
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
             cursor.execute("RESET max_parallel_workers_per_gather")
+            cursor.execute("RESET jit")

@@ -11,7 +11,6 @@ World = CoverageWorld  # the name this package's tests knew it by
 
 @pytest.fixture(autouse=True)
 def coverage_settings(settings):
-    settings.CAREERHUB_COVERAGE_TOP_N = 3
     settings.CAREERHUB_COVERAGE_WINDOW_MONTHS = 12
     settings.CAREERHUB_COVERAGE_SURPLUS_SHARE = 0.15
     cache.delete(drain_request_flag())  # no drain flag left over from another test

@@ -32,15 +32,16 @@ def test_coverage_list_shows_published_tracks_and_segments_with_gaps(client, wor
         {
             "skill": "mlflow",
             "name": "MLflow",
-            "postings": 4,
+            "postings": 12,
             "share": 0.4,
             "rank": 2,
             "trend": "too few postings",
             "rising": False,
+            "tiers": ["core", "distinguishing"],
         }
     ]
-    assert row["surplus"] == [{"skill": "airflow", "name": "Airflow", "postings": 1, "share": 0.1}]
-    assert row["few_postings"] is True
+    assert row["surplus"] == [{"skill": "airflow", "name": "Airflow", "postings": 3, "share": 0.1}]
+    assert row["few_postings"] is False  # 30 postings: enough for shares and tiers
     assert row["as_of"] == world["as_of"].isoformat()
 
 
@@ -78,7 +79,8 @@ def test_track_coverage_detail(client, world):
     # then
     assert body["coverage"] == 0.6667 and body["computed"] is True and body["pending"] is False
     assert body["demand"]["as_of"] == world["as_of"].isoformat()
-    assert (body["demand"]["window_months"], body["demand"]["top_n"]) == (12, 3)
+    assert body["demand"]["window_months"] == 12
+    assert body["demand"]["tiers"]["core_share"] == 0.25 and body["demand"]["tiers"]["distinguishing_lift"] == 2.0
     assert [s["segment"] for s in body["segments"]] == ["finance"]
     assert body["duplicates"] == {
         "across_tracks": [{"skill": "kubernetes", "name": "Kubernetes", "tracks": ["twin"]}],
@@ -92,7 +94,7 @@ def test_track_coverage_detail(client, world):
             {
                 "skill": "kubernetes",
                 "name": "Kubernetes",
-                "demand": [{"segment": "finance", "postings": 6, "share": 0.6, "rank": 1}],
+                "demand": [{"segment": "finance", "postings": 18, "share": 0.6, "rank": 1}],
             }
         ],
     }

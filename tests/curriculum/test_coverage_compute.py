@@ -1,8 +1,9 @@
 """The steps of a coverage computation, on figures built by hand (no database).
 
 One segment, 10 counted postings in the window: skill 1 in 6, skills 2 and 3 in 4 each (tied),
-skill 4 in 1, skill 5 in none (a cell of zero postings). With the top 2 as demand, the tie at the
-cut brings skill 3 in: the demand is 1, 2, 3 with a weight of 14.
+skill 4 in 1, skill 5 in none (a cell of zero postings). Skills 1, 2 and 3 are in a tier (given here;
+``test_a_segments_tiers_are_judged_against_all_segments`` derives tiers), skill 4 in none: the demand
+is 1, 2, 3 with a weight of 14.
 """
 
 import datetime
@@ -41,11 +42,12 @@ AS_OF = datetime.date(2026, 12, 1)
 
 def finance() -> SegmentDemand:
     skills = {1: (6, 0, 0), 2: (4, 0, 0), 3: (4, 0, 0), 4: (1, 0, 0), 5: (0, 0, 0)}
-    return SegmentDemand(total=10, skills=skills)
+    tiers = {1: ("core",), 2: ("core", "distinguishing"), 3: ("distinguishing",)}
+    return SegmentDemand(total=10, skills=skills, tiers=tiers)
 
 
-def parameters(top_n: int = 2, surplus_below: float = 0.15) -> Parameters:
-    return Parameters(as_of=AS_OF, top_n=top_n, window=12, surplus_below=surplus_below)
+def parameters(surplus_below: float = 0.15) -> Parameters:
+    return Parameters(as_of=AS_OF, window=12, surplus_below=surplus_below)
 
 
 def test_ties_share_a_rank_and_the_next_rank_skips():
@@ -56,29 +58,51 @@ def test_ties_share_a_rank_and_the_next_rank_skips():
     assert ranked == [(1, 6, 1), (2, 4, 2), (3, 4, 2), (4, 1, 4)]
 
 
-def test_the_top_n_takes_every_skill_tied_at_the_cut():
-    assert finance().top(2) == [(1, 6, 1), (2, 4, 2), (3, 4, 2)]
-    assert finance().top(1) == [(1, 6, 1)]
+def test_the_demand_is_the_skills_in_a_tier_most_asked_for_first():
+    assert finance().demand == [(1, 6, 1), (2, 4, 2), (3, 4, 2)]
+    assert SegmentDemand(total=10, skills={1: (6, 0, 0)}).demand == []  # no tier, no demand
+
+
+def test_a_segments_tiers_are_judged_against_all_segments():
+    # given: 40 postings here (30 in each trend period), 140 in all segments together
+    here = SegmentDemand(
+        total=40,
+        current_total=30,
+        previous_total=30,
+        skills={1: (12, 6, 6), 2: (5, 0, 0), 3: (4, 0, 0), 4: (10, 9, 1), 5: (2, 0, 0)},
+    )
+    everywhere = SegmentDemand(
+        total=140, skills={1: (62, 0, 0), 2: (7, 0, 0), 3: (4, 0, 0), 4: (60, 0, 0), 5: (2, 0, 0)}
+    )
+
+    # when
+    here.judge(everywhere)
+
+    # then: 1 is core (30%); 2 is distinguishing (12.5% here, 2 of 100 elsewhere: a lift of 6.25, 5 postings);
+    # 3 is asked for nowhere else but by 4 postings only (fewer than 5); 4 is core (exactly 25%) and rising
+    # (9 of 30 against 1 of 30); 5 is in no tier (5%, 2 postings)
+    assert here.tiers == {1: ("core",), 2: ("distinguishing",), 4: ("core", "rising")}
+    assert here.demand == [(1, 12, 1), (4, 10, 2), (2, 5, 3)]
 
 
 def test_weighted_coverage_is_the_taught_postings_over_the_demand_weight():
-    top = finance().top(2)
+    top = finance().demand
     assert weighted_coverage(top, {1, 3}) == round(10 / 14, 4) == 0.7143
     assert weighted_coverage(top, {4}) == 0.0  # skill 4 is taught but not in demand
     assert weighted_coverage([], {1}) is None  # no demand: nothing to cover
 
 
-def test_gaps_are_the_top_skills_not_taught_in_demand_order():
+def test_gaps_are_the_tiered_skills_not_taught_in_demand_order_with_their_tiers():
     # given
     figures = finance()
 
     # when
-    found = gaps(figures, figures.top(2), taught={1})
+    found = gaps(figures, figures.demand, taught={1})
 
     # then: fewer than 30 postings in each trend period: no trend can be told
     assert found == [
-        Gap(skill=2, postings=4, share=0.4, rank=2, trend="too few postings"),
-        Gap(skill=3, postings=4, share=0.4, rank=2, trend="too few postings"),
+        Gap(skill=2, postings=4, share=0.4, rank=2, trend="too few postings", tiers=["core", "distinguishing"]),
+        Gap(skill=3, postings=4, share=0.4, rank=2, trend="too few postings", tiers=["distinguishing"]),
     ]
 
 
@@ -153,7 +177,6 @@ def a_result(**changes) -> TrackResult:
     figures = {
         "as_of": AS_OF,
         "window_months": 12,
-        "top_n": 2,
         "taxonomy_version": "t1",
         "extractor_version": "e1",
         "demand_computed_at": None,
@@ -186,13 +209,13 @@ def test_to_json_is_the_stored_format():
             "postings": 10,
             "demand_skills": 3,
             "taught_demand_skills": 1,
-            "gaps": [{"skill": 2, "postings": 4, "share": 0.4, "rank": 2, "trend": "stable"}],
+            "gaps": [{"skill": 2, "postings": 4, "share": 0.4, "rank": 2, "trend": "stable", "tiers": []}],
             "surplus": [{"skill": 4, "postings": 1, "share": 0.1}],
             "own_coverage": None,
             "own_taught_demand_skills": 0,
         }
     ]
-    assert list(to_json(Gap(2, 4, None, 2, "rising"))) == ["skill", "postings", "share", "rank", "trend"]
+    assert list(to_json(Gap(2, 4, None, 2, "rising"))) == ["skill", "postings", "share", "rank", "trend", "tiers"]
 
 
 def test_compare_reports_differing_fields_and_counts_pending_tracks_apart():

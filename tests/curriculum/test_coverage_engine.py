@@ -17,6 +17,7 @@ from tests.factories import ModuleFactory, SegmentFactory, SkillFactory, TrackFa
 from .conftest import compute
 
 pytestmark = pytest.mark.django_db
+DRAIN_REQUEST = f"{outbox.request_drain_after_commit.__qualname__}.<locals>.request"  # the on-commit hook
 
 
 def segment_rows(coverage):
@@ -27,16 +28,24 @@ def test_coverage_gaps_surplus_and_evidence_by_hand(world):
     # when
     coverage = compute(world, world["track"])[world["track"].pk]
 
-    # then: Kubernetes 6 + SOX 2 of the top-3 weight 12 (MLflow 4 missing)
+    # then: the tiered skills are Kubernetes 18 (core), MLflow 12 (core, distinguishing) and SOX 6
+    # (distinguishing): Kubernetes + SOX are 24 of the weight 36 (MLflow missing); Airflow is in no tier
     finance = segment_rows(coverage)["finance"]
-    assert finance.coverage == 0.6667
+    assert finance.coverage == round(24 / 36, 4) == 0.6667
     assert coverage.coverage == 0.6667
-    assert (finance.postings, finance.demand_skills, finance.taught_demand_skills) == (10, 3, 2)
+    assert (finance.postings, finance.demand_skills, finance.taught_demand_skills) == (30, 3, 2)
     assert finance.gaps == [
-        {"skill": world["mlflow"].pk, "postings": 4, "share": 0.4, "rank": 2, "trend": "too few postings"}
+        {
+            "skill": world["mlflow"].pk,
+            "postings": 12,
+            "share": 0.4,
+            "rank": 2,
+            "trend": "too few postings",
+            "tiers": ["core", "distinguishing"],
+        }
     ]
-    # Airflow: 1 posting in 10 is below the 15% surplus line; SOX (20%) is not
-    assert finance.surplus == [{"skill": world["airflow"].pk, "postings": 1, "share": 0.1}]
+    # Airflow: 3 postings in 30 is below the 15% surplus line; SOX (20%) is not
+    assert finance.surplus == [{"skill": world["airflow"].pk, "postings": 3, "share": 0.1}]
     assert coverage.taught_skills == 3
     assert coverage.modules == [
         {
@@ -44,7 +53,7 @@ def test_coverage_gaps_surplus_and_evidence_by_hand(world):
             "skills": [
                 {
                     "skill": world["k8s"].pk,
-                    "demand": [{"segment": world["finance"].pk, "postings": 6, "share": 0.6, "rank": 1}],
+                    "demand": [{"segment": world["finance"].pk, "postings": 18, "share": 0.6, "rank": 1}],
                 }
             ],
         },
@@ -53,11 +62,11 @@ def test_coverage_gaps_surplus_and_evidence_by_hand(world):
             "skills": [
                 {
                     "skill": world["sox"].pk,
-                    "demand": [{"segment": world["finance"].pk, "postings": 2, "share": 0.2, "rank": 3}],
+                    "demand": [{"segment": world["finance"].pk, "postings": 6, "share": 0.2, "rank": 3}],
                 },
                 {
                     "skill": world["airflow"].pk,
-                    "demand": [{"segment": world["finance"].pk, "postings": 1, "share": 0.1, "rank": 4}],
+                    "demand": [{"segment": world["finance"].pk, "postings": 3, "share": 0.1, "rank": 4}],
                 },
             ],
         },
@@ -65,25 +74,24 @@ def test_coverage_gaps_surplus_and_evidence_by_hand(world):
     assert coverage.duplicates == {"across": [], "within": [], "before": []}
     # provenance: the window and the demand it read
     assert coverage.as_of == world["as_of"]
-    assert (coverage.window_months, coverage.top_n) == (12, 3)
+    assert coverage.window_months == 12
     assert coverage.demand_computed_at is not None and len(coverage.demand_digest) == 64
 
 
-def test_ties_at_the_cut_bring_every_tied_skill_into_demand(world, settings):
-    # given: top 2, with MLflow and SOX tied at 4 once SOX gets two more postings
-    world.post("finance", ["sox"], times=2)
-    from postings.demand import engine as demand_engine
+def test_another_segments_postings_move_the_tiers_and_recompute_the_track(world):
+    # given
+    compute(world, world["track"])
 
-    demand_engine.recompute_marked()
-    settings.CAREERHUB_COVERAGE_TOP_N = 2
+    # when: 6 Retail postings ask for SOX; the demand drain marks every track aimed at a segment
+    world.post("retail", ["sox"], times=6)
+    demand_services.demand_drain(trigger="test")
 
-    # when
-    finance = segment_rows(compute(world, world["track"])[world["track"].pk])["finance"]
-
-    # then: Kubernetes 6, MLflow 4, SOX 4 share rank 2: weight 14, taught 6 + 4
-    assert finance.coverage == round(10 / 14, 4) == 0.7143
-    assert finance.demand_skills == 3
-    assert [(gap["skill"], gap["rank"]) for gap in finance.gaps] == [(world["mlflow"].pk, 2)]
+    # then: SOX is 20% of Finance against 6 of 36 elsewhere (16.7%), a lift of 1.2: no longer distinguishing,
+    # so Finance's demand is Kubernetes 18 and MLflow 12, of which Kubernetes is taught
+    finance = segment_rows(TrackCoverage.objects.get(track=world["track"]))["finance"]
+    assert finance.coverage == round(18 / 30, 4) == 0.6
+    assert (finance.demand_skills, finance.taught_demand_skills) == (2, 1)
+    assert not CoverageMark.objects.exists()
 
 
 def test_no_modules_no_demand_and_no_segments(world):
@@ -145,7 +153,17 @@ def test_a_rising_gap_is_marked(world, settings):
 
     # then
     health = segment_rows(TrackCoverage.objects.get(track=world["track"]))["health"]
-    assert health.gaps == [{"skill": world["vault"].pk, "postings": 12, "share": 0.2, "rank": 1, "trend": "rising"}]
+    # Vault: 12 of 60 (20%, not core), asked for by no other segment (distinguishing), 0% then 40% (rising)
+    assert health.gaps == [
+        {
+            "skill": world["vault"].pk,
+            "postings": 12,
+            "share": 0.2,
+            "rank": 1,
+            "trend": "rising",
+            "tiers": ["distinguishing", "rising"],
+        }
+    ]
     assert health.coverage == 0.0
 
 
@@ -176,10 +194,8 @@ def test_editing_a_modules_skills_updates_coverage_after_commit(world, django_ca
         stored = TrackCoverage.objects.get(track=world["track"])
         assert stored.coverage == 0.6667  # nothing recomputed before the commit
 
-    # then: Kubernetes 6 + MLflow 4 + SOX 2 of 12
-    # The outbox's on-commit hook is a named function of request_drain_after_commit (not a partial).
-    hook = f"{outbox.request_drain_after_commit.__qualname__}.<locals>.request"
-    queued = [callback for callback in callbacks if getattr(callback, "__qualname__", None) == hook]
+    # then: Kubernetes 18 + MLflow 12 + SOX 6 of 36
+    queued = [callback for callback in callbacks if callback.__qualname__ == DRAIN_REQUEST]
     assert len(queued) == 1  # one drain requested
     coverage = TrackCoverage.objects.get(track=world["track"])
     assert coverage.coverage == 1.0
@@ -194,22 +210,25 @@ def test_editing_a_modules_skills_updates_coverage_after_commit(world, django_ca
     assert history == [0.6667, 1.0]
 
 
-def test_new_demand_marks_and_recomputes_the_tracks_of_its_segment(world):
+def test_new_demand_marks_and_recomputes_every_track_aimed_at_a_segment(world):
     # given
     compute(world, world["track"])
     other = TrackFactory(slug="other")
     other.segments.add(SegmentFactory(slug="elsewhere"))
+    bystander = TrackFactory(slug="bystander")  # aimed at no segment
     CoverageMark.objects.all().delete()
 
-    # when: another Finance posting asks for MLflow; the demand drain marks the track in its own transaction
+    # when: another Finance posting asks for MLflow; the demand drain marks the tracks in its own transaction
     world.post("finance", ["mlflow"])
     demand_services.demand_drain(trigger="test")
 
-    # then: Kubernetes 6, MLflow 5, SOX 2: taught 8 of 13
+    # then: Kubernetes 18, MLflow 13, SOX 6: taught 24 of 37
     coverage = TrackCoverage.objects.get(track=world["track"])
-    assert coverage.coverage == round(8 / 13, 4)
-    assert segment_rows(coverage)["finance"].postings == 11
-    assert not TrackCoverage.objects.filter(track=other).exists()  # its segment's demand did not change
+    assert coverage.coverage == round(24 / 37, 4)
+    assert segment_rows(coverage)["finance"].postings == 31
+    # a segment's tiers are judged against all segments: the other segment's track is recomputed too
+    assert TrackCoverage.objects.filter(track=other).exists()
+    assert not TrackCoverage.objects.filter(track=bystander).exists()
     assert not CoverageMark.objects.exists()
 
 
@@ -254,7 +273,7 @@ def test_unpublishing_a_skill_marks_coverage_and_it_follows_after_commit(world, 
         skill_set_status(skills=[world["mlflow"]], status=Status.DRAFT)
         assert set(CoverageMark.objects.values_list("track_id", flat=True)) == {world["track"].pk}
 
-    # then: the top 3 of Finance are now Kubernetes 6, SOX 2, Airflow 1, all taught
+    # then: Finance's tiered skills are now Kubernetes 18 and SOX 6, both taught
     coverage = TrackCoverage.objects.get(track=world["track"])
     assert coverage.coverage == 1.0
     assert segment_rows(coverage)["finance"].gaps == []

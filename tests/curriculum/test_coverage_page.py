@@ -19,8 +19,12 @@ def test_the_track_page_shows_its_coverage_and_top_gaps_honestly(client, world):
     # then
     assert "Finance</a>: 67% covered</h3>" in body
     assert "All of it from this track's own modules." in body  # no track comes before it
-    assert "Only 10 postings: read it as an early signal." in body  # the page says how little that is
-    assert "Not taught yet: <a" in body and "MLflow</a></p>" in body  # no share drawn from too few postings
+    # the gap with its share and tiers
+    assert (
+        'Not taught yet: <a href="/skills/mlflow/">MLflow</a> (40%) <span class="badge">core</span> '
+        '<span class="badge">distinguishing</span></p>'
+    ) in body
+    assert "core, distinguishing and rising skills" in body
     assert "Secret segment" not in body
 
 
@@ -91,7 +95,8 @@ def test_the_summary_and_the_coverage_page_show_cumulative_and_own_figures(clien
     assert "Every one of these skills is taught along the path." in summary
     assert 'href="/tracks/engineer-a/coverage/">The full coverage detail</a>' in summary
     assert 'Counted with the tracks before it on the learning path: <a href="/tracks/basics/">Basics</a>.' in detail
-    assert "3 of the 3 skills these employers ask for most are taught along the path (2 by this track itself" in detail
+    assert "3 of the 3 skills in these employers' tiers are taught along the path (2 by this track itself" in detail
+    assert "<summary>How the tiers are decided</summary>" in detail
     assert '<a href="/skills/kubernetes/">Kubernetes</a>: in <a href="/tracks/basics/">Basics</a>' in detail  # again
     assert "Airflow</a>." in detail  # surplus: taught here, rarely asked for
 
@@ -116,3 +121,20 @@ def test_the_coverage_page_of_a_draft_track_is_hidden_and_its_queries_are_fixed(
     # and modules its findings name
     with django_assert_num_queries(13):
         assert client.get("/tracks/engineer-a/coverage/").status_code == 200
+
+
+def test_a_segment_too_small_for_tiers_is_not_judged_and_the_page_says_why(client, world):
+    # given: Health has 10 postings, all asking for Kubernetes: too few for a share, so for a tier
+    world.post("health", ["k8s"], times=10)
+    from postings.demand import engine as demand_engine
+
+    demand_engine.recompute_marked()
+    world["track"].segments.add(world["health"])
+    compute(world, world["track"])
+
+    # when
+    body = client.get(world["track"].get_absolute_url()).content.decode()
+
+    # then: no figure drawn from 10 postings; Finance is judged as before
+    assert "Health</a>: too few postings to judge (10, fewer than 30)</h3>" in body
+    assert "Finance</a>: 67% covered</h3>" in body

@@ -1,7 +1,8 @@
 """Cumulative coverage along the learning path, on the coverage world (``tests/world.py``), by hand.
 
-Finance's demand (top 3): Kubernetes 6, MLflow 4, SOX 2 postings, a weight of 12; Airflow (1) is not in it.
-"Engineer A" (the world's track) teaches Kubernetes, SOX and Airflow: 8 of 12 on its own.
+Finance's demand (its tiered skills): Kubernetes 18, MLflow 12, SOX 6 postings of 30, a weight of 36; Airflow (3)
+is in no tier. "Engineer A" (the world's track) teaches Kubernetes, SOX and Airflow: 24 of 36 on its own. The
+ratios below are written in twelfths (4 of 12 is 12 of 36).
 """
 
 import pytest
@@ -47,8 +48,8 @@ def test_a_track_whose_prerequisites_teach_all_its_segment_asks_is_100_percent_c
     assert (row.taught_demand_skills, row.own_taught_demand_skills) == (3, 0)
     assert row.gaps == []
     assert (coverage.coverage, coverage.own_coverage, coverage.path) == (1.0, 0.0, [foundations.pk])
-    # surplus is of the track's own skills: Airflow, 1 posting in 10, below the 15% line
-    assert row.surplus == [{"skill": world["airflow"].pk, "postings": 1, "share": 0.1}]
+    # surplus is of the track's own skills: Airflow, 3 postings in 30, below the 15% line
+    assert row.surplus == [{"skill": world["airflow"].pk, "postings": 3, "share": 0.1}]
 
 
 def test_the_gaps_are_the_paths_and_a_skill_taught_again_is_flagged(world):
@@ -151,9 +152,11 @@ def test_changing_prerequisites_recomputes_the_track_and_the_tracks_after_it(
 
 
 def test_a_track_result_by_hand_without_the_database():
-    # given: segment 8, 10 postings: skill 1 in 6, 2 in 4, 3 in 2 (the top 3, a weight of 12); track 20
-    # teaches skills 1 and 3 and comes after track 10, which teaches skills 1 and 2
-    demand = {8: SegmentDemand(total=10, skills={1: (6, 0, 0), 2: (4, 0, 0), 3: (2, 0, 0)})}
+    # given: segment 8, 10 postings: skill 1 in 6, 2 in 4, 3 in 2 (each in a tier, a weight of 12), 4 in 1 (in
+    # none); track 20 teaches skills 1 and 3 and comes after track 10, which teaches skills 1 and 2
+    skills = {1: (6, 0, 0), 2: (4, 0, 0), 3: (2, 0, 0), 4: (1, 0, 0)}
+    tiers = {1: ("core",), 2: ("core",), 3: ("distinguishing",)}
+    demand = {8: SegmentDemand(total=10, skills=skills, tiers=tiers)}
     curriculum = Curriculum(
         tracks={20: ("senior", "published")},
         segments={20: [8]},
@@ -162,7 +165,7 @@ def test_a_track_result_by_hand_without_the_database():
         peers={},
         path={20: [10]},
     )
-    parameters = Parameters(as_of=None, top_n=3, window=12, surplus_below=0.0)
+    parameters = Parameters(as_of=None, window=12, surplus_below=0.0)
 
     # when
     result = track_result(20, curriculum, demand, parameters)

@@ -3,6 +3,7 @@ and the path on the learners' pages."""
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -209,6 +210,8 @@ def test_the_path_api_gives_nodes_and_edges_of_published_tracks(client, path):
         "prerequisites": ["ml-platform-engineer"],
         "ancestors": ["mlops-engineer", "senior-mlops-engineer", "ml-platform-engineer"],
         "coverage": None,  # not computed yet
+        "hours": None,  # no module has an estimate
+        "path_hours": None,
     }
     assert body["edges"] == [
         {"prerequisite": "mlops-engineer", "track": "senior-mlops-engineer"},
@@ -218,6 +221,38 @@ def test_the_path_api_gives_nodes_and_edges_of_published_tracks(client, path):
     ]
     assert "draft-next" not in json.dumps(body)
     assert "draft-next" in json.dumps(token_client("view_track", staff=True).get("/api/v1/path/").json())
+
+
+def test_the_path_sums_published_module_hours_per_track_and_along_the_path(client, path):
+    # given: hours on the engineer's and the senior's modules (a draft module and one without an estimate
+    # count for nothing), none on the platform track's
+    ModuleFactory(track=path["mlops-engineer"], hours=Decimal("12.5"))
+    ModuleFactory(track=path["mlops-engineer"], hours=8)
+    ModuleFactory(track=path["mlops-engineer"], hours=None)
+    ModuleFactory(track=path["mlops-engineer"], hours=100, **DRAFT)
+    ModuleFactory(track=path["senior-mlops-engineer"], hours=30)
+    ModuleFactory(track=path["ml-platform-engineer"], hours=None)
+
+    # when
+    nodes = {node["slug"]: node for node in client.get("/api/v1/path/").json()["nodes"]}
+
+    # then: own hours, and hours with every track before it (20.5 + 30 for the senior track)
+    assert {slug: (node["hours"], node["path_hours"]) for slug, node in nodes.items()} == {
+        "mlops-engineer": (20.5, 20.5),
+        "senior-mlops-engineer": (30.0, 50.5),
+        "ml-platform-engineer": (None, 50.5),
+        "mlops-architect": (None, 50.5),
+        "llmops": (None, 20.5),
+    }
+    # the diagram and its text alternative say the same
+    body = client.get("/tracks/").content.decode()
+    svg = body[body.index("<svg") : body.index("</svg>")]
+    assert '<text class="path-note" x="' in svg and ">30 h · 50.5 h on the path</text>" in svg
+    assert ">20.5 h</text>" in svg
+    assert ">not estimated · 50.5 h on the path</text>" in svg
+    steps = body[body.index('<ol class="path-steps">') :]
+    assert "about 30 h, 50.5 h along the path with the tracks before it" in steps
+    assert "2. Senior MLOps Engineer, after MLOps Engineer: about 30 h, 50.5 h along the path" in svg
 
 
 @pytest.mark.parametrize("extra", [0, 8])
@@ -335,7 +370,9 @@ def test_the_track_list_draws_the_path_with_links_and_a_text_alternative(client,
     # then: one link per published track in the drawing, labelled with its place and prerequisites
     links = re.findall(r'<a href="(/tracks/[^"]+/)" aria-label="([^"]+)"', svg)
     assert [url for url, _ in links] == [f"/tracks/{slug}/" for slug in path]
-    assert links[3][1] == "4. MLOps Architect, after ML Platform Engineer: coverage not computed yet"
+    assert links[3][1] == (
+        "4. MLOps Architect, after ML Platform Engineer: hours not estimated; coverage not computed yet"
+    )
     assert svg.count('marker-end="url(#path-arrow)"') == 4  # one arrow per prerequisite link
     assert '<title id="path-title">' in svg and 'aria-labelledby="path-title"' in svg
     assert (

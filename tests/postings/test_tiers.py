@@ -239,7 +239,10 @@ def test_a_skill_reads_the_same_on_the_segment_track_module_skill_and_index_page
         assert "asked for in 25% of Finance postings, rising" in body, url
         assert "12 months to October 2026" in body, url
     assert "<td>25%, rising" in table and "12 months to October 2026" in table
-    assert 'SOX</a> (25%) <span class="badge">rising</span>' in gap
+    assert (
+        'SOX</a> (25%) <span class="badge">core</span> <span class="badge">distinguishing</span> '
+        '<span class="badge">rising</span>'
+    ) in gap  # the gap with its tiers: 25% is core, asked for by no other segment, rising
     assert "12 months to October 2026" in gap
     assert '<th scope="row">Finance</th><td>15</td><td>60</td><td>25%</td><td>rising (+30.0 points)</td>' in skill
     row = index.split('href="/skills/sox/"')[1].split("</tr>")[0]
