@@ -103,8 +103,18 @@ def test_coverage_answers_are_fresh_after_the_coverage_recompute(world, django_a
     from curriculum.coverage import marks as coverage_marks
     from curriculum.coverage.services import coverage_drain, coverage_recompute_all
     from curriculum.services import module_create
+    from postings.demand.services import demand_recompute_all
+    from tests.world import create_postings
 
-    # given the coverage list cached, with docker a gap of the platform track in finance
+    # given the coverage list cached, with docker a gap of the platform track in finance (a core skill there:
+    # 30 more postings ask for it, enough for finance's skills to be judged)
+    create_postings(
+        {"employer": world["acme"], "segment": world["segment"], "posted_on": datetime.date(2026, 9, 10),
+         "title": f"Container platform {n}", "external_id": f"api-docker-{n}", "description": "Docker.",
+         "source": "api", "extract": False, "skills": [world["docker"]]}
+        for n in range(30)
+    )
+    demand_recompute_all(trigger="test")
     coverage_recompute_all(trigger="test")
     url = "/api/v1/coverage/?track=platform&segment=finance"
     gaps = {gap["skill"] for gap in APIClient().get(url).json()["results"][0]["gaps"]}
