@@ -8,11 +8,11 @@ from careerhub.core.revisions.models import RevisionState
 from careerhub.core.revisions.selectors import revisions_of
 from careerhub.core.revisions.services import revision_publish, revision_save_draft
 from curriculum.models import Module
-from curriculum.services import module_update
+from curriculum.services import module_item_save, module_update
 from segments.models import Segment
 from segments.services import segment_update
 from tests.careerhub.test_edit_versions import form_data
-from tests.factories import ModuleFactory, SegmentFactory, SkillFactory, make_editor, make_publisher
+from tests.factories import ModuleFactory, ResourceFactory, SegmentFactory, SkillFactory, make_editor, make_publisher
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +110,21 @@ def test_a_draft_made_before_a_newer_publish_is_not_loaded_and_the_form_says_why
     assert page.context["adminform"].form["summary"].value() == "Newer live."
     text = page.content.decode()
     assert f"Your draft revision {draft.number} was made from version" in text and "summary" in text
+
+
+def test_the_notice_names_inline_children_the_draft_changed(client):
+    # given: an editor's draft of a live module retitling its resource
+    module = ModuleFactory()
+    resource = ResourceFactory(module=module, title="Live resource")
+    editor = make_editor()
+
+    def write():
+        resource.title = "Draft resource"
+        module_item_save(item=resource)
+
+    revision_save_draft(instance=module, by=editor, write=write)
+    client.force_login(editor)
+    # when
+    text = client.get(change_url(module)).content.decode()
+    # then: the inline shows the live rows, and the notice says so
+    assert "Resources below show the live version, not your draft" in text
