@@ -75,6 +75,7 @@ class Panel:
     title: str
     empty: str
     source: Source
+    all_url_name: str | None = None  # a screen listing every row, linked below the panel ("All scheduled")
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class ShownPanel:
     empty: str
     items: list[Item]
     more: int
+    all_url: str | None = None
 
 
 # --- Sources ---
@@ -148,7 +150,8 @@ def review_due(user: Any) -> Listing:
 PANELS: tuple[Panel, ...] = (
     Panel("drafts", "My drafts", "You have no drafts.", source=my_drafts),
     Panel("review", "Waiting for my review", "Nothing is waiting for your review.", source=waiting_review),
-    Panel("scheduled", "Scheduled", "Nothing is scheduled to be published or unpublished.", source=scheduled),
+    Panel("scheduled", "Scheduled", "Nothing is scheduled to be published or unpublished.", source=scheduled,
+          all_url_name="admin:careerhub_revision_scheduled"),
     Panel("published", "Recently published", "Nothing was published recently.", source=recently_published),
     Panel("reminders", "Reminders", "No reminders: no content is due for a review and no demand drifted.",
           source=reminders),
@@ -170,7 +173,8 @@ def show(panel: Panel, user: Any) -> ShownPanel:
     else:
         rows = list(found)
         items, more = [as_item(row) for row in rows[:LIMIT]], max(len(rows) - LIMIT, 0)
-    return ShownPanel(key=panel.key, title=panel.title, empty=panel.empty, items=items, more=more)
+    all_url = reverse(panel.all_url_name) if panel.all_url_name else None
+    return ShownPanel(key=panel.key, title=panel.title, empty=panel.empty, items=items, more=more, all_url=all_url)
 
 
 # The date a row is shown with: the first of these attributes it has a value for.

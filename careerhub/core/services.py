@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from .cache import content_changed
 from .editorial import EditorialModel, Status
-from .revisions.permissions import require_status_change
+from .revisions.permissions import require_live_change, require_status_change
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -130,7 +130,8 @@ def model_update(
     Unknown keys are refused rather than ignored, so a typo never passes silently.
     Many-to-many fields are set before the save, so the history records them with it.
     ``by`` (the acting user; None for the system) needs the publishing permission to move a status to or
-    from published.
+    from published, and to change the fields of published content with revisions (the API's writes: an
+    editor's change to live content is a draft revision, made in the admin).
     """
     allowed = set(fields)
     unknown = sorted(set(data) - allowed)
@@ -145,6 +146,9 @@ def model_update(
         if "status" in data:
             require_status_change(by, type(instance), before=getattr(instance, "status", None), after=data["status"])
         m2m_names = {field.name for field in instance._meta.many_to_many}
+        if by is not None:
+            require_live_change(by, type(instance), status=getattr(instance, "status", None),
+                                edited=_edited_fields(instance, data, m2m_names))  # fmt: skip
         changed = []
         for name, value in data.items():
             if name not in m2m_names and getattr(instance, name) != value:
@@ -160,6 +164,16 @@ def model_update(
             # A change of links alone is a new version too (the history records the links with it).
             validated_save(instance, fields=changed)
     return instance, bool(changed or links_changed)
+
+
+def _edited_fields(instance: models.Model, data: dict[str, Any], m2m_names: set[str]) -> list[str]:
+    """The fields of ``data`` other than status whose value differs from the instance's (links as sets)."""
+    def differs(name: str, value: Any) -> bool:
+        if name in m2m_names:
+            return set(getattr(instance, name).all()) != set(value)
+        return getattr(instance, name) != value
+
+    return [name for name, value in data.items() if name != "status" and differs(name, value)]
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,8 @@ def test_anonymous_answers_are_served_from_the_cache_until_a_write_commits(world
         again = APIClient().get("/api/v1/tracks/")
     assert again.content == first.content and again["ETag"] == first["ETag"]
     assert APIClient().get("/api/v1/tracks/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
-    # when an editor changes the track through the API
-    editor = token_client(editor=True)
+    # when a publisher changes the live track through the API
+    editor = token_client("publish_revision", editor=True)
     assert editor.patch("/api/v1/tracks/platform/", {"title": "Platform, renamed"}, format="json").status_code == 200
     # then the next anonymous read is fresh, and cached again
     fresh = APIClient().get("/api/v1/tracks/")

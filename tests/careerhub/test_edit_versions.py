@@ -38,7 +38,8 @@ PERMISSION = {Track: "track", Module: "module", Skill: "skill", Posting: "postin
 
 def editor(model):
     name = PERMISSION[model]
-    return token_client(f"view_{name}", f"change_{name}")
+    # The objects changed here are live: an API change of live content needs the publishing permission too.
+    return token_client(f"view_{name}", f"change_{name}", "publish_revision")
 
 
 def url_of(model, obj) -> str:

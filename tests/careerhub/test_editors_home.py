@@ -170,6 +170,23 @@ def test_revisions_of_live_content_show_as_drafts_waiting_for_review_and_schedul
     assert "Financial services: revision" in scheduled and "next change" in scheduled
 
 
+def test_the_scheduled_panel_links_to_the_scheduled_screen(client):
+    # given: a scheduled revision
+    publisher = make_publisher()
+    live = SegmentFactory(name="Financial services")
+    revision = revision_save_draft(
+        instance=live, by=publisher, write=lambda: segment_update(segment=live, data={"summary": "Changed."})
+    )
+    revision_schedule(revision=revision, by=publisher, publish_at=timezone.now() + datetime.timedelta(days=1))
+    client.force_login(publisher)
+    # when
+    shown = panel(client.get(HOME), "scheduled")
+    screen = client.get(reverse("admin:careerhub_revision_scheduled"))
+    # then
+    assert f'<a href="{reverse("admin:careerhub_revision_scheduled")}">All scheduled</a>' in shown
+    assert screen.status_code == 200 and "Financial services" in screen.content.decode()
+
+
 def test_recently_published_lists_what_was_first_published_in_the_last_days(editor_client, settings):
     # given
     settings.CAREERHUB_RECENTLY_PUBLISHED_DAYS = 14

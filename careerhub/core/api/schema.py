@@ -67,6 +67,11 @@ class CareerHubAutoSchema(AutoSchema):
             }
         if self.method == "PATCH":
             codes["412"] = "`If-Match` names another version than the current one; nothing was written."
+            codes["403"] = (
+                "The user lacks the permission. Changing the fields of a published track, module or skill also "
+                "needs the publishing permission: an editor's change to live content is a draft revision, made "
+                "in the admin and published after review."
+            )
         else:
             codes |= {"401": "The credentials sent are invalid."}
         for code, description in codes.items():

@@ -393,6 +393,10 @@ class WritableViewSet(
 
         ``If-Match`` (an ETag of the object) or ``version`` in the body say which version the change is
         based on: a stale one is answered 412 (``If-Match``) or 409 (``version``), and nothing is written.
+
+        Changing the fields of a published track, module or skill needs the publishing permission as well
+        (403 otherwise): an editor's change to live content is a draft revision, made in the admin and
+        published after review (docs/decisions/0014-revisions-are-snapshots.md).
         """
         instance = self.get_object()
         wanted = if_match_versions(request.headers.get("If-Match"))

@@ -21,8 +21,9 @@ from .models import Revision, RevisionState
 from .permissions import can_publish
 from .preview import revision_preview
 from .registry import adapter_for
-from .selectors import revisions_of, revisions_scheduled
+from .selectors import revision_continued_by, revisions_of, revisions_scheduled
 from .services import (
+    changed_since_revision,
     revision_publish,
     revision_revert,
     revision_save_draft,
@@ -30,6 +31,7 @@ from .services import (
     revision_send_back,
     revision_submit,
 )
+from .snapshots import snapshot_of
 
 NOTE_FIELD = "change_note"
 BUTTONS = {"_save_draft": "draft", "_submit": "submit", "_publish": "publish"}
@@ -72,13 +74,63 @@ class RevisionAdminMixin:
 
     def render_change_form(self, request: HttpRequest, context: dict, add=False, change=False, form_url="", obj=None):
         live = obj is not None and obj.status == Status.PUBLISHED
+        continued, stale = self._continued_draft(request, obj) if change else (None, None)
         context.update(
             revision_buttons=change,
             revision_live=live,
             revision_publisher=can_publish(request.user),
             revisions_url=self._url("revisions", obj.pk) if change else None,
+            continued_revision=continued,
+            stale_revision=stale,
+            stale_changes=", ".join(changed_since_revision(stale, obj)) if stale else "",
+            live_url=f"{self._url('change', obj.pk)}?live=1" if continued else None,
+            continued_children=self._children_not_shown(obj, continued) if continued else [],
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- Continuing one's draft: the change form opens with its values ------------------------------
+
+    def _continued_draft(self, request: HttpRequest, obj: Any) -> tuple[Revision | None, Revision | None]:
+        """The user's draft this form continues, or (None, their draft made before a newer live version).
+
+        Only on a fresh GET (``?live=1`` shows the live version). A draft made from an older version than the
+        live one is not loaded: its snapshot would bring back what was published since; the form shows the
+        live version and says so.
+        """
+        if obj is None or request.method != "GET" or "live" in request.GET:
+            return None, None
+        cache = request.__dict__.setdefault("_continued_drafts", {})
+        if obj.pk not in cache:
+            draft = revision_continued_by(obj, user=request.user)
+            current = draft is not None and draft.based_on_version in (None, obj.version)
+            cache[obj.pk] = (draft, None) if current else (None, draft)
+        return cache[obj.pk]
+
+    def _children_not_shown(self, obj: Any, draft: Revision) -> list[str]:
+        """The inline children (“Resources”) the draft changed: the form's inlines show the live ones."""
+        adapter = adapter_for(self.model)
+        applied = {
+            str(getattr(self.model, inline.related_name).rel.related_model._meta.verbose_name_plural).capitalize()
+            for inline in adapter.inlines
+            if inline.apply
+        }
+        comparison = compare_snapshots(adapter, snapshot_of(obj, adapter), draft.snapshot)
+        return [change.label for change in comparison.children if change.label in applied]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        draft, _stale = self._continued_draft(request, obj)
+        if draft is None:
+            return form
+        initial = {**draft.snapshot.get("fields", {})}
+        initial |= {name: [pk for pk, _label in links] for name, links in draft.snapshot.get("m2m", {}).items()}
+
+        def __init__(form_self, *args: Any, **form_kwargs: Any) -> None:
+            # The draft's values over the live ones (a bound form, once posted, holds what was typed).
+            form_kwargs["initial"] = {**initial, **(form_kwargs.get("initial") or {})}
+            form.__init__(form_self, *args, **form_kwargs)
+
+        return type(form.__name__, (form,), {"__init__": __init__})
 
     def _defer_save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         pass  # saved with its links and inlines in ``_save_as_revision``, as one revision

@@ -29,6 +29,11 @@ class Revision(models.Model):
     number = models.PositiveIntegerField(help_text="1, 2, 3… for each object.")
     object_label = models.CharField(max_length=300, help_text="The object's name when this revision was saved.")
     snapshot = models.JSONField(encoder=DjangoJSONEncoder)
+    based_on_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The live object's version this revision was made from: publishing it over a later one is refused.",
+    )
     state = models.CharField(max_length=16, choices=RevisionState.choices, default=RevisionState.DRAFT)
     event = models.CharField(max_length=200, blank=True, help_text="What made it: “Saved”, “Reverted to revision 3”.")
     note = models.CharField("change note", max_length=500, blank=True)

@@ -4,6 +4,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from .registry import has_revisions
+
 PUBLISH_PERMISSION = "careerhub.publish_revision"
 
 
@@ -38,3 +40,21 @@ def require_status_change(user: Any, model: Any, *, before: str | None, after: s
     if before != after and "published" in (before, after):
         verb = "publish" if after == "published" else "unpublish"
         require_publisher(user, action=f"{verb} {model._meta.verbose_name_plural}")
+
+
+def require_live_change(user: Any, model: Any, *, status: str | None, edited: list[str]) -> None:
+    """Refuse a direct change of a published object's fields to a user without the publishing permission.
+
+    In the admin an editor's save of live content is a draft revision (rolled back, never written through
+    here with a user); a write service called with ``by`` (the API's) would change the live row at once, so
+    it needs what publishing needs. Models without revisions (postings) and unpublished objects are not
+    concerned; ``edited`` names the fields the write would change (status changes are checked apart).
+    """
+    if not edited or status != "published" or not has_revisions(model) or can_publish(user):
+        return
+    label = model._meta.verbose_name
+    raise PermissionDenied(
+        f"This {label} is published: changing its {', '.join(sorted(edited))} would change the live version, "
+        f"which needs the publishing permission. An editor's change to live content is a draft revision, made "
+        f"in the admin (Save draft) and published after review."
+    )

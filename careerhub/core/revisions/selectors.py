@@ -44,3 +44,9 @@ def revisions_scheduled() -> QuerySet[Revision]:
         .annotate(next_at=models.functions.Coalesce("publish_at", "unpublish_at"))
         .order_by("next_at", "pk")
     )
+
+
+def revision_continued_by(instance: models.Model, *, user: Any) -> Revision | None:
+    """The user's newest draft of ``instance`` still to be worked on (a draft or one sent back), if any."""
+    states = (RevisionState.DRAFT, RevisionState.SENT_BACK)
+    return revisions_of(instance).filter(created_by=user, state__in=states).first()

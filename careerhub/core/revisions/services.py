@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ..editorial import Status
+from ..services import changes_since
 from .models import Revision, RevisionState
 from .permissions import can_publish, require_change, require_publisher
 from .registry import adapter_for
@@ -53,6 +54,8 @@ def _record(instance: models.Model, *, snapshot: dict, by: Any, state: str, note
         number=(top or 0) + 1,
         object_label=str(instance)[:300],
         snapshot=snapshot,
+        # The stored row's version (a draft's write was rolled back): what publishing checks it still is.
+        based_on_version=type(instance)._base_manager.filter(pk=instance.pk).values_list("version", flat=True).first(),
         state=state,
         note=note.strip(),
         event=event,
@@ -118,7 +121,9 @@ def revision_publish(*, revision: Revision, by: Any) -> Revision:
 
     Applied through the app's own update service, so validation, coverage marks, the answer cache and
     the object's version move as for any other save. A snapshot no longer valid (a slug taken meanwhile)
-    is refused with the field named, and nothing changes.
+    is refused with the field named, and nothing changes. So is a revision made from an older version
+    than the live one: its snapshot would silently undo what was published since, so the refusal names
+    those fields and the editor saves a fresh draft from the live version.
     """
     revision = Revision.objects.select_for_update().select_related("content_type").get(pk=revision.pk)
     require_publisher(by, action=f"publish {revision.object_label}")
@@ -126,6 +131,9 @@ def revision_publish(*, revision: Revision, by: Any) -> Revision:
         raise ValidationError(
             {"state": f"Revision {revision.number} is {revision.get_state_display().lower()} already."}
         )
+    live = object_of(revision, lock=True)
+    if revision.based_on_version is not None and live.version != revision.based_on_version:
+        raise ValidationError({"based_on_version": stale_message(revision, live)})
     _apply(revision, status=Status.PUBLISHED)
     revision.state = RevisionState.PUBLISHED
     revision.published_at = timezone.now()
@@ -134,6 +142,23 @@ def revision_publish(*, revision: Revision, by: Any) -> Revision:
         revision.reviewed_at = revision.published_at
     revision.save(update_fields=["state", "published_at", "reviewed_by", "reviewed_at"])
     return revision
+
+
+def changed_since_revision(revision: Revision, live: models.Model) -> list[str]:
+    """The names (as editors read them) of the fields of ``live`` changed since ``revision`` was made."""
+    changed = changes_since(type(live), pk=live.pk, version=revision.based_on_version or 0)
+    return [str(live._meta.get_field(name).verbose_name) for name in changed]
+
+
+def stale_message(revision: Revision, live: models.Model) -> str:
+    """Why a revision made from an older version may not be published, naming what changed since."""
+    names = changed_since_revision(revision, live)
+    what = f"changed since in: {', '.join(names)}" if names else "changed since (its links or items)"
+    return (
+        f"Revision {revision.number} was made from version {revision.based_on_version}; the live version is "
+        f"{live.version}, {what}. Publishing it would undo those changes: open the form, which shows the live "
+        "version, and save a fresh draft."
+    )
 
 
 def _apply(revision: Revision, *, status: str | None) -> models.Model:
