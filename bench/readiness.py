@@ -207,11 +207,12 @@ def start_server(args: argparse.Namespace, access_log: Path) -> subprocess.Popen
         [
             str(Path(sys.executable).with_name("gunicorn")), "--pythonpath", str(ROOT / "bench"),
             "readiness_site:application", "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
-            "--worker-class", "sync", "--log-level", "warning", "--access-logfile", str(access_log),
-            "--access-logformat", "%(m)s %(U)s %(s)s %(D)s",
+            "--worker-class", "sync", "--log-level", "warning",
         ],
         cwd=ROOT,
         env=env,
+        # gunicorn.conf.py writes the access log to stdout as JSON lines (method, path, status, duration_ms)
+        stdout=access_log.open("ab"),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -242,10 +243,10 @@ def server_times(log: Path, offset: int, path: str) -> tuple[list[float], int, i
         data = file.read()
     times, failures = [], 0
     for line in data.decode().splitlines():
-        _, url, status, micros = line.split()
-        if url == path:
-            times.append(int(micros) / 1000)
-            failures += not status.startswith("2")
+        entry = json.loads(line) if line.startswith("{") else {}
+        if entry.get("logger") == "gunicorn.access" and entry["path"] == path:
+            times.append(float(entry["duration_ms"]))
+            failures += not str(entry["status"]).startswith("2")
     return times, failures, offset + len(data)
 
 
