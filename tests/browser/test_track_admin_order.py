@@ -5,6 +5,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from careerhub.core.editorial import Status
 from curriculum.services import module_create
 from tests.factories import TrackFactory, make_editor
 
@@ -15,7 +16,8 @@ PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 
 @pytest.fixture
 def track():
-    track = TrackFactory(title="MLOps Engineer")
+    # a draft track: a live track's modules are listed read-only and change through its revisions
+    track = TrackFactory(title="MLOps Engineer", status=Status.DRAFT, published_at=None)
     for title in ("Containers", "Pipelines", "Serving"):
         module_create(track=track, title=title, slug=title.lower())
     return track
@@ -56,9 +58,8 @@ def test_an_editor_drags_a_module_to_its_place_and_moves_one_with_the_buttons(ta
     sign_in(page, browser.base_url, make_editor().username)
     change = browser.base_url + reverse("admin:curriculum_track_change", args=[track.pk])
     page.goto(change)
-    # the modules table says rows can be dragged, and passes axe
+    # the modules table says rows can be dragged
     assert page.get_by_text("row to move it").is_visible()
-    assert serious_axe_violations(page, "#modules-group") == []
     browser.screenshot("track-admin-modules")
 
     # when Serving is dragged onto the first row
@@ -76,6 +77,8 @@ def test_an_editor_drags_a_module_to_its_place_and_moves_one_with_the_buttons(ta
     # nothing went wrong but the admin's missing icon (Django's admin pages name none; the browser asks anyway)
     assert {url.rsplit("/", 1)[-1] for url in failed} <= {"favicon.ico"}, failed
     assert [p for p in browser.problems if not p.startswith("console: Failed to load resource")] == []
+    # and the modules table passes axe (run last: axe's own checks set inline styles, which the policy reports)
+    assert serious_axe_violations(page, "#modules-group") == []
 
 
 @override_settings(DEBUG=False)
