@@ -41,15 +41,12 @@ class TrackFilterSet(PublicFilterSet):
         model = Track
         fields = ("segment", "skill", "level", "q", "status")
 
-    def filter_segment(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        if value is None:
-            return queryset
-        return queryset.filter(Exists(Track.segments.through.objects.filter(track=OuterRef("pk"), segment=value)))
+    def filter_segment(self, queryset: QuerySet, name: str, value: QuerySet) -> QuerySet:
+        segments = Track.segments.through.objects.filter(track=OuterRef("pk"), segment__in=value)
+        return queryset.filter(Exists(segments))
 
-    def filter_skill(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        if value is None:
-            return queryset
-        modules = Module.objects.filter(track=OuterRef("pk"), skills=value)
+    def filter_skill(self, queryset: QuerySet, name: str, value: QuerySet) -> QuerySet:
+        modules = Module.objects.filter(track=OuterRef("pk"), skills__in=value)
         if not can_see_drafts(self.request, "curriculum", "module"):
             modules = modules.filter(status=Status.PUBLISHED)
         return queryset.filter(Exists(modules))
@@ -81,7 +78,5 @@ class ModuleFilterSet(PublicFilterSet):
         model = Module
         fields = ("track", "skill", "level", "q", "status")
 
-    def filter_skill(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        if value is None:
-            return queryset
-        return queryset.filter(Exists(Module.skills.through.objects.filter(module=OuterRef("pk"), skill=value)))
+    def filter_skill(self, queryset: QuerySet, name: str, value: QuerySet) -> QuerySet:
+        return queryset.filter(Exists(Module.skills.through.objects.filter(module=OuterRef("pk"), skill__in=value)))

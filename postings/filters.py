@@ -40,7 +40,7 @@ from .selectors import employer_list, skill_refs
 SEARCH_CONFIG = "english"
 
 
-def _segment_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+def _segment_filter(**kwargs) -> SlugFilter:
     return SlugFilter(
         queryset=visible_to(segment_refs, "segments", "segment"),
         label="Segment (slug)",
@@ -48,13 +48,13 @@ def _segment_filter(**kwargs) -> django_filters.ModelChoiceFilter:
     )
 
 
-def _skill_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+def _skill_filter(**kwargs) -> SlugFilter:
     return SlugFilter(
         queryset=visible_to(skill_refs, "postings", "skill"), label="Skill (slug)", **kwargs
     )
 
 
-def _category_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+def _category_filter(**kwargs) -> SlugFilter:
     return SlugFilter(
         queryset=SkillCategory.objects.all(), label="Skill category (slug)", **kwargs
     )
@@ -129,10 +129,8 @@ class EmployerFilterSet(django_filters.FilterSet):
         model = Employer
         fields = ("segment", "q")
 
-    def filter_segment(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        if value is None:
-            return queryset
-        postings = Posting.objects.filter(employer=OuterRef("pk"), segment=value)
+    def filter_segment(self, queryset: QuerySet, name: str, value: QuerySet) -> QuerySet:
+        postings = Posting.objects.filter(employer=OuterRef("pk"), segment__in=value)
         if not can_see_drafts(self.request, "postings", "posting"):
             postings = postings.published()
         return queryset.filter(Exists(postings))
@@ -187,11 +185,11 @@ class PostingFilterSet(PublicFilterSet):
             links = links.filter(skill__status="published")
         return links
 
-    def filter_skill(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset if value is None else queryset.filter(Exists(self._links().filter(skill=value)))
+    def filter_skill(self, queryset: QuerySet, name: str, value: QuerySet) -> QuerySet:
+        return queryset.filter(Exists(self._links().filter(skill__in=value)))
 
-    def filter_category(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset if value is None else queryset.filter(Exists(self._links().filter(skill__category=value)))
+    def filter_category(self, queryset: QuerySet, name: str, value: QuerySet) -> QuerySet:
+        return queryset.filter(Exists(self._links().filter(skill__category__in=value)))
 
     def filter_employer_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # The employers' ids first (one small query): PostgreSQL estimates a list of ids from its
@@ -283,13 +281,16 @@ class DemandFilterSet(django_filters.FilterSet):
         model = SkillDemand
         fields = ("segment", "skill", "category")
 
-    def filter_segment(self, queryset: QuerySet, name: str, value) -> QuerySet:
+    def filter_segment(self, queryset: QuerySet, name: str, value: QuerySet) -> QuerySet:
         # Applied in filter_queryset so that "no segment" means the scope of all segments.
         return queryset
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        segment = self.form.cleaned_data.get("segment")
-        queryset = queryset.filter(segment=segment) if segment else queryset.filter(segment__isnull=True)
+        slug = self.form.cleaned_data.get("segment")
+        if slug:
+            queryset = queryset.filter(segment__in=self.filters["segment"].matches(slug))
+        else:
+            queryset = queryset.filter(segment__isnull=True)
         return super().filter_queryset(queryset)
 
 

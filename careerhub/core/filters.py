@@ -19,6 +19,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django_filters.constants import EMPTY_VALUES
+from django_filters.filters import FilterMethod
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -123,13 +125,87 @@ def words_in(qs: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
     return qs
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class SlugFilter(django_filters.ModelChoiceFilter):
-    """Another object named by its slug; its ``queryset`` is usually ``visible_to(...)``."""
+# The answer for a slug that names nothing the request may see (a draft's included): the words of a
+# ``ModelChoiceField``, which these filters were, so the API's answer did not change.
+UNKNOWN_SLUG = forms.ModelChoiceField.default_error_messages["invalid_choice"]
+MAX_SLUG_LENGTH = 255  # the longest slug field of the models
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("to_field_name", "slug")
+
+class SlugMethod(FilterMethod):
+    """A ``method=`` of a ``SlugFilter``: the method gets the matching objects (a subquery), not the slug."""
+
+    def __call__(self, qs: QuerySet, value: str) -> QuerySet:
+        if value in EMPTY_VALUES:
+            return qs
+        return self.method(qs, self.f.field_name, self.f.matches(value))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.CharFilter):
+    """Another object named by its slug, filtered in the main query: ``<field>__in`` the visible objects with
+    that slug (a subquery), never a query of its own to look the slug up first.
+
+    ``queryset`` is a QuerySet or a callable taking the request (usually ``visible_to(...)``). A ``method``
+    receives that subquery (``.filter(segment__in=value)``). A slug that names nothing visible matches no
+    row: the views tell it from an empty answer only when the page comes back empty (``unknown_slugs``),
+    so a filter that finds rows costs no lookup at all.
+    """
+
+    field_class = forms.SlugField
+
+    def __init__(self, *args, queryset, **kwargs):
+        self.queryset = queryset
+        kwargs.setdefault("max_length", MAX_SLUG_LENGTH)
         super().__init__(*args, **kwargs)
+
+    @property
+    def method(self):
+        return self._method
+
+    @method.setter
+    def method(self, value) -> None:  # django-filter's setter, with SlugMethod in place of FilterMethod
+        self._method = value
+        self.__dict__.pop("filter", None)
+        if value is not None:
+            self.filter = SlugMethod(self)
+
+    def matches(self, value: str) -> QuerySet:
+        """The objects the request may see with slug ``value`` (unevaluated: a subquery of the main query)."""
+        queryset = self.queryset(self.parent.request) if callable(self.queryset) else self.queryset
+        return queryset.filter(slug=value)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if value in EMPTY_VALUES:
+            return qs
+        return self.get_method(qs)(**{f"{self.field_name}__in": self.matches(value)})
+
+
+def unknown_slugs(filterset: django_filters.FilterSet) -> list[str]:
+    """The ``SlugFilter`` parameters of a bound FilterSet whose slug names nothing the request may see.
+
+    One small query per slug given: call it only when the answer came back empty (a slug that finds rows
+    is known), to answer as for any refused filter, naming it.
+    """
+    if not filterset.is_bound:
+        return []
+    filterset.is_valid()  # cleans the form: a value refused already is not looked up
+    chosen = filterset.form.cleaned_data
+    return [
+        name
+        for name, declared in filterset.filters.items()
+        if isinstance(declared, SlugFilter) and chosen.get(name) and not declared.matches(chosen[name]).exists()
+    ]
+
+
+def refuse_unknown_slugs(filterset: django_filters.FilterSet) -> bool:
+    """For the HTML pages, after an empty page: name each unknown slug as a form error and drop its filter
+    (as every refused filter is dropped), so that ``filterset.qs`` filters again without it. True if any."""
+    names = unknown_slugs(filterset)
+    for name in names:
+        filterset.form.add_error(name, forms.ValidationError(UNKNOWN_SLUG, code="invalid_choice"))
+    if names and hasattr(filterset, "_qs"):
+        del filterset._qs  # django-filter keeps the filtered queryset; it is built again from the cleaned data
+    return bool(names)
 
 
 class PublicFilterSet(django_filters.FilterSet):

@@ -23,6 +23,9 @@ class FilterBackend(DjangoFilterBackend):
         A filter the request does not name filters nothing; leaving it out spares building its form
         field (a ``ModelChoiceFilter``'s reads the choices' queryset) and validating it. A widget that
         reads ``<name>_<suffix>`` parameters keeps its filter.
+
+        The view keeps it (``view.filterset``): a page that comes back empty tells an unknown slug from
+        no match with it (``PublicViewSetMixin.paginate_queryset``).
         """
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
@@ -30,6 +33,7 @@ class FilterBackend(DjangoFilterBackend):
             for name in list(filterset.filters):
                 if name not in named and not any(param.startswith(f"{name}_") for param in named):
                     del filterset.filters[name]
+        view.filterset = filterset  # read again if the page comes back empty (unknown slugs, views.py)
         return filterset
 
     def filter_queryset(self, request, queryset, view):
