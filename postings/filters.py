@@ -129,8 +129,8 @@ class EmployerFilterSet(django_filters.FilterSet):
         model = Employer
         fields = ("segment", "q")
 
-    def filter_segment(self, queryset: QuerySet, name: str, value: QuerySet) -> QuerySet:
-        postings = Posting.objects.filter(employer=OuterRef("pk"), segment__in=value)
+    def filter_segment(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        postings = Posting.objects.filter(employer=OuterRef("pk"), segment__in=self.filters["segment"].matches(value))
         if not can_see_drafts(self.request, "postings", "posting"):
             postings = postings.published()
         return queryset.filter(Exists(postings))
@@ -185,11 +185,12 @@ class PostingFilterSet(PublicFilterSet):
             links = links.filter(skill__status="published")
         return links
 
-    def filter_skill(self, queryset: QuerySet, name: str, value: QuerySet) -> QuerySet:
-        return queryset.filter(Exists(self._links().filter(skill__in=value)))
+    # The links follow the skills' visibility rule already (``_links``): the slug is matched through them.
+    def filter_skill(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Exists(self._links().filter(skill__slug=value)))
 
-    def filter_category(self, queryset: QuerySet, name: str, value: QuerySet) -> QuerySet:
-        return queryset.filter(Exists(self._links().filter(skill__category__in=value)))
+    def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Exists(self._links().filter(skill__category__slug=value)))
 
     def filter_employer_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # The employers' ids first (one small query): PostgreSQL estimates a list of ids from its
@@ -270,7 +271,7 @@ class DemandFilterSet(django_filters.FilterSet):
     ``skill``, ``category`` and a period of months narrow them; ``ordering`` by month or postings.
     """
 
-    segment = _segment_filter(method="filter_segment")
+    segment = _segment_filter()
     skill = _skill_filter()
     category = _category_filter(field_name="skill__category")
     period_from = MonthFilter(field_name="month", lookup_expr="gte", label="First month (YYYY-MM)")
@@ -281,15 +282,8 @@ class DemandFilterSet(django_filters.FilterSet):
         model = SkillDemand
         fields = ("segment", "skill", "category")
 
-    def filter_segment(self, queryset: QuerySet, name: str, value: QuerySet) -> QuerySet:
-        # Applied in filter_queryset so that "no segment" means the scope of all segments.
-        return queryset
-
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        slug = self.form.cleaned_data.get("segment")
-        if slug:
-            queryset = queryset.filter(segment__in=self.filters["segment"].matches(slug))
-        else:
+        if not self.form.cleaned_data.get("segment"):  # no segment: the scope of all segments
             queryset = queryset.filter(segment__isnull=True)
         return super().filter_queryset(queryset)
 

@@ -20,7 +20,6 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django_filters.constants import EMPTY_VALUES
-from django_filters.filters import FilterMethod
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -131,24 +130,16 @@ UNKNOWN_SLUG = forms.ModelChoiceField.default_error_messages["invalid_choice"]
 MAX_SLUG_LENGTH = 255  # the longest slug field of the models
 
 
-class SlugMethod(FilterMethod):
-    """A ``method=`` of a ``SlugFilter``: the method gets the matching objects (a subquery), not the slug."""
-
-    def __call__(self, qs: QuerySet, value: str) -> QuerySet:
-        if value in EMPTY_VALUES:
-            return qs
-        return self.method(qs, self.f.field_name, self.f.matches(value))
-
-
 @extend_schema_field(OpenApiTypes.STR)
 class SlugFilter(django_filters.CharFilter):
     """Another object named by its slug, filtered in the main query: ``<field>__in`` the visible objects with
     that slug (a subquery), never a query of its own to look the slug up first.
 
     ``queryset`` is a QuerySet or a callable taking the request (usually ``visible_to(...)``). A ``method``
-    receives that subquery (``.filter(segment__in=value)``). A slug that names nothing visible matches no
-    row: the views tell it from an empty answer only when the page comes back empty (``unknown_slugs``),
-    so a filter that finds rows costs no lookup at all.
+    receives the slug: it matches it in its own condition, with ``matches`` or through a join whose rows
+    already follow the visibility rule (a posting's skill links: ``skill__slug``). A slug that names
+    nothing visible matches no row: the views tell it from an empty answer only when the page comes back
+    empty (``unknown_slugs``), so a filter that finds rows costs no lookup at all.
     """
 
     field_class = forms.SlugField
@@ -157,17 +148,6 @@ class SlugFilter(django_filters.CharFilter):
         self.queryset = queryset
         kwargs.setdefault("max_length", MAX_SLUG_LENGTH)
         super().__init__(*args, **kwargs)
-
-    @property
-    def method(self):
-        return self._method
-
-    @method.setter
-    def method(self, value) -> None:  # django-filter's setter, with SlugMethod in place of FilterMethod
-        self._method = value
-        self.__dict__.pop("filter", None)
-        if value is not None:
-            self.filter = SlugMethod(self)
 
     def matches(self, value: str) -> QuerySet:
         """The objects the request may see with slug ``value`` (unevaluated: a subquery of the main query)."""
