@@ -40,18 +40,15 @@ from .selectors import employer_list, skill_refs
 SEARCH_CONFIG = "english"
 
 
+# Segments and skills are visible as ``public_q`` says (published): a filter on them is a join.
 def _segment_filter(**kwargs) -> SlugFilter:
     return SlugFilter(
-        queryset=visible_to(segment_refs, "segments", "segment"),
-        label="Segment (slug)",
-        **kwargs,
+        queryset=visible_to(segment_refs, "segments", "segment"), joined=True, label="Segment (slug)", **kwargs
     )
 
 
 def _skill_filter(**kwargs) -> SlugFilter:
-    return SlugFilter(
-        queryset=visible_to(skill_refs, "postings", "skill"), label="Skill (slug)", **kwargs
-    )
+    return SlugFilter(queryset=visible_to(skill_refs, "postings", "skill"), joined=True, label="Skill (slug)", **kwargs)
 
 
 def _category_filter(**kwargs) -> SlugFilter:

@@ -17,6 +17,7 @@ from operator import or_
 
 import django_filters
 from django import forms
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django_filters.constants import EMPTY_VALUES
@@ -24,7 +25,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .editorial import Status
-from .visibility import can_see_drafts
+from .visibility import can_see_drafts, public_q
 
 MONTH_RE = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 # The months a period may name. The upper bound leaves room for the month after the last (a period's
@@ -62,6 +63,7 @@ def visible_to(selector: Callable[..., QuerySet], app_label: str, model_name: st
     def queryset(request: HttpRequest | None) -> QuerySet:
         return selector(include_unpublished=can_see_drafts(request, app_label, model_name))
 
+    queryset.draft_model = (app_label, model_name)  # for a SlugFilter that joins (``joined=True``)
     return queryset
 
 
@@ -140,12 +142,18 @@ class SlugFilter(django_filters.CharFilter):
     already follow the visibility rule (a posting's skill links: ``skill__slug``). A slug that names
     nothing visible matches no row: the views tell it from an empty answer only when the page comes back
     empty (``unknown_slugs``), so a filter that finds rows costs no lookup at all.
+
+    With ``joined=True`` (the ``queryset`` a ``visible_to(selector, ...)`` whose selector keeps the public
+    rows of ``public_q``, as the segments' and skills' do) the filter is a join instead of a subquery:
+    ``segment__slug=...`` and, for the public, ``public_q`` through the same join. It reads the same rows,
+    and costs less CPU to build and compile than a subquery.
     """
 
     field_class = forms.SlugField
 
-    def __init__(self, *args, queryset, **kwargs):
+    def __init__(self, *args, queryset, joined: bool = False, **kwargs):
         self.queryset = queryset
+        self.joined = joined
         kwargs.setdefault("max_length", MAX_SLUG_LENGTH)
         super().__init__(*args, **kwargs)
 
@@ -157,7 +165,13 @@ class SlugFilter(django_filters.CharFilter):
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if value in EMPTY_VALUES:
             return qs
-        return self.get_method(qs)(**{f"{self.field_name}__in": self.matches(value)})
+        if not self.joined:
+            return self.get_method(qs)(**{f"{self.field_name}__in": self.matches(value)})
+        app_label, model_name = self.queryset.draft_model
+        condition = Q(**{f"{self.field_name}__slug": value})
+        if not can_see_drafts(self.parent.request, app_label, model_name):
+            condition &= public_q(apps.get_model(app_label, model_name), f"{self.field_name}__")
+        return self.get_method(qs)(condition)
 
 
 def unknown_slugs(filterset: django_filters.FilterSet) -> list[str]:
