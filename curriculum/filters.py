@@ -41,15 +41,14 @@ class TrackFilterSet(PublicFilterSet):
         model = Track
         fields = ("segment", "skill", "level", "q", "status")
 
-    def filter_segment(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        if value is None:
-            return queryset
-        return queryset.filter(Exists(Track.segments.through.objects.filter(track=OuterRef("pk"), segment=value)))
+    def filter_segment(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        segments = Track.segments.through.objects.filter(
+            track=OuterRef("pk"), segment__in=self.filters["segment"].matches(value)
+        )
+        return queryset.filter(Exists(segments))
 
-    def filter_skill(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        if value is None:
-            return queryset
-        modules = Module.objects.filter(track=OuterRef("pk"), skills=value)
+    def filter_skill(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        modules = Module.objects.filter(track=OuterRef("pk"), skills__in=self.filters["skill"].matches(value))
         if not can_see_drafts(self.request, "curriculum", "module"):
             modules = modules.filter(status=Status.PUBLISHED)
         return queryset.filter(Exists(modules))
@@ -81,7 +80,6 @@ class ModuleFilterSet(PublicFilterSet):
         model = Module
         fields = ("track", "skill", "level", "q", "status")
 
-    def filter_skill(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        if value is None:
-            return queryset
-        return queryset.filter(Exists(Module.skills.through.objects.filter(module=OuterRef("pk"), skill=value)))
+    def filter_skill(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        skills = self.filters["skill"].matches(value)
+        return queryset.filter(Exists(Module.skills.through.objects.filter(module=OuterRef("pk"), skill__in=skills)))

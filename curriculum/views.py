@@ -3,6 +3,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from careerhub.core.filters import refuse_unknown_slugs
 from careerhub.core.visibility import can_see_drafts
 from postings.demand.fragments import MIN_SAMPLE, DemandWindow, demand_tiers, tier_rules, track_evidence
 from segments.selectors import segment_list
@@ -17,6 +18,8 @@ from .selectors import module_get, track_get, track_list, track_path
 def track_list_view(request: HttpRequest) -> HttpResponse:
     filterset = TrackFilterSet(request.GET or None, queryset=track_list(), request=request)
     tracks = filterset.qs.distinct() if filterset.is_bound else filterset.queryset
+    if filterset.is_bound and not tracks and refuse_unknown_slugs(filterset):  # named, and read without them
+        tracks = filterset.qs.distinct()
     return render(
         request,
         "curriculum/track_list.html",

@@ -40,21 +40,18 @@ from .selectors import employer_list, skill_refs
 SEARCH_CONFIG = "english"
 
 
-def _segment_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+# Segments and skills are visible as ``public_q`` says (published): a filter on them is a join.
+def _segment_filter(**kwargs) -> SlugFilter:
     return SlugFilter(
-        queryset=visible_to(segment_refs, "segments", "segment"),
-        label="Segment (slug)",
-        **kwargs,
+        queryset=visible_to(segment_refs, "segments", "segment"), joined=True, label="Segment (slug)", **kwargs
     )
 
 
-def _skill_filter(**kwargs) -> django_filters.ModelChoiceFilter:
-    return SlugFilter(
-        queryset=visible_to(skill_refs, "postings", "skill"), label="Skill (slug)", **kwargs
-    )
+def _skill_filter(**kwargs) -> SlugFilter:
+    return SlugFilter(queryset=visible_to(skill_refs, "postings", "skill"), joined=True, label="Skill (slug)", **kwargs)
 
 
-def _category_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+def _category_filter(**kwargs) -> SlugFilter:
     return SlugFilter(
         queryset=SkillCategory.objects.all(), label="Skill category (slug)", **kwargs
     )
@@ -129,10 +126,8 @@ class EmployerFilterSet(django_filters.FilterSet):
         model = Employer
         fields = ("segment", "q")
 
-    def filter_segment(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        if value is None:
-            return queryset
-        postings = Posting.objects.filter(employer=OuterRef("pk"), segment=value)
+    def filter_segment(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        postings = Posting.objects.filter(employer=OuterRef("pk"), segment__in=self.filters["segment"].matches(value))
         if not can_see_drafts(self.request, "postings", "posting"):
             postings = postings.published()
         return queryset.filter(Exists(postings))
@@ -187,11 +182,12 @@ class PostingFilterSet(PublicFilterSet):
             links = links.filter(skill__status="published")
         return links
 
-    def filter_skill(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset if value is None else queryset.filter(Exists(self._links().filter(skill=value)))
+    # The links follow the skills' visibility rule already (``_links``): the slug is matched through them.
+    def filter_skill(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Exists(self._links().filter(skill__slug=value)))
 
-    def filter_category(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset if value is None else queryset.filter(Exists(self._links().filter(skill__category=value)))
+    def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Exists(self._links().filter(skill__category__slug=value)))
 
     def filter_employer_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # The employers' ids first (one small query): PostgreSQL estimates a list of ids from its
@@ -272,7 +268,7 @@ class DemandFilterSet(django_filters.FilterSet):
     ``skill``, ``category`` and a period of months narrow them; ``ordering`` by month or postings.
     """
 
-    segment = _segment_filter(method="filter_segment")
+    segment = _segment_filter()
     skill = _skill_filter()
     category = _category_filter(field_name="skill__category")
     period_from = MonthFilter(field_name="month", lookup_expr="gte", label="First month (YYYY-MM)")
@@ -283,13 +279,9 @@ class DemandFilterSet(django_filters.FilterSet):
         model = SkillDemand
         fields = ("segment", "skill", "category")
 
-    def filter_segment(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        # Applied in filter_queryset so that "no segment" means the scope of all segments.
-        return queryset
-
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        segment = self.form.cleaned_data.get("segment")
-        queryset = queryset.filter(segment=segment) if segment else queryset.filter(segment__isnull=True)
+        if not self.form.cleaned_data.get("segment"):  # no segment: the scope of all segments
+            queryset = queryset.filter(segment__isnull=True)
         return super().filter_queryset(queryset)
 
 

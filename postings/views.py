@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from careerhub.core.filters import UNKNOWN_SLUG, refuse_unknown_slugs
 from careerhub.core.presenters import share_bars, share_lines
 from careerhub.core.visibility import can_see_drafts
 from curriculum.selectors import modules_teaching, tracks_teaching
@@ -73,10 +75,16 @@ def skill_list_view(request: HttpRequest) -> HttpResponse:
     if filterset.is_bound:
         filterset.is_valid()  # a bad filter is named and ignored: cleaned_data keeps the valid ones
         chosen = filterset.form.cleaned_data
+    skills = list(filterset.qs)
+    if not skills and refuse_unknown_slugs(filterset):  # named, and the list read without them
+        skills = list(filterset.qs)
     segments = list(segment_list())
-    segment = chosen.get("segment")
+    # The segment's slug is looked up among the segments listed anyway (no query of its own).
+    segment = next((s for s in segments if s.slug == chosen.get("segment")), None)
+    if chosen.get("segment") and segment is None:
+        filterset.form.add_error("segment", forms.ValidationError(UNKNOWN_SLUG, code="invalid_choice"))
     table, rows = skill_index(
-        skills=list(filterset.qs), segments=segments, segment=segment, tier=chosen.get("tier") or None,
+        skills=skills, segments=segments, segment=segment, tier=chosen.get("tier") or None,
         sort=chosen.get("sort") or "demand",
     )
     return render(
@@ -145,6 +153,8 @@ def skill_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
 def posting_list_view(request: HttpRequest) -> HttpResponse:
     filterset = PostingFilterSet(request.GET or None, queryset=posting_list_page(), request=request)
     page = posting_page(filterset.qs, request.GET.get("page"))
+    if not page.object_list and refuse_unknown_slugs(filterset):  # named, and the list read without them
+        page = posting_page(filterset.qs, request.GET.get("page"))
     skill_names = posting_skill_names(posting.pk for posting in page.object_list)
     for posting in page.object_list:
         posting.skill_names = skill_names.get(posting.pk, [])

@@ -346,3 +346,20 @@ def test_posting_rows_of_a_list_equal_the_postings_own_answers(world, as_editor)
     assert rows and any(row["skills"] for row in rows)
     for row in rows:
         assert row == client.get(f"/api/v1/postings/{row['id']}/").json()
+
+
+def test_a_known_slug_that_matches_no_row_is_an_empty_page_and_an_unknown_one_is_refused(
+    world, django_assert_num_queries
+):
+    # given a published segment with no postings (its slug matched in the list's own query)
+    from tests.factories import SegmentFactory
+
+    SegmentFactory(slug="empty-segment")
+    client = APIClient()
+    # when the public filters postings by it, then by a slug that names nothing
+    with django_assert_num_queries(2):  # the empty page, then the one check that the slug is known
+        empty = client.get("/api/v1/postings/?segment=empty-segment")
+    unknown = client.get("/api/v1/postings/?segment=nothing-by-that-name")
+    # then the first is an empty page, the second a 400 naming the parameter
+    assert empty.status_code == 200 and empty.json()["results"] == []
+    assert unknown.status_code == 400 and unknown.json()["errors"][0]["field"] == "segment"

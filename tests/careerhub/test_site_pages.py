@@ -295,12 +295,13 @@ WORDS = {"common words": (6, 5), "a rare word": (4, 3)}
     [
         ("/segments/", 1),
         ("/tracks/", 5),  # with the learning path: its tracks (with their coverage) and links
-        ("/tracks/?level=engineer&segment=financial-services", 6),
+        ("/tracks/?level=engineer&segment=financial-services", 5),  # the slug matched in the main query
         ("/skills/", 5),  # skills, categories, segments, and the demand figures (totals, counts) on a cold cache
-        ("/skills/?q=kube&category=containers", 6),
-        ("/skills/?segment=financial-services&tier=core&sort=name", 6),
+        ("/skills/?q=kube&category=containers", 5),
+        ("/skills/?segment=financial-services&tier=core&sort=name", 5),  # the segment found among those listed
         ("/postings/", 4),
-        ("/postings/?segment=financial-services&skill=kubernetes&employer=harbor-trust-bank&posted_from=2026-01-01", 7),
+        # Three slugs, none looked up before the list: matched in its query.
+        ("/postings/?segment=financial-services&skill=kubernetes&employer=harbor-trust-bank&posted_from=2026-01-01", 4),
         # The employers named so first, then their postings.
         ("/postings/?employer_name=harbor&q=kubernetes+engineer", "common words"),
         ("/postings/?q=zyzzyva", "a rare word"),

@@ -95,8 +95,9 @@ def test_the_index_makes_a_fixed_number_of_queries(client, world, django_assert_
     for _ in range(extra // 4):
         write_summaries({(SegmentFactory(), OCT): (40, dict.fromkeys(skills, 12))})
     url = "/skills/?segment=finance&tier=core&sort=name"
-    # the segment named, the skills, the segments, the categories; the demand figures (totals and counts) cold
-    with django_assert_num_queries(6):
+    # the skills, the segments (the one named found among them), the categories; the demand figures (totals
+    # and counts) cold
+    with django_assert_num_queries(5):
         client.get(url)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get(url)

@@ -4,6 +4,8 @@ Its own module: DRF imports the filter backends of its settings while it defines
 so the backend cannot live beside the view classes (``views.py``) that import those views.
 """
 
+from functools import lru_cache
+
 from django_filters import FilterSet
 from django_filters.rest_framework import DjangoFilterBackend
 
@@ -20,16 +22,24 @@ class FilterBackend(DjangoFilterBackend):
     def get_filterset(self, request, queryset, view):
         """The FilterSet with only the filters the request names: its form is built from those alone.
 
-        A filter the request does not name filters nothing; leaving it out spares building its form
-        field (a ``ModelChoiceFilter``'s reads the choices' queryset) and validating it. A widget that
+        A filter the request does not name filters nothing; leaving it out spares copying it (every
+        FilterSet deep-copies its filters), building its form field and validating it. A widget that
         reads ``<name>_<suffix>`` parameters keeps its filter.
+
+        The view keeps it (``view.filterset``): a page that comes back empty tells an unknown slug from
+        no match with it (``PublicViewSetMixin.paginate_queryset``).
         """
-        filterset = super().get_filterset(request, queryset, view)
-        if filterset is not None:
-            named = set(request.query_params)
-            for name in list(filterset.filters):
-                if name not in named and not any(param.startswith(f"{name}_") for param in named):
-                    del filterset.filters[name]
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return None
+        named = set(request.query_params)
+        kept = frozenset(
+            name
+            for name in filterset_class.base_filters
+            if name in named or any(param.startswith(f"{name}_") for param in named)
+        )
+        filterset = narrowed(filterset_class, kept)(**self.get_filterset_kwargs(request, queryset, view))
+        view.filterset = filterset
         return filterset
 
     def filter_queryset(self, request, queryset, view):
@@ -41,3 +51,11 @@ class FilterBackend(DjangoFilterBackend):
         ):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+@lru_cache(maxsize=512)
+def narrowed(filterset_class: type[FilterSet], names: frozenset[str]) -> type[FilterSet]:
+    """A subclass of ``filterset_class`` whose filters are only ``names`` (one class per combination)."""
+    subclass = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
+    subclass.base_filters = {name: f for name, f in filterset_class.base_filters.items() if name in names}
+    return subclass

@@ -21,6 +21,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.utils.serializer_helpers import BindingDict
 
+from careerhub.core.filters import UNKNOWN_SLUG, unknown_slugs
 from careerhub.core.services import EditConflict
 from careerhub.core.visibility import can_see_drafts
 
@@ -307,6 +308,15 @@ class PublicViewSetMixin:
     def as_view(cls, *args, **kwargs):
         # ETag from the body and 304 when If-None-Match still matches, on every GET and HEAD.
         return conditional_page(public_cache(super().as_view(*args, **kwargs)))
+
+    def paginate_queryset(self, queryset):
+        """The page; an empty one is refused (400 naming the parameter) when a slug filter named nothing the
+        request may see, as before the slug filters joined in the main query (careerhub/core/filters.py)."""
+        page = super().paginate_queryset(queryset)
+        filterset = getattr(self, "filterset", None)
+        if page is not None and not page and filterset is not None and (names := unknown_slugs(filterset)):
+            raise ValidationError({name: [UNKNOWN_SLUG] for name in names})
+        return page
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
