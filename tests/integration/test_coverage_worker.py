@@ -22,21 +22,18 @@ def last_month():
     return add_months(month_start(timezone.localdate()), -1)
 
 
+def post(employer, segment, n: int, skills) -> None:
+    create_posting(employer=employer, segment=segment, title=f"Job {n}", description="x", extract=False,
+                   posted_on=last_month(), external_id=f"cw{n}", skills=skills)  # fmt: skip
+
+
 def test_a_real_worker_keeps_coverage_current_after_curriculum_and_demand_writes(celery_worker):
-    # given: Finance asks for Kubernetes in 3 postings and MLflow in 1, last month (both in the worker's top 20)
+    # given: last month Finance posted 30 ads (enough to judge its skills): Kubernetes in 15, MLflow in 10, both
+    # core skills (in at least a quarter of its postings)
     finance, employer = SegmentFactory(), EmployerFactory()
     k8s, mlflow = SkillFactory(), SkillFactory()
-    for n, skills in enumerate([[k8s], [k8s], [k8s, mlflow]]):
-        create_posting(
-            employer=employer,
-            segment=finance,
-            title=f"Job {n}",
-            description="x",
-            extract=False,
-            posted_on=last_month(),
-            external_id=f"cw{n}",
-            skills=skills,
-        )
+    for n in range(30):
+        post(employer, finance, n, [k8s] if n < 15 else [mlflow] if n < 25 else [])
     track = TrackFactory()
     module = ModuleFactory(track=track)
 
@@ -45,21 +42,13 @@ def test_a_real_worker_keeps_coverage_current_after_curriculum_and_demand_writes
     wait_for(lambda: stored_coverage(track) == 0.0, timeout=60, message="coverage of a track with no skills")
     module_set_skills(module=module, skills=[k8s])
 
-    # then: Kubernetes 3 of the weight 4
-    wait_for(lambda: stored_coverage(track) == 0.75, timeout=60, message="coverage after the module edit")
+    # then: Kubernetes 15 of the weight 15 + 10
+    wait_for(lambda: stored_coverage(track) == 0.6, timeout=60, message="coverage after the module edit")
 
-    # when: demand moves (another MLflow posting): the demand drain marks the track and drains coverage after it
-    create_posting(
-        employer=employer,
-        segment=finance,
-        title="Job 4",
-        description="x",
-        extract=False,
-        posted_on=last_month(),
-        external_id="cw4",
-        skills=[mlflow],
-    )
+    # when: demand moves (10 more MLflow postings): the demand drain marks the track and drains coverage after it
+    for n in range(30, 40):
+        post(employer, finance, n, [mlflow])
 
-    # then: Kubernetes 3 of 3 + 2
-    wait_for(lambda: stored_coverage(track) == 0.6, timeout=60, message="coverage after new demand")
+    # then: Kubernetes 15 of 15 + 20
+    wait_for(lambda: stored_coverage(track) == 0.4286, timeout=60, message="coverage after new demand")
     wait_for(lambda: not CoverageMark.objects.exists(), timeout=30, message="no coverage mark left")

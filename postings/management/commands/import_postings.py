@@ -1,3 +1,4 @@
+import logging
 import sys
 from pathlib import Path
 
@@ -57,6 +58,9 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: no such file.")
             stream = file.open("rb")
         bar = tqdm(unit=" rows", disable=no_progress, file=self.stderr._out, mininterval=0.5)
+        # A connection lost in the middle of a COPY makes psycopg log that it ignored the failed COPY's end as
+        # well: the one line below says what happened, and a second would only repeat it.
+        logging.getLogger("psycopg").setLevel(logging.ERROR)
         try:
             report = postings_import(
                 read_rows(stream, fmt),
