@@ -256,9 +256,10 @@ ROUNDS = 20
 def test_two_editors_changing_different_fields_at_the_same_moment_both_keep_their_change():
     if connection.vendor != "postgresql":
         skip_or_fail("concurrent writers need PostgreSQL: set DATABASE_URL")
-    # given: a track and two editors with their own connections
+    # given: a live track and two publishers (a change to live content needs the publishing permission), each with
+    # a connection of their own
     track = TrackFactory(slug="shared", title="Title 0", summary="Summary 0")
-    clients = [token_client("change_track"), token_client("change_track")]
+    clients = [token_client("change_track", "publish_revision"), token_client("change_track", "publish_revision")]
     lost, statuses = [], []
 
     for round_number in range(1, ROUNDS + 1):
