@@ -33,25 +33,18 @@ def public(queryset: QuerySet) -> QuerySet:
 
 def can_see_drafts(request: HttpRequest | None, app_label: str, model_name: str) -> bool:
     """Whether ``request``'s user may see unpublished ``app_label.model_name`` rows (drafts, archived)."""
-    user = getattr(request, "user", None)
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm(f"{app_label}.view_{model_name}")
-    )
+    return _staff_may(request, f"{app_label}.view_{model_name}")
 
 
 def can_edit(request: HttpRequest | None, app_label: str, model_name: str) -> bool:
     """Whether ``request``'s user may change ``app_label.model_name`` rows in the admin (an "Edit this page" link)."""
+    return _staff_may(request, f"{app_label}.change_{model_name}")
+
+
+def _staff_may(request: HttpRequest | None, permission: str) -> bool:
     user = getattr(request, "user", None)
     return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm(f"{app_label}.change_{model_name}")
+        user is not None and user.is_authenticated and user.is_active and user.is_staff and user.has_perm(permission)
     )
 
 

@@ -5,16 +5,19 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, connections, transaction
 
 from careerhub.celery import app as celery_app
+from careerhub.core import outbox
 from tests.conftest import skip_or_fail
 
 REDIS_START = [
@@ -58,6 +61,33 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.1, message: str =
             return value
         time.sleep(interval)
     raise AssertionError(f"{message} not met within {timeout} s")
+
+
+@contextmanager
+def global_lock_held():
+    """Hold the outbox's global lock (as a full recompute does) in a thread of the test: a drain or a scan claims
+    its rows, then waits at that lock, so the test can act mid-run every time instead of racing a short task."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                outbox.lock_everything()
+                locked.set()
+                release.wait(timeout=180)
+        except DatabaseError:
+            pass  # its connection was terminated by the test, which releases the lock too
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(timeout=30)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join()
 
 
 class Worker:

@@ -8,24 +8,22 @@ fresh full recount, the way ``recompute_demand --verify`` does.
 import datetime
 import re
 import threading
-from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from careerhub.celery import app as celery_app
-from careerhub.core import outbox
 from postings.demand import engine
 from postings.demand.marks import drain_request_flag
 from postings.demand.models import DemandMark, DemandRun, SkillDemand
 from postings.demand.tasks import recompute_marked_demand
 from postings.models import Posting
 from tests.factories import EmployerFactory, SegmentFactory, SkillFactory, UserFactory
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import global_lock_held, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -101,35 +99,8 @@ def send_while_away(worker, client, count: int) -> None:
     worker.start()
 
 
-@contextmanager
-def drains_held():
-    """Hold every drain at the global lock, as a full recompute does, so the test acts mid-drain: a
-    3,000-posting drain takes a quarter of a second, too short to catch otherwise."""
-    locked, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        try:
-            with transaction.atomic():
-                outbox.lock_everything()
-                locked.set()
-                release.wait(timeout=180)
-        except DatabaseError:
-            pass  # its connection was terminated by the test, which releases the lock too
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert locked.wait(timeout=30)
-    try:
-        yield
-    finally:
-        release.set()
-        holder.join()
-
-
 def running_drain() -> bool:
-    """A drain has claimed its marks and waits at the global lock ``drains_held`` holds.
+    """A drain has claimed its marks and waits at the global lock ``global_lock_held`` holds.
 
     Read from ``pg_locks``, not by locking marks: a probe that locked them could make the drain skip them.
     """
@@ -159,7 +130,7 @@ def test_a_worker_killed_mid_recompute_loses_nothing_and_counts_nothing_twice(wo
     send_while_away(celery_worker, world, 3000)
 
     # when: the worker is killed while a drain is running
-    with drains_held():
+    with global_lock_held():
         drain_now(celery_worker)
         wait_for(running_drain, timeout=60, interval=0.05, message="a drain started")
         celery_worker.kill()
@@ -191,7 +162,7 @@ def test_a_redis_restart_during_a_burst_converges(world, celery_worker, redis_re
 def test_a_database_connection_killed_under_a_running_task_is_retried(world, celery_worker):
     # given: marks for 3,000 postings and a drain running on the worker
     send_while_away(celery_worker, world, 3000)
-    with drains_held():
+    with global_lock_held():
         drain_now(celery_worker)
         wait_for(running_drain, timeout=60, interval=0.05, message="a drain started")
 

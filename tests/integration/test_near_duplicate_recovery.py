@@ -6,21 +6,18 @@ beat entry ``near-duplicate-sweep`` finds it.
 """
 
 import re
-import threading
-from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import connection
 
 from careerhub.celery import app as celery_app
-from careerhub.core import outbox
 from postings.ingest.models import NearDuplicate, NearDuplicateScan
 from postings.ingest.services import postings_import
 from postings.ingest.tasks import find_near_duplicates
 from postings.models import Posting
 from tests.factories import EmployerFactory, SegmentFactory
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import global_lock_held, wait_for
 from tests.postings.test_ingest_admin import AD, OTHER, REPOST, row
 
 pytestmark = pytest.mark.integration
@@ -41,33 +38,6 @@ def waiting_scan(transactional_db, celery_worker):
     assert NearDuplicateScan.objects.count() == 1
     assert not NearDuplicate.objects.exists()
     celery_worker.start()
-
-
-@contextmanager
-def scans_held():
-    """Hold the global drain lock (as a full recompute does) in a thread of the test: a scan claims its
-    ``NearDuplicateScan`` rows, then waits at that lock, so the test can act mid-scan every time."""
-    locked, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        try:
-            with transaction.atomic():
-                outbox.lock_everything()
-                locked.set()
-                release.wait(timeout=180)
-        except DatabaseError:
-            pass
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert locked.wait(timeout=30)
-    try:
-        yield
-    finally:
-        release.set()
-        holder.join()
 
 
 def scanning_backend() -> int | None:
@@ -104,7 +74,7 @@ def sweep(worker) -> int:
 
 def test_a_scan_whose_worker_was_killed_mid_scan_is_run_by_the_beat_sweep_once(waiting_scan, celery_worker):
     # given: the scan the import queued, running on the worker, which has claimed the scan's row
-    with scans_held():
+    with global_lock_held():
         find_near_duplicates.apply_async(queue=celery_worker.queue)
         pid = wait_for(scanning_backend, timeout=120, interval=0.05, message="a scan claimed its row")
 
