@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import BooleanField, CharField, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Left, Length, NullIf
+from django.urls import reverse
 
 from careerhub.core.editorial import Status
 from careerhub.core.ranking import (
@@ -211,13 +212,18 @@ def _rows(kind: str, query: str) -> QuerySet:
     return rows.order_by(*ordering).values_list(*COLUMNS)[:PER_KIND]
 
 
+# Each kind's page, reversed from the row's own columns: building unsaved instances for their
+# get_absolute_url would run a query per hit (a new segment's or track's display order defaults to
+# one past the highest, read from the database).
+URL_NAMES = {"segment": "segments:detail", "track": "curriculum:track-detail", "skill": "postings:skill-detail"}
+
+
 def _url(kind: str, pk: int, slug: str | None, parent_slug: str | None) -> str:
-    # The models' own get_absolute_url, on unsaved instances holding just what the URL needs.
     if kind == "posting":
-        return Posting(pk=pk).get_absolute_url()
+        return reverse("postings:posting-detail", kwargs={"pk": pk})
     if kind == "module":
-        return Module(slug=slug, track=Track(slug=parent_slug)).get_absolute_url()
-    return KINDS[kind][0](slug=slug).get_absolute_url()
+        return reverse("curriculum:module-detail", kwargs={"track_slug": parent_slug, "slug": slug})
+    return reverse(URL_NAMES[kind], kwargs={"slug": slug})
 
 
 def _shown_alias(name: str, alias: str | None, query: str) -> str | None:

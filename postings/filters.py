@@ -3,7 +3,7 @@
 import django_filters
 from django.core.validators import validate_slug
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from careerhub.core.filters import (
@@ -144,7 +144,7 @@ class PostingFilterSet(PublicFilterSet):
     skill = _skill_filter(method="filter_skill")
     category = _category_filter(method="filter_category")
     employer = SlugFilter(
-        queryset=visible_to(employer_list, "postings", "posting"), label="Employer (slug)"
+        queryset=visible_to(employer_list, "postings", "posting"), method="filter_employer", label="Employer (slug)"
     )
     employer_name = django_filters.CharFilter(
         method="filter_employer_name", max_length=MAX_QUERY_LENGTH, label="Employer name (or part of it)"
@@ -184,10 +184,23 @@ class PostingFilterSet(PublicFilterSet):
 
     # The links follow the skills' visibility rule already (``_links``): the slug is matched through them.
     def filter_skill(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Exists(self._links().filter(skill__slug=value)))
+        # The skill's id is read once (an InitPlan), so each posting is probed by (posting, skill) in the
+        # links' unique index; matched by slug through the join, each of a posting's links was read with
+        # its skill: 11,000 buffers where 600 do, for a segment and a skill with 1,000,000 postings.
+        # ``matches`` keeps the skills the request may see.
+        skill = Subquery(self.filters["skill"].matches(value).order_by().values("pk")[:1])
+        links = PostingSkill.objects.filter(posting=OuterRef("pk"), skill_id=skill)
+        return queryset.filter(Exists(links.exclude(state=PostingSkillState.REJECTED)))
 
     def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Exists(self._links().filter(skill__category__slug=value)))
+
+    def filter_employer(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Matched through the join: a posting the request may see makes its employer visible, so the
+        # employers' visibility rule adds nothing here. As a subquery of visible employers PostgreSQL
+        # could not estimate it and walked the newest postings (41,000 of them, 37 ms, for an employer
+        # with 483); joined, it reads that employer's postings by its index.
+        return queryset.filter(employer__slug=value)
 
     def filter_employer_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # The employers' ids first (one small query): PostgreSQL estimates a list of ids from its
