@@ -50,6 +50,9 @@ DATABASE_URL = bench_database_url("careerhub_bench_pages")
 TARGET_P95_MS = 50.0
 TARGET_KB = 150.0
 SKILLS_PER_POSTING = 8
+# Page types measured with the site search's SQL compiled afresh for every request (each process keeps
+# the SQL of the queries searched most, careerhub.search._search_sql): a query nobody searched yet.
+FIRST_TIME = {"search, first time"}
 NO_SUCH_WORD = "zyzzyva"  # a word in no posting: what a search for a rare word costs
 # URL conf prefixes that are not public pages: the admin is for editors, the API has bench/api.py, the
 # health and metrics endpoints are for the operators' probes (/metrics answers 404 to anyone else).
@@ -129,6 +132,7 @@ class Samples:
     postings: list[int]
     employers: list[str]
     published_postings: int
+    skill_names: list[str]
 
     @classmethod
     def read(cls, per_kind: int = 8) -> "Samples":
@@ -136,9 +140,9 @@ class Samples:
         from postings.models import Employer, Posting, Skill
         from segments.models import Segment
 
-        def spread(values: list) -> list:
-            step = max(1, len(values) // per_kind)
-            return values[::step][:per_kind]
+        def spread(values: list, count: int = per_kind) -> list:
+            step = max(1, len(values) // count)
+            return values[::step][:count]
 
         published = Posting.objects.published()
         newest = list(published.order_by("-posted_on", "-id").values_list("pk", flat=True)[:per_kind // 2])
@@ -152,6 +156,7 @@ class Samples:
             postings=newest + oldest,
             employers=spread(list(Employer.objects.order_by("slug").values_list("slug", flat=True))),
             published_postings=published.count(),
+            skill_names=spread(list(Skill.objects.published().order_by("slug").values_list("name", flat=True)), 40),
         )
 
 
@@ -209,6 +214,8 @@ PAGES: list[tuple[str, str, Callable[[Samples], list[str]]]] = [
         url("search", q="terraform aws"),
     ]),
     ("search", "search, no match", lambda s: [url("search", q=NO_SUCH_WORD)]),
+    # Each request a query the process has not compiled yet (see FIRST_TIME): what a new search costs.
+    ("search", "search, first time", lambda s: [url("search", q=name) for name in s.skill_names]),
     ("sitemap-section", "sitemap section", lambda s: [
         url("sitemap-section", section) for section in ("pages", "segments", "tracks", "modules", "skills")
     ]),
@@ -271,8 +278,8 @@ class Requests:
     html: bool = True
 
 
-def measure(client, urls: list[str], requests: int) -> Requests:
-    """``requests`` requests of the URLs in turn.
+def measure(client, urls: list[str], requests: int, before: Callable[[], None] | None = None) -> Requests:
+    """``requests`` requests of the URLs in turn (``before`` called ahead of each, untimed).
 
     The CPU time is this process's alone (Django, templates, the driver), not the database server's:
     set against the wall time it shows how much of a page's time was spent waiting for a core that
@@ -281,6 +288,8 @@ def measure(client, urls: list[str], requests: int) -> Requests:
     timed = Requests([], [])
     for n in range(requests):
         address = urls[n % len(urls)]
+        if before is not None:
+            before()
         start, cpu = time.perf_counter(), time.process_time()
         response = client.get(address)
         timed.times.append((time.perf_counter() - start) * 1000)
@@ -312,11 +321,12 @@ def bare_queries(client, urls: list[str], requests: int) -> tuple[list[float], i
     return times, max(len(q) for q in captured)
 
 
-def page_figures(client, urls: list[str], requests: int, cold_requests: int) -> dict:
+def page_figures(client, urls: list[str], requests: int, cold_requests: int, first_time: bool = False) -> dict:
+    from careerhub.search import _search_sql
     from postings.demand.cache import demand_generation_bump
 
     measure(client, urls, len(urls) * 2)  # warm the demand fragments and the connection
-    warm = measure(client, urls, requests)
+    warm = measure(client, urls, requests, before=_search_sql.cache_clear if first_time else None)
     cold = []
     for n in range(cold_requests):
         demand_generation_bump()
@@ -392,7 +402,7 @@ def main() -> None:
           f"{'queries':>7} {'KB':>7} {'met':>4}")
     figures = {}
     for name, urls in pages.items():
-        figures[name] = page_figures(client, urls, args.requests, args.cold)
+        figures[name] = page_figures(client, urls, args.requests, args.cold, first_time=name in FIRST_TIME)
         print_row(name, figures[name])
     for pattern in unmeasured:
         print(f"not measured: {pattern}: it takes arguments; add its line to PAGES in bench/pages.py")

@@ -219,3 +219,17 @@ def test_a_query_without_letters_or_digits_says_so(client, kubernetes_world, que
     assert site_search(query) == []
     if query.strip("\x00"):
         assert "Search for a word: letters or digits" in page
+
+
+def test_a_search_made_again_reads_the_content_afresh(content):
+    """The SQL of a search is kept per query (PostgreSQL); the rows it finds never are."""
+    before = site_search("monitoring")
+    draft = content["drafts"][0]
+    draft.status, draft.published_at = Status.PUBLISHED, datetime.datetime.now(datetime.UTC)
+    draft.save()
+    content["posting"].status = Status.ARCHIVED
+    content["posting"].save()
+    after = {hit.title for hit in site_search("monitoring")}
+    assert "Monitoring draft segment" in after
+    assert not any(title.startswith("Monitoring engineer") for title in after)
+    assert len(before) == len(after)
