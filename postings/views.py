@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -31,6 +32,7 @@ from .selectors import (
 from .skill_index import skill_index
 
 POSTINGS_PER_PAGE = 20
+SKILLS_PER_PAGE = 50
 # Counting every match of a filter over 100,000 postings costs more than the page itself, so the list
 # is paged without a count: a page reads one posting more than it shows to know whether another follows.
 MAX_PAGES = 50
@@ -87,11 +89,17 @@ def skill_list_view(request: HttpRequest) -> HttpResponse:
         skills=skills, segments=segments, segment=segment, tier=chosen.get("tier") or None,
         sort=chosen.get("sort") or "demand",
     )
+    # Every row is ranked (in Python, from the cached tier table); one page of them is shown: a table of
+    # every skill of a large taxonomy would be long to read and slow to render.
+    page = Paginator(rows, SKILLS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "postings/skill_list.html",
         {
-            "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
             "filterset": filterset,
             "segment": segment,
             "window": table.window,

@@ -101,3 +101,19 @@ def test_the_index_makes_a_fixed_number_of_queries(client, world, django_assert_
         client.get(url)
     with django_assert_num_queries(3):
         client.get(url)
+
+
+def test_a_long_index_is_shown_a_page_at_a_time_keeping_its_filters(client, world):
+    # given: 60 more skills, so 63 in all, sorted by name ("Extra 00" .. "Extra 59", Kubernetes, SOX, Terraform)
+    for n in range(60):
+        SkillFactory(name=f"Extra {n:02}", slug=f"extra-{n:02}")
+    # when
+    first, second = rows(client, "?sort=name"), rows(client, "?sort=name&page=2")
+    body = client.get("/skills/?sort=name").content.decode()
+    # then: 50 rows, then the other 13, none twice
+    assert len(first) == 50 and list(first)[0] == "Extra 00"
+    assert list(second) == [f"Extra {n}" for n in range(50, 60)] + ["Kubernetes", "SOX", "Terraform"]
+    assert "Skills 1 to 50 of 63." in body and "Page 1 of 2" in body
+    assert 'href="?sort=name&amp;page=2" rel="next"' in body
+    # a page past the end shows the last one
+    assert list(rows(client, "?sort=name&page=9")) == list(second)
