@@ -15,8 +15,9 @@
    pattern without a line there is measured at its bare path, or reported as not measured when it
    needs arguments: a new page type is one line in ``PAGES``.
 3. For each page type, through Django's test client in this process (anonymous, demand fragments
-   warm as in steady state): p50/p95 of ``--requests`` requests after a warm-up, the p95 of a few
-   requests right after the demand cache was invalidated (cold), the largest response, the query
+   and the search's compiled SQL warm as in steady state): p50/p95 of ``--requests`` requests after a
+   warm-up, the p95 of a few requests right after the demand cache was invalidated and the search's
+   SQL dropped (cold: a query searched for the first time), the largest response, the query
    count, and the bare cost of the page's SQL: the queries captured from a warm request of each of
    its URLs, re-run alone with a cursor the same number of times (p95).
 
@@ -50,9 +51,6 @@ DATABASE_URL = bench_database_url("careerhub_bench_pages")
 TARGET_P95_MS = 50.0
 TARGET_KB = 150.0
 SKILLS_PER_POSTING = 8
-# Page types measured with the site search's SQL compiled afresh for every request (each process keeps
-# the SQL of the queries searched most, careerhub.search._search_sql): a query nobody searched yet.
-FIRST_TIME = {"search, first time"}
 NO_SUCH_WORD = "zyzzyva"  # a word in no posting: what a search for a rare word costs
 # URL conf prefixes that are not public pages: the admin is for editors, the API has bench/api.py, the
 # health and metrics endpoints are for the operators' probes (/metrics answers 404 to anyone else).
@@ -132,7 +130,6 @@ class Samples:
     postings: list[int]
     employers: list[str]
     published_postings: int
-    skill_names: list[str]
 
     @classmethod
     def read(cls, per_kind: int = 8) -> "Samples":
@@ -140,9 +137,9 @@ class Samples:
         from postings.models import Employer, Posting, Skill
         from segments.models import Segment
 
-        def spread(values: list, count: int = per_kind) -> list:
-            step = max(1, len(values) // count)
-            return values[::step][:count]
+        def spread(values: list) -> list:
+            step = max(1, len(values) // per_kind)
+            return values[::step][:per_kind]
 
         published = Posting.objects.published()
         newest = list(published.order_by("-posted_on", "-id").values_list("pk", flat=True)[:per_kind // 2])
@@ -156,7 +153,6 @@ class Samples:
             postings=newest + oldest,
             employers=spread(list(Employer.objects.order_by("slug").values_list("slug", flat=True))),
             published_postings=published.count(),
-            skill_names=spread(list(Skill.objects.published().order_by("slug").values_list("name", flat=True)), 40),
         )
 
 
@@ -214,8 +210,6 @@ PAGES: list[tuple[str, str, Callable[[Samples], list[str]]]] = [
         url("search", q="terraform aws"),
     ]),
     ("search", "search, no match", lambda s: [url("search", q=NO_SUCH_WORD)]),
-    # Each request a query the process has not compiled yet (see FIRST_TIME): what a new search costs.
-    ("search", "search, first time", lambda s: [url("search", q=name) for name in s.skill_names]),
     ("sitemap-section", "sitemap section", lambda s: [
         url("sitemap-section", section) for section in ("pages", "segments", "tracks", "modules", "skills")
     ]),
@@ -278,8 +272,8 @@ class Requests:
     html: bool = True
 
 
-def measure(client, urls: list[str], requests: int, before: Callable[[], None] | None = None) -> Requests:
-    """``requests`` requests of the URLs in turn (``before`` called ahead of each, untimed).
+def measure(client, urls: list[str], requests: int) -> Requests:
+    """``requests`` requests of the URLs in turn.
 
     The CPU time is this process's alone (Django, templates, the driver), not the database server's:
     set against the wall time it shows how much of a page's time was spent waiting for a core that
@@ -288,8 +282,6 @@ def measure(client, urls: list[str], requests: int, before: Callable[[], None] |
     timed = Requests([], [])
     for n in range(requests):
         address = urls[n % len(urls)]
-        if before is not None:
-            before()
         start, cpu = time.perf_counter(), time.process_time()
         response = client.get(address)
         timed.times.append((time.perf_counter() - start) * 1000)
@@ -321,15 +313,18 @@ def bare_queries(client, urls: list[str], requests: int) -> tuple[list[float], i
     return times, max(len(q) for q in captured)
 
 
-def page_figures(client, urls: list[str], requests: int, cold_requests: int, first_time: bool = False) -> dict:
+def page_figures(client, urls: list[str], requests: int, cold_requests: int) -> dict:
     from careerhub.search import _search_sql
     from postings.demand.cache import demand_generation_bump
 
-    measure(client, urls, len(urls) * 2)  # warm the demand fragments and the connection
-    warm = measure(client, urls, requests, before=_search_sql.cache_clear if first_time else None)
+    measure(client, urls, len(urls) * 2)  # warm the demand fragments, the search's SQL and the connection
+    warm = measure(client, urls, requests)
     cold = []
     for n in range(cold_requests):
+        # What the pages keep, dropped: the demand fragments, and the SQL of the searches (a query searched
+        # for the first time in this process).
         demand_generation_bump()
+        _search_sql.cache_clear()
         cold += measure(client, [urls[n % len(urls)]], 1).times
     measure(client, urls, len(urls))  # warm again: the bare queries are those of a warm page
     sql, queries = bare_queries(client, urls, requests)
@@ -402,7 +397,7 @@ def main() -> None:
           f"{'queries':>7} {'KB':>7} {'met':>4}")
     figures = {}
     for name, urls in pages.items():
-        figures[name] = page_figures(client, urls, args.requests, args.cold, first_time=name in FIRST_TIME)
+        figures[name] = page_figures(client, urls, args.requests, args.cold)
         print_row(name, figures[name])
     for pattern in unmeasured:
         print(f"not measured: {pattern}: it takes arguments; add its line to PAGES in bench/pages.py")
