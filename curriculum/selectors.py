@@ -63,17 +63,29 @@ def _linked_slugs(links: QuerySet, owner: str, target: str, name: str, *, includ
     return slugs
 
 
-def track_list_with_modules(*, include_unpublished: bool = False) -> QuerySet[Track]:
-    """Tracks with their modules in order and the skills each teaches, in a fixed number of queries."""
+def _modules_with_skills(*, include_unpublished: bool) -> Prefetch:
+    """A track's modules in order, each with the skills it teaches (two queries for any number of tracks)."""
     modules = Module.objects.order_by("order", "id")
     skills = Skill.objects.select_related("category").order_by("name")
     if not include_unpublished:
         modules = modules.filter(status=Status.PUBLISHED)
         skills = skills.filter(status=Status.PUBLISHED)
+    return Prefetch("modules", queryset=modules.prefetch_related(Prefetch("skills", queryset=skills)))
+
+
+def track_list_with_modules(*, include_unpublished: bool = False) -> QuerySet[Track]:
+    """Tracks with their modules in order and the skills each teaches, in a fixed number of queries."""
     return track_list(include_unpublished=include_unpublished).prefetch_related(
-        Prefetch("modules", queryset=modules.prefetch_related(Prefetch("skills", queryset=skills))),
+        _modules_with_skills(include_unpublished=include_unpublished),
         Prefetch("prerequisites", queryset=_neighbours(include_unpublished=include_unpublished)),
     )
+
+
+def track_get_with_modules(*, slug: str, include_unpublished: bool = False) -> Track | None:
+    """A track with its segments and its modules in order with the skills each teaches, in four queries: what
+    its coverage page reads (the tracks around it come from the stored coverage)."""
+    tracks = track_list(include_unpublished=include_unpublished).filter(slug=slug)
+    return tracks.prefetch_related(_modules_with_skills(include_unpublished=include_unpublished)).first()
 
 
 def track_get(*, slug: str, include_unpublished: bool = False) -> Track | None:

@@ -12,7 +12,7 @@ from .coverage.selectors import track_coverage_detail
 from .diagram import path_diagram
 from .filters import TrackFilterSet
 from .models import Level
-from .selectors import module_get, track_get, track_list, track_path
+from .selectors import module_get, track_get, track_get_with_modules, track_list, track_path
 
 
 def track_list_view(request: HttpRequest) -> HttpResponse:
@@ -77,7 +77,7 @@ def track_coverage_view(request: HttpRequest, slug: str) -> HttpResponse:
     """A track's whole coverage: per segment (cumulative and own) with every gap and surplus, the tracks
     before it whose teaching counts, skills taught again, and the demand behind each module's skills."""
     preview = can_see_drafts(request, "curriculum", "track")
-    track = track_get(slug=slug, include_unpublished=preview)
+    track = track_get_with_modules(slug=slug, include_unpublished=preview)
     if track is None:
         raise Http404("No such track.")
     segments = list(track.segments.all())
@@ -93,7 +93,7 @@ def track_coverage_view(request: HttpRequest, slug: str) -> HttpResponse:
             "min_sample": MIN_SAMPLE,
             "track": track,
             "preview": preview,
-            "coverage": track_coverage_detail(track=track, include_unpublished=preview, history=0),
+            "coverage": track_coverage_detail(track=track, include_unpublished=preview, history=0, evidence=False),
             "modules": [
                 (module, [(skill, evidence[skill.pk]) for skill in module.skills.all()]) for module in modules
             ],

@@ -330,11 +330,15 @@ class TrackCoverageDetail(TrackCoverageSummary):
     history: list[CoverageHistory] = field(default_factory=list)
 
 
-def track_coverage_detail(*, track, include_unpublished: bool = False, history: int = 24) -> TrackCoverageDetail:
+def track_coverage_detail(
+    *, track, include_unpublished: bool = False, history: int = 24, evidence: bool = True
+) -> TrackCoverageDetail:
     """A track's whole coverage with names resolved, in a fixed number of queries (seven).
 
     Skills and tracks unpublished since the computation are left out for the public; so are segments
-    (with the summary's rows).
+    (with the summary's rows). ``evidence=False`` leaves out what names modules (each module's stored
+    evidence, skills taught twice within the track), one query fewer: the public coverage page shows
+    the live demand behind each module's skills instead.
     """
     summary = track_coverage_summary(track=track, gaps=None, include_unpublished=include_unpublished)
     detail = TrackCoverageDetail(
@@ -346,17 +350,18 @@ def track_coverage_detail(*, track, include_unpublished: bool = False, history: 
     coverage = summary.coverage
     if coverage is None:
         return detail
-    names = _names_of(coverage, include_unpublished=include_unpublished)
+    names = _names_of(coverage, include_unpublished=include_unpublished, modules=evidence)
     segments = {row.segment.pk: row.segment for row in detail.segments}
     detail.across = _taught_elsewhere(coverage.duplicates.get("across", []), names)
-    detail.within = _taught_twice(coverage.duplicates.get("within", []), names)
     detail.before = [
         TaughtBefore(skill, tracks) for skill, tracks in _taught_elsewhere(coverage.duplicates.get("before", []), names)
     ]
     detail.path = [names.tracks[pk] for pk in coverage.path if pk in names.tracks]
-    detail.modules = [
-        _module_evidence(item, names, segments) for item in coverage.modules if item["module"] in names.modules
-    ]
+    if evidence:
+        detail.within = _taught_twice(coverage.duplicates.get("within", []), names)
+        detail.modules = [
+            _module_evidence(item, names, segments) for item in coverage.modules if item["module"] in names.modules
+        ]
     if history:
         detail.history = _history(track, history, include_unpublished=include_unpublished)
     return detail
@@ -371,22 +376,26 @@ class _Names:
     modules: dict[int, object]
 
 
-def _names_of(coverage: TrackCoverage, *, include_unpublished: bool) -> _Names:
-    """Resolve the ids of a stored result's findings, in three queries (skills, other tracks, modules)."""
+def _names_of(coverage: TrackCoverage, *, include_unpublished: bool, modules: bool = True) -> _Names:
+    """Resolve the ids of a stored result's findings, in three queries (skills, other tracks, modules), two
+    without the modules (``modules=False``: their skills are not resolved either)."""
     from curriculum.models import Module, Track
 
-    skill_ids, track_ids, module_ids = _ids_named(coverage)
+    skill_ids, track_ids, module_ids = _ids_named(coverage, modules=modules)
     skills, tracks = Skill.objects.filter(pk__in=skill_ids), Track.objects.filter(pk__in=track_ids)
     if not include_unpublished:
         skills, tracks = skills.published(), tracks.published()
-    return _Names(skills=skills.in_bulk(), tracks=tracks.in_bulk(), modules=Module.objects.in_bulk(module_ids))
+    named_modules = Module.objects.in_bulk(module_ids) if modules else {}
+    return _Names(skills=skills.in_bulk(), tracks=tracks.in_bulk(), modules=named_modules)
 
 
-def _ids_named(coverage: TrackCoverage) -> tuple[set[int], set[int], set[int]]:
-    """The skill, track and module ids a stored result's duplicates and module evidence name."""
+def _ids_named(coverage: TrackCoverage, *, modules: bool = True) -> tuple[set[int], set[int], set[int]]:
+    """The skill, track and module ids a stored result's duplicates and module evidence name (without what only
+    the modules' findings name when ``modules`` is False)."""
     duplicates = coverage.duplicates
-    skill_ids = {item["skill"] for items in duplicates.values() for item in items}
-    skill_ids |= {skill["skill"] for module in coverage.modules for skill in module["skills"]}
+    skill_ids = {item["skill"] for key, items in duplicates.items() if modules or key != "within" for item in items}
+    if modules:
+        skill_ids |= {skill["skill"] for module in coverage.modules for skill in module["skills"]}
     track_ids = {t for key in ("across", "before") for item in duplicates.get(key, []) for t in item["tracks"]}
     track_ids |= set(coverage.path)
     module_ids = {module["module"] for module in coverage.modules}
