@@ -28,7 +28,7 @@ from .demand.signals import send_skills_shown_changed
 from .extraction import EXTRACTOR_VERSION, Match, Matcher, Term, get_matcher
 from .extraction.text import fold
 from .ingest.duplicates import content_hash
-from .ingest.rows import plain_text
+from .ingest.rows import DETAIL_FIELDS, SALARY_FIELDS, plain_text
 from .models import (
     Employer,
     Posting,
@@ -54,13 +54,8 @@ POSTING_EDITABLE_FIELDS = (
     "source",
     "external_id",
     "status",
-    "remote",
-    "department",
-    "employment_type",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
+    *DETAIL_FIELDS,
+    *SALARY_FIELDS,
 )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 
 from curriculum.services import track_set_prerequisites
+from tests.browser.axe import axe_failures
 from tests.world import build_world, compute_coverage, track_with_modules
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,17 +38,6 @@ def world(django_capture_on_commit_callbacks):
         compute_coverage(first, world.track, llmops)
     world.first, world.llmops = first, llmops
     return world
-
-
-def axe_failures(page, name: str) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{name}: {violation['id']} ({violation['impact']}): {violation['help']}"
-        for violation in results.response["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
 
 
 def fits(page, name: str, width: int) -> list[str]:

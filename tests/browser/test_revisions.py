@@ -5,6 +5,7 @@ import pytest
 from django.test import override_settings
 
 from segments.models import Segment
+from tests.browser.axe import axe_failures
 from tests.factories import SegmentFactory, make_editor, make_publisher
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,17 +18,6 @@ def log_in(browser, user) -> None:
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-
-
-def axe_failures(page, name: str) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{name}: {violation['id']} ({violation['impact']}): {violation['help']}"
-        for violation in results.response["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
 
 
 @override_settings(DEBUG=False)
