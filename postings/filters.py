@@ -182,7 +182,6 @@ class PostingFilterSet(PublicFilterSet):
             links = links.filter(skill__status="published")
         return links
 
-    # The links follow the skills' visibility rule already (``_links``): the slug is matched through them.
     def filter_skill(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # The skill's id is read once (an InitPlan), so each posting is probed by (posting, skill) in the
         # links' unique index; matched by slug through the join, each of a posting's links was read with
@@ -193,6 +192,7 @@ class PostingFilterSet(PublicFilterSet):
         return queryset.filter(Exists(links.exclude(state=PostingSkillState.REJECTED)))
 
     def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # The links follow the skills' visibility rule already (``_links``): the slug is matched through them.
         return queryset.filter(Exists(self._links().filter(skill__category__slug=value)))
 
     def filter_employer(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -70,6 +70,13 @@ def posting_page(queryset, raw_number: str | None) -> PostingPage:
     return PostingPage(rows[:POSTINGS_PER_PAGE], number, len(rows) > POSTINGS_PER_PAGE and number < MAX_PAGES)
 
 
+def _query_without_page(request: HttpRequest) -> str:
+    """The request's query string without its page number: what a pager's links add their page to."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def skill_list_view(request: HttpRequest) -> HttpResponse:
     """The skills index: every published skill with its share and direction in a segment (or all), its tiers."""
     filterset = SkillIndexFilterSet(request.GET or None, queryset=skill_list(), request=request)
@@ -92,14 +99,12 @@ def skill_list_view(request: HttpRequest) -> HttpResponse:
     # Every row is ranked (in Python, from the cached tier table); one page of them is shown: a table of
     # every skill of a large taxonomy would be long to read and slow to render.
     page = Paginator(rows, SKILLS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "postings/skill_list.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": _query_without_page(request),
             "filterset": filterset,
             "segment": segment,
             "window": table.window,
@@ -166,8 +171,6 @@ def posting_list_view(request: HttpRequest) -> HttpResponse:
     skill_names = posting_skill_names(posting.pk for posting in page.object_list)
     for posting in page.object_list:
         posting.skill_names = skill_names.get(posting.pk, [])
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "postings/posting_list.html",
@@ -177,7 +180,7 @@ def posting_list_view(request: HttpRequest) -> HttpResponse:
             "segments": segment_list().values_list("slug", "name"),
             "skills": skill_choices(),
             "values": {name: request.GET.get(name, "")[:200] for name in PostingFilterSet.base_filters},
-            "query": query.urlencode(),
+            "query": _query_without_page(request),
             "demo_source": DEMO_SOURCE,
             "max_pages": MAX_PAGES,
         },
